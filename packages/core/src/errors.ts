@@ -1,0 +1,85 @@
+/**
+ * Every failure awslogin reports is an {@link AwsLoginError} with a stable `code` from
+ * {@link AwsLoginErrorCode}. Messages say what to do next; they never carry secrets.
+ */
+
+/** The closed set of error codes. Stable: tools and scripts may switch on them. */
+export type AwsLoginErrorCode =
+  // Sign-In service answers (PROTOCOL.md §4.4)
+  | "AUTHCODE_EXPIRED"
+  | "TOKEN_EXPIRED"
+  | "USER_CREDENTIALS_CHANGED"
+  | "INSUFFICIENT_PERMISSIONS"
+  | "INVALID_REQUEST"
+  | "THROTTLED"
+  | "SERVER_ERROR"
+  | "BAD_RESPONSE"
+  // transport
+  | "NETWORK"
+  | "TIMEOUT"
+  // the login flow
+  | "STATE_MISMATCH"
+  | "AUTHORIZATION_DENIED"
+  | "LOGIN_TIMEOUT"
+  | "CALLBACK_LISTENER_FAILED"
+  | "BAD_VERIFICATION_CODE"
+  | "LOGIN_CANCELLED"
+  | "NO_TERMINAL"
+  | "NO_REGION"
+  | "ACCOUNT_MISMATCH"
+  // files
+  | "CACHE_MALFORMED"
+  | "CACHE_MISSING"
+  | "CACHE_WRITE_FAILED"
+  | "CONFIG_MALFORMED"
+  | "CONFIG_WRITE_FAILED"
+  | "PROFILE_NOT_FOUND"
+  | "PROFILE_HAS_OTHER_CREDENTIALS"
+  | "PROFILE_NOT_LOGIN"
+  | "SESSION_CONFLICT"
+  | "LOCK_TIMEOUT"
+  // input
+  | "INVALID_ARGUMENT"
+  | "INVALID_DPOP_KEY"
+  | "INVALID_ID_TOKEN";
+
+const MARKER = Symbol.for("@awslogin/core/AwsLoginError");
+
+export interface AwsLoginErrorOptions {
+  /** The underlying error, kept for debugging; never rendered to users verbatim. */
+  cause?: unknown;
+  /** HTTP status of the service answer, when there was one. */
+  status?: number;
+  /** Whether retrying the same request may succeed (throttling, 5xx, network). */
+  retryable?: boolean;
+  /** A file this error is about (a cache or config file). */
+  path?: string;
+}
+
+/** The one error class of awslogin. Check with {@link AwsLoginError.isInstance}, then `switch (err.code)`. */
+export class AwsLoginError extends Error {
+  readonly code: AwsLoginErrorCode;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly path: string | undefined;
+  readonly [MARKER] = true;
+
+  constructor(code: AwsLoginErrorCode, message: string, options: AwsLoginErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AwsLoginError";
+    this.code = code;
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+    this.path = options.path;
+  }
+
+  /** True for an AwsLoginError from any copy of this package (bundles may hold several). */
+  static isInstance(value: unknown): value is AwsLoginError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  }
+}
+
+/** True when `value` is an AwsLoginError with one of the given codes. */
+export function hasErrorCode(value: unknown, ...codes: AwsLoginErrorCode[]): value is AwsLoginError {
+  return AwsLoginError.isInstance(value) && codes.includes(value.code);
+}

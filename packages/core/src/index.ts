@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./ports.js";
+export * from "./protocol.js";
