@@ -1,1 +1,4 @@
-export {};
+export * from "./browser.js";
+export * from "./loopback.js";
+export * from "./transport.js";
+export * from "./system.js";

@@ -1,0 +1,130 @@
+import {
+  AwsLoginError,
+  DEFAULT_REGION,
+  getProfile,
+  isRegionName,
+  type LoginFlow,
+  login,
+  parseConfigFile,
+  resolveLoginRegion,
+  resolveSignInEndpoint,
+} from "@awslogin/core";
+import {
+  createBrowserOpener,
+  createHttpTransport,
+  startCallbackListener,
+  systemClock,
+  systemRandom,
+} from "@awslogin/core/node";
+import { Flags } from "@oclif/core";
+import { BaseCommand, EXIT } from "../base-command.js";
+import { createContext, resolveProfileName } from "../context.js";
+import { createTerminal } from "../terminal.js";
+
+export class LoginCommand extends BaseCommand {
+  static override summary = "Sign in with your AWS console credentials and store short-lived credentials for a profile.";
+  static override description = `Opens AWS Sign-In in your browser (OAuth 2.0 with PKCE and DPoP, as \`aws login\` does), waits for the
+redirect on 127.0.0.1, then writes the token cache (~/.aws/login/cache) and sets login_session in the profile.
+Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
+  static override examples = [
+    "<%= config.bin %> login",
+    "<%= config.bin %> login --profile dev --region eu-west-1",
+    "<%= config.bin %> login --no-browser",
+    "BROWSER='firefox --new-window %s' <%= config.bin %> login --profile dev",
+  ];
+  static override flags = {
+    profile: Flags.string({ char: "p", description: "Profile to sign in (default: AWS_PROFILE, then default)." }),
+    region: Flags.string({ description: "Region to sign in to (default: AWS_REGION, the profile's region, or a prompt)." }),
+    "endpoint-url": Flags.string({ description: "Sign-In endpoint to use instead of the region's (e.g. an emulator)." }),
+    "redirect-port": Flags.integer({ description: "Port of the loopback listener (default: a free port).", min: 1, max: 65535 }),
+    browser: Flags.boolean({ allowNo: true, default: true, description: "Open a browser. --no-browser only prints the URL." }),
+    timeout: Flags.integer({ description: "Seconds to wait for the sign-in.", default: 600, min: 1 }),
+    force: Flags.boolean({ description: "Replace the profile's other login session without asking." }),
+    "expect-account": Flags.string({ description: "Fail, writing nothing, unless you sign in to this account ID." }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(LoginCommand);
+    const context = createContext();
+    const { env } = context;
+    const terminal = createTerminal(env);
+    const profile = resolveProfileName(flags.profile, env);
+    const profileConfig = getProfile(parseConfigFile(await context.config.read()), profile);
+
+    let region = resolveLoginRegion({ flag: flags.region, env, profileRegion: profileConfig?.region });
+    if (region === undefined) {
+      if (!terminal.isInteractive) {
+        throw new AwsLoginError(
+          "NO_REGION",
+          `No region is set for profile ${profile}. Pass --region (e.g. --region ${DEFAULT_REGION}) or set AWS_REGION.`,
+        );
+      }
+      region = await terminal.ask("AWS Region", DEFAULT_REGION);
+    }
+    if (!isRegionName(region)) {
+      throw new AwsLoginError("INVALID_ARGUMENT", `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`);
+    }
+    const endpoint = resolveSignInEndpoint({
+      region,
+      ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
+      env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+    });
+    const flow: LoginFlow = "same-device";
+
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      process.exitCode = EXIT.interrupted;
+      interrupt.abort();
+    };
+    process.once("SIGINT", onSigint);
+    try {
+      const result = await login(
+        {
+          clock: systemClock,
+          random: systemRandom,
+          transport: createHttpTransport({ userAgent: `awslogin/${this.config.version} md/command#login` }),
+          browser: createBrowserOpener({ env }),
+          startListener: startCallbackListener,
+          store: context.store,
+          config: context.config,
+          prompt: terminal,
+          ui: {
+            showAuthorizeUrl(url, _flow, opened) {
+              const lead =
+                opened === true
+                  ? "Attempting to open your default browser. If the browser does not open, open the following URL:"
+                  : opened === false
+                    ? "Could not start a browser. Open the following URL in a browser on this machine:"
+                    : "Open the following URL in a browser on this machine:";
+              process.stderr.write(`${lead}\n\n${url}\n\n`);
+            },
+            waiting(active) {
+              terminal.spinner(active, "Waiting for the sign-in to complete in your browser…");
+            },
+          },
+        },
+        {
+          profile,
+          region,
+          flow,
+          baseUrl: endpoint.baseUrl,
+          tokenUrl: endpoint.tokenUrl,
+          ...(endpoint.source === "partition" ? {} : { endpointOverride: endpoint.tokenUrl.replace(/\/v1\/token$/, "") }),
+          timeoutMs: flags.timeout * 1000,
+          openBrowser: flags.browser,
+          ...(flags["redirect-port"] === undefined ? {} : { redirectPort: flags["redirect-port"] }),
+          force: flags.force,
+          ...(flags["expect-account"] === undefined ? {} : { expectAccount: flags["expect-account"] }),
+          signal: interrupt.signal,
+        },
+      );
+      const who = terminal.paint(result.loginSession, "bold");
+      this.log(`Signed in as ${who} (account ${result.accountId}).`);
+      this.log(`Updated profile ${result.profile} to use this session (${result.configPath}).`);
+      const use = result.profile === "default" ? "" : ` --profile ${result.profile}`;
+      this.log(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.`);
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  }
+}

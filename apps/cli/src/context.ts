@@ -1,0 +1,39 @@
+/**
+ * Builds the Node implementations of core's ports for a command, from the environment.
+ */
+import { homedir } from "node:os";
+import { resolveLoginCacheDirectory } from "@awslogin/core";
+import {
+  createFileTokenStore,
+  readConfigText,
+  resolveConfigFilePath,
+  writeConfigText,
+} from "@awslogin/core/node";
+import type { ConfigStore, TokenStore } from "@awslogin/core";
+
+export interface Context {
+  env: NodeJS.ProcessEnv;
+  configPath: string;
+  config: ConfigStore;
+  store: TokenStore;
+}
+
+/** The profile a command acts on: the flag, then AWS_PROFILE, then `default`. */
+export function resolveProfileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag ?? (env.AWS_PROFILE || undefined) ?? "default";
+}
+
+export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
+  const homeDir = homedir();
+  const configPath = resolveConfigFilePath({ env, homeDir });
+  return {
+    env,
+    configPath,
+    config: {
+      path: configPath,
+      read: () => readConfigText(configPath),
+      write: (text) => writeConfigText(configPath, text),
+    },
+    store: createFileTokenStore({ directory: resolveLoginCacheDirectory({ env, homeDir }) }),
+  };
+}

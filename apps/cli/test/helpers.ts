@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const CLI_BIN = join(here, "..", "bin", "run.js");
+export const FAKE_BROWSER = join(here, "..", "..", "..", "scripts", "follow-redirects-browser.mjs");
+
+/** A throwaway HOME with its own AWS config file and login cache. */
+export interface Sandbox {
+  dir: string;
+  configPath: string;
+  cacheDir: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+export function createSandbox(): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "awslogin-test-"));
+  const configPath = join(dir, ".aws", "config");
+  const cacheDir = join(dir, ".aws", "login", "cache");
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    NODE_ENV: "production",
+    NO_COLOR: "1",
+    AWS_CONFIG_FILE: configPath,
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, ".aws", "credentials"),
+    AWS_LOGIN_CACHE_DIRECTORY: cacheDir,
+  };
+  return { dir, configPath, cacheDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  child: ReturnType<typeof spawn>;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stderr. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  done: Promise<CliRun>;
+}
+
+/** Starts the built CLI as a real process. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, input?: string): RunningCli {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  const watchers: Array<() => void> = [];
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+    for (const w of watchers) w();
+  });
+  if (input !== undefined) child.stdin.end(input);
+  const done = new Promise<CliRun>((resolve) => {
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    waitForStderr(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} in stderr:\n${stderr}`)), timeoutMs);
+        const check = () => {
+          const match = stderr.match(pattern);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        watchers.push(check);
+        check();
+        void done.then(() => {
+          check();
+          clearTimeout(timer);
+          if (!stderr.match(pattern)) reject(new Error(`CLI exited before ${pattern} appeared:\n${stderr}`));
+        });
+      });
+    },
+  };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliRun> {
+  return startCli(args, env, input ?? "").done;
+}
+
+export function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+}
+
+/** The authorize URL the CLI printed. */
+export const AUTHORIZE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/;

@@ -1,0 +1,360 @@
+/**
+ * The login driver: runs the pure login machine against injected ports (listener, browser, prompt,
+ * transport, token store, config store), then stores the session the way `aws login` does: cache file
+ * first, then the profile's `login_session`.
+ * @see PROTOCOL.md §2–§7
+ */
+import { createAuthorizationAttempt } from "./attempt.js";
+import { type DpopKey, exportDpopKeyPem, generateDpopKey } from "./dpop.js";
+import { AwsLoginError } from "./errors.js";
+import {
+  type AuthorizationAttempt,
+  type CallbackAnswer,
+  type CallbackQuery,
+  initialLoginState,
+  isFinal,
+  type LoginEffect,
+  type LoginEvent,
+  type LoginState,
+  transitionLogin,
+} from "./machines/login.js";
+import { decodeVerificationCode } from "./authorize.js";
+import { assertLoginCapableProfile, getProfile, parseConfigFile, setProfileValues } from "./config.js";
+import type { Clock, Random, Transport } from "./ports.js";
+import type { LoginFlow } from "./protocol.js";
+import { authorizationCodeRequest, accountIdFromArn, decodeIdTokenSubject, type TokenResponse } from "./token.js";
+import { createTokenCacheRecord, type TokenCacheRecord } from "./token-cache.js";
+import { requestToken } from "./token-client.js";
+import type { TokenStore } from "./token-store.js";
+
+/** A started loopback listener for the same-device flow. */
+export interface CallbackListener {
+  readonly port: number;
+  /** Register the one handler that receives every request to the callback path. */
+  onCallback(handler: (callbackId: string, query: CallbackQuery) => void): void;
+  /** Answer the browser request `callbackId` with a small page. */
+  answer(callbackId: string, answer: CallbackAnswer, message?: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a loopback listener on 127.0.0.1 (port 0 = any free port). */
+export type StartCallbackListener = (port: number) => Promise<CallbackListener>;
+
+/** Opens a URL in a browser; resolves false when no browser could be started. */
+export interface BrowserOpener {
+  open(url: string): Promise<boolean>;
+}
+
+/** What the login shows the person at the terminal. */
+export interface LoginUi {
+  /** The URL to open (always shown); `opened` says whether a browser was started. */
+  showAuthorizeUrl(url: string, flow: LoginFlow, opened: boolean | undefined): void;
+  /** Waiting for the callback starts (true) or ends (false): a spinner. */
+  waiting(active: boolean): void;
+  /** Ask for the cross-device code; `problem` explains why the last one was refused. */
+  promptCode?(problem: AwsLoginError | undefined, signal: AbortSignal): Promise<string>;
+}
+
+/** Text-file access to the shared config file. */
+export interface ConfigStore {
+  readonly path: string;
+  read(): Promise<string>;
+  write(text: string): Promise<void>;
+}
+
+/** Yes/no questions; `isInteractive` false means there is nobody to ask. */
+export interface Prompt {
+  readonly isInteractive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+export interface AuthorizeDeps {
+  clock: Clock;
+  random: Random;
+  transport: Transport;
+  browser: BrowserOpener;
+  ui: LoginUi;
+  startListener: StartCallbackListener;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface AuthorizeOptions {
+  flow: LoginFlow;
+  /** Scheme and authority of the Sign-In endpoint (authorize URL, cross-device redirect). */
+  baseUrl: string;
+  /** Full token URL (DPoP `htu`). */
+  tokenUrl: string;
+  timeoutMs: number;
+  /** False: print the URL only (`--no-browser`). */
+  openBrowser: boolean;
+  redirectPort?: number;
+  dpopKey: DpopKey;
+  profile?: string;
+  signal?: AbortSignal;
+}
+
+export interface AuthorizeResult {
+  attempt: AuthorizationAttempt;
+  tokenResponse: TokenResponse;
+}
+
+const TICK_MS = 250;
+
+/**
+ * Runs the authorization (browser or pasted code) and the code exchange. Writes nothing.
+ * @see PROTOCOL.md §2, §3, §4.1
+ */
+export async function authorizeAndExchange(deps: AuthorizeDeps, options: AuthorizeOptions): Promise<AuthorizeResult> {
+  const events: LoginEvent[] = [];
+  let wake: (() => void) | undefined;
+  const push = (event: LoginEvent) => {
+    events.push(event);
+    wake?.();
+  };
+  const stop = new AbortController();
+  let listener: CallbackListener | undefined;
+  let tokenResponse: TokenResponse | undefined;
+  let state: LoginState = initialLoginState;
+  const onAbort = () => push({ type: "cancel" });
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    if (options.flow === "same-device") {
+      listener = await deps.startListener(options.redirectPort ?? 0);
+      listener.onCallback((callbackId, query) => push({ type: "callback", callbackId, query }));
+    }
+    const attempt = createAuthorizationAttempt({
+      flow: options.flow,
+      baseUrl: options.baseUrl,
+      random: deps.random,
+      ...(listener ? { port: listener.port } : {}),
+    });
+    push({ type: "start", attempt, timeoutMs: options.timeoutMs });
+    const ticker = setInterval(() => push({ type: "tick" }), TICK_MS);
+    try {
+      while (!isFinal(state)) {
+        const event = events.shift();
+        if (event === undefined) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        const next = transitionLogin(state, event, deps.clock.now());
+        state = next.state;
+        for (const effect of next.effects) {
+          await runEffect(effect);
+        }
+      }
+    } finally {
+      clearInterval(ticker);
+      deps.ui.waiting(false);
+    }
+    if (state.name === "failed") throw state.error;
+    if (state.name !== "done" || tokenResponse === undefined) {
+      throw new AwsLoginError("BAD_RESPONSE", "The login ended without a token. Run the login again.");
+    }
+    return { attempt: state.attempt, tokenResponse };
+  } finally {
+    stop.abort();
+    options.signal?.removeEventListener("abort", onAbort);
+    await listener?.close();
+  }
+
+  async function runEffect(effect: LoginEffect): Promise<void> {
+    switch (effect.type) {
+      case "open-browser": {
+        const opened = options.openBrowser ? await deps.browser.open(effect.url) : undefined;
+        deps.ui.showAuthorizeUrl(effect.url, "same-device", opened);
+        deps.ui.waiting(true);
+        return;
+      }
+      case "prompt-code":
+        if (effect.problem === undefined) deps.ui.showAuthorizeUrl(effect.attempt.authorizeUrl, "cross-device", undefined);
+        askForCode(effect.problem);
+        return;
+      case "answer-callback":
+        listener?.answer(effect.callbackId, effect.answer, effect.message);
+        return;
+      case "stop-waiting":
+        deps.ui.waiting(false);
+        stop.abort();
+        return;
+      case "exchange":
+        exchange(effect.attempt, effect.code);
+        return;
+    }
+  }
+
+  function askForCode(problem: AwsLoginError | undefined): void {
+    const promptCode = deps.ui.promptCode;
+    if (promptCode === undefined) {
+      push({
+        type: "exchange-failed",
+        error: new AwsLoginError("NO_TERMINAL", "The cross-device login needs a way to read the code."),
+      });
+      return;
+    }
+    promptCode(problem, stop.signal).then(
+      (text) => {
+        try {
+          const { state: pastedState, code } = decodeVerificationCode(text);
+          push({ type: "code-pasted", state: pastedState, code });
+        } catch (error) {
+          push({ type: "paste-invalid", error: asLoginError(error) });
+        }
+      },
+      (error: unknown) => {
+        if (!stop.signal.aborted) push({ type: "cancel" });
+        void error;
+      },
+    );
+  }
+
+  function exchange(attempt: AuthorizationAttempt, code: string): void {
+    requestToken({
+      transport: deps.transport,
+      tokenUrl: options.tokenUrl,
+      body: authorizationCodeRequest({
+        clientId: attempt.clientId,
+        code,
+        codeVerifier: attempt.codeVerifier,
+        redirectUri: attempt.redirectUri,
+      }),
+      dpopKey: options.dpopKey,
+      clock: deps.clock,
+      random: deps.random,
+      grant: "authorization_code",
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    }).then(
+      (response) => {
+        tokenResponse = response;
+        push({ type: "exchange-succeeded" });
+      },
+      (error: unknown) => push({ type: "exchange-failed", error: asLoginError(error) }),
+    );
+  }
+}
+
+function asLoginError(error: unknown): AwsLoginError {
+  if (AwsLoginError.isInstance(error)) return error;
+  return new AwsLoginError("BAD_RESPONSE", "The login failed unexpectedly. Run it again.", { cause: error });
+}
+
+export interface LoginDeps extends AuthorizeDeps {
+  store: TokenStore;
+  config: ConfigStore;
+  prompt: Prompt;
+}
+
+export interface LoginOptions {
+  profile: string;
+  region: string;
+  flow: LoginFlow;
+  baseUrl: string;
+  tokenUrl: string;
+  /** Recorded in the cache so refreshes go back to the same endpoint. Only for overridden endpoints. */
+  endpointOverride?: string;
+  timeoutMs: number;
+  openBrowser: boolean;
+  redirectPort?: number;
+  /** Replace another login_session without asking. */
+  force: boolean;
+  /** Fail, writing nothing, when the signed-in account differs. */
+  expectAccount?: string;
+  signal?: AbortSignal;
+}
+
+export interface LoginResult {
+  profile: string;
+  region: string;
+  loginSession: string;
+  accountId: string;
+  cachePath: string;
+  configPath: string;
+  record: TokenCacheRecord;
+  /** The login_session the profile had before, when it was replaced. */
+  replacedSession?: string;
+}
+
+/**
+ * `awslogin login`: checks the profile, signs in, then writes the cache file and the profile.
+ * Nothing is written unless the exchange succeeded and every check passed.
+ */
+export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
+  const before = getProfile(parseConfigFile(await deps.config.read()), options.profile);
+  if (before !== undefined) assertLoginCapableProfile(options.profile, before);
+
+  const dpopKey = generateDpopKey();
+  const { attempt, tokenResponse } = await authorizeAndExchange(deps, {
+    flow: options.flow,
+    baseUrl: options.baseUrl,
+    tokenUrl: options.tokenUrl,
+    timeoutMs: options.timeoutMs,
+    openBrowser: options.openBrowser,
+    dpopKey,
+    profile: options.profile,
+    ...(options.redirectPort === undefined ? {} : { redirectPort: options.redirectPort }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (tokenResponse.idToken === undefined) {
+    throw new AwsLoginError("INVALID_ID_TOKEN", "The sign-in service returned no ID token. Run the login again.");
+  }
+  const loginSession = decodeIdTokenSubject(tokenResponse.idToken);
+  const accountId = accountIdFromArn(loginSession);
+  if (options.expectAccount !== undefined && options.expectAccount !== accountId) {
+    throw new AwsLoginError(
+      "ACCOUNT_MISMATCH",
+      `You signed in to account ${accountId}, but --expect-account is ${options.expectAccount}. Nothing was written; sign in to the expected account and run the login again.`,
+    );
+  }
+
+  // Read the profile again: the file may have changed while the browser was open.
+  const current = getProfile(parseConfigFile(await deps.config.read()), options.profile);
+  if (current !== undefined) assertLoginCapableProfile(options.profile, current);
+  const previous = current?.login_session;
+  if (previous !== undefined && previous !== "" && previous !== loginSession && !options.force) {
+    if (!deps.prompt.isInteractive) {
+      throw new AwsLoginError(
+        "SESSION_CONFLICT",
+        `Profile ${options.profile} already uses session ${previous}. Nothing was written. Run again with --force to replace it, or choose another --profile.`,
+      );
+    }
+    const yes = await deps.prompt.confirm(
+      `Profile ${options.profile} is already configured to use session ${previous}. Do you want to overwrite it to use ${loginSession} instead?`,
+    );
+    if (!yes) {
+      throw new AwsLoginError("LOGIN_CANCELLED", `Kept profile ${options.profile} as it was. Nothing was written.`);
+    }
+  }
+
+  const record = createTokenCacheRecord({
+    tokenResponse,
+    loginSession,
+    accountId,
+    clientId: attempt.clientId,
+    dpopKeyPem: exportDpopKeyPem(dpopKey),
+    now: deps.clock.now(),
+    signInRegion: options.region,
+    ...(options.endpointOverride === undefined ? {} : { endpoint: options.endpointOverride }),
+  });
+  await deps.store.write(loginSession, record);
+
+  const values: Record<string, string> = { login_session: loginSession };
+  if (current?.region === undefined || current.region === "") values.region = options.region;
+  const text = await deps.config.read();
+  await deps.config.write(setProfileValues(text, options.profile, values));
+
+  return {
+    profile: options.profile,
+    region: current?.region || options.region,
+    loginSession,
+    accountId,
+    cachePath: deps.store.pathFor(loginSession),
+    configPath: deps.config.path,
+    record,
+    ...(previous !== undefined && previous !== loginSession ? { replacedSession: previous } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { AwsLoginError } from "../errors.js";
+import {
+  type AuthorizationAttempt,
+  initialLoginState,
+  type LoginEvent,
+  type LoginState,
+  transitionLogin,
+} from "./login.js";
+
+const sameDevice: AuthorizationAttempt = {
+  flow: "same-device",
+  clientId: "arn:aws:signin:::devtools/same-device",
+  state: "3f1c9a52-6a0e-4d7b-9a51-2b8f5e4c1d07",
+  codeVerifier: "a".repeat(64),
+  redirectUri: "http://127.0.0.1:53412/oauth/callback",
+  authorizeUrl: "https://us-east-1.signin.aws.amazon.com/v1/authorize?x",
+};
+const crossDevice: AuthorizationAttempt = {
+  ...sameDevice,
+  flow: "cross-device",
+  clientId: "arn:aws:signin:::devtools/cross-device",
+  state: "9b2e4f00-1111-4222-8333-444455556666",
+  redirectUri: "https://us-east-1.signin.aws.amazon.com/v1/sessions/confirmation",
+};
+
+const T0 = Date.UTC(2026, 0, 1);
+const TIMEOUT = 600_000;
+
+/** Runs events from idle at time T0 + offset and returns every state and effect. */
+function run(events: Array<[offsetMs: number, LoginEvent]>) {
+  let state: LoginState = initialLoginState;
+  const effects = [];
+  for (const [offset, event] of events) {
+    const next = transitionLogin(state, event, T0 + offset);
+    state = next.state;
+    effects.push(...next.effects);
+  }
+  return { state, effects };
+}
+
+const start: [number, LoginEvent] = [0, { type: "start", attempt: sameDevice, timeoutMs: TIMEOUT }];
+
+describe("login machine", () => {
+  it("opens the browser on start and waits until the deadline", () => {
+    const { state, effects } = run([start]);
+    expect(state).toEqual({ name: "waiting", attempts: [sameDevice], deadline: T0 + TIMEOUT });
+    expect(effects).toEqual([{ type: "open-browser", url: sameDevice.authorizeUrl }]);
+  });
+
+  it.each<[string, LoginEvent, string]>([
+    ["a wrong state", { type: "callback", callbackId: "c1", query: { kind: "code", state: "other", code: "x" } }, "waiting"],
+    ["no code or state (favicon)", { type: "callback", callbackId: "c1", query: { kind: "none" } }, "waiting"],
+    [
+      "an error with a wrong state",
+      { type: "callback", callbackId: "c1", query: { kind: "error", state: "other", error: "access_denied", description: undefined } },
+      "waiting",
+    ],
+    ["a tick", { type: "tick" }, "waiting"],
+    ["a pasted code without a cross-device attempt", { type: "code-pasted", state: sameDevice.state, code: "x" }, "waiting"],
+  ])("ignores %s while waiting", (_name, event, expected) => {
+    const { state, effects } = run([start, [1000, event]]);
+    expect(state.name).toBe(expected);
+    const answers = effects.filter((e) => e.type === "answer-callback");
+    if (event.type === "callback") {
+      expect(answers).toEqual([{ type: "answer-callback", callbackId: "c1", answer: "not-this-login" }]);
+    } else {
+      expect(answers).toEqual([]);
+    }
+  });
+
+  it("exchanges the code of a matching callback, then answers success", () => {
+    const { state, effects } = run([
+      start,
+      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [1500, { type: "exchange-succeeded" }],
+    ]);
+    expect(state).toEqual({ name: "done", attempt: sameDevice });
+    expect(effects.slice(1)).toEqual([
+      { type: "stop-waiting" },
+      { type: "exchange", attempt: sameDevice, code: "CODE" },
+      { type: "answer-callback", callbackId: "c1", answer: "success" },
+    ]);
+  });
+
+  it("fails with the callback's error when the state matches", () => {
+    const { state, effects } = run([
+      start,
+      [
+        1000,
+        {
+          type: "callback",
+          callbackId: "c1",
+          query: { kind: "error", state: sameDevice.state, error: "access_denied", description: "User cancelled" },
+        },
+      ],
+    ]);
+    expect(state.name).toBe("failed");
+    if (state.name === "failed") {
+      expect(state.error.code).toBe("AUTHORIZATION_DENIED");
+      expect(state.error.message).toContain("access_denied: User cancelled");
+    }
+    expect(effects).toContainEqual({
+      type: "answer-callback",
+      callbackId: "c1",
+      answer: "error",
+      message: "access_denied: User cancelled",
+    });
+  });
+
+  it("times out at the deadline, even when a callback arrives late", () => {
+    const late = run([
+      start,
+      [TIMEOUT, { type: "callback", callbackId: "c9", query: { kind: "code", state: sameDevice.state, code: "X" } }],
+    ]);
+    expect(late.state.name).toBe("failed");
+    if (late.state.name === "failed") expect(late.state.error.code).toBe("LOGIN_TIMEOUT");
+    expect(late.effects).toContainEqual({ type: "answer-callback", callbackId: "c9", answer: "not-this-login" });
+    const ticked = run([start, [TIMEOUT - 1, { type: "tick" }], [TIMEOUT + 1, { type: "tick" }]]);
+    expect(ticked.state.name).toBe("failed");
+  });
+
+  it("reports a failed exchange to the browser and ends with its error", () => {
+    const error = new AwsLoginError("AUTHCODE_EXPIRED", "expired");
+    const { state, effects } = run([
+      start,
+      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [2000, { type: "exchange-failed", error }],
+    ]);
+    expect(state).toEqual({ name: "failed", error });
+    expect(effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "c1", answer: "error", message: "expired" });
+  });
+
+  it("answers a second callback during the exchange without disturbing it", () => {
+    const { state, effects } = run([
+      start,
+      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [1100, { type: "callback", callbackId: "c2", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+    ]);
+    expect(state.name).toBe("exchanging");
+    expect(effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "c2", answer: "not-this-login" });
+  });
+
+  it("cross-device: asks for the code, asks again after a mismatched or garbled paste, then exchanges", () => {
+    const garbled = new AwsLoginError("BAD_VERIFICATION_CODE", "garbled");
+    const { state, effects } = run([
+      [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }],
+      [100, { type: "code-pasted", state: sameDevice.state, code: "X" }],
+      [200, { type: "paste-invalid", error: garbled }],
+      [300, { type: "code-pasted", state: crossDevice.state, code: "GOOD" }],
+    ]);
+    expect(state.name).toBe("exchanging");
+    expect(effects[0]).toEqual({ type: "prompt-code", attempt: crossDevice });
+    expect(effects[1]).toMatchObject({ type: "prompt-code", problem: { code: "STATE_MISMATCH" } });
+    expect(effects[2]).toEqual({ type: "prompt-code", attempt: crossDevice, problem: garbled });
+    expect(effects.slice(3)).toEqual([{ type: "stop-waiting" }, { type: "exchange", attempt: crossDevice, code: "GOOD" }]);
+  });
+
+  it("with both flows offered, whichever completes first wins", () => {
+    const viaPaste = run([
+      start,
+      [100, { type: "add-attempt", attempt: crossDevice }],
+      [200, { type: "code-pasted", state: crossDevice.state, code: "P" }],
+      [300, { type: "callback", callbackId: "late", query: { kind: "code", state: sameDevice.state, code: "L" } }],
+    ]);
+    expect(viaPaste.state).toMatchObject({ name: "exchanging", attempt: crossDevice, code: "P" });
+    expect(viaPaste.effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "late", answer: "not-this-login" });
+  });
+
+  it("cancels from any waiting state, and final states ignore events", () => {
+    const cancelled = run([start, [10, { type: "cancel" }]]);
+    expect(cancelled.state.name).toBe("failed");
+    if (cancelled.state.name === "failed") expect(cancelled.state.error.code).toBe("LOGIN_CANCELLED");
+    const after = transitionLogin(cancelled.state, { type: "exchange-succeeded" }, T0 + 20);
+    expect(after.state).toBe(cancelled.state);
+    expect(transitionLogin(initialLoginState, { type: "tick" }, T0).state).toBe(initialLoginState);
+  });
+});

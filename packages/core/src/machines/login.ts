@@ -1,0 +1,215 @@
+/**
+ * The login state machine: a pure function of (state, event, now) that returns the next state and the
+ * effects a driver must run. It covers the same-device flow (loopback callback) and the cross-device
+ * flow (code pasted by the user), and their race when both are offered.
+ * @see PROTOCOL.md §2 (same-device), §3 (cross-device)
+ */
+import { AwsLoginError } from "../errors.js";
+import type { LoginFlow } from "../protocol.js";
+
+/** One authorization attempt: the secrets and addresses of one authorize URL. */
+export interface AuthorizationAttempt {
+  flow: LoginFlow;
+  clientId: string;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+  authorizeUrl: string;
+}
+
+/** What the loopback listener received, already parsed. */
+export type CallbackQuery =
+  | { kind: "code"; state: string; code: string }
+  | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
+  | { kind: "none" };
+
+export type LoginState =
+  | { name: "idle" }
+  | {
+      name: "waiting";
+      /** Attempts that may still complete, same-device first. Whichever completes first wins. */
+      attempts: AuthorizationAttempt[];
+      deadline: number;
+    }
+  | { name: "exchanging"; attempt: AuthorizationAttempt; code: string; callbackId: string | undefined }
+  | { name: "done"; attempt: AuthorizationAttempt }
+  | { name: "failed"; error: AwsLoginError };
+
+export type LoginEvent =
+  | { type: "start"; attempt: AuthorizationAttempt; timeoutMs: number }
+  /** A second attempt (cross-device) offered while the first still waits. */
+  | { type: "add-attempt"; attempt: AuthorizationAttempt }
+  | { type: "callback"; callbackId: string; query: CallbackQuery }
+  | { type: "code-pasted"; state: string; code: string }
+  | { type: "paste-invalid"; error: AwsLoginError }
+  | { type: "tick" }
+  | { type: "exchange-succeeded" }
+  | { type: "exchange-failed"; error: AwsLoginError }
+  | { type: "cancel" };
+
+/** How the loopback listener answers one browser request. */
+export type CallbackAnswer = "success" | "error" | "not-this-login";
+
+export type LoginEffect =
+  | { type: "open-browser"; url: string }
+  /** Ask for the cross-device code; `problem` says why the previous paste was refused. */
+  | { type: "prompt-code"; attempt: AuthorizationAttempt; problem?: AwsLoginError }
+  | { type: "answer-callback"; callbackId: string; answer: CallbackAnswer; message?: string }
+  | { type: "exchange"; attempt: AuthorizationAttempt; code: string }
+  | { type: "stop-waiting" };
+
+export interface Transition {
+  state: LoginState;
+  effects: LoginEffect[];
+}
+
+export const initialLoginState: LoginState = { name: "idle" };
+
+function fail(error: AwsLoginError, extra: LoginEffect[] = []): Transition {
+  return { state: { name: "failed", error }, effects: [...extra, { type: "stop-waiting" }] };
+}
+
+/** Whether a state ends the machine. */
+export function isFinal(state: LoginState): state is Extract<LoginState, { name: "done" | "failed" }> {
+  return state.name === "done" || state.name === "failed";
+}
+
+/** The first effects of an attempt: open the browser (same-device) or ask for the code (cross-device). */
+function effectsToBegin(attempt: AuthorizationAttempt): LoginEffect[] {
+  return attempt.flow === "same-device"
+    ? [{ type: "open-browser", url: attempt.authorizeUrl }]
+    : [{ type: "prompt-code", attempt }];
+}
+
+/** Advance the login machine by one event. Pure: no I/O, no clock but `now`. */
+export function transitionLogin(state: LoginState, event: LoginEvent, now: number): Transition {
+  if (event.type === "cancel" && !isFinal(state)) {
+    const answers: LoginEffect[] =
+      state.name === "exchanging" && state.callbackId !== undefined
+        ? [{ type: "answer-callback", callbackId: state.callbackId, answer: "error", message: "Login cancelled." }]
+        : [];
+    return fail(new AwsLoginError("LOGIN_CANCELLED", "Login cancelled. Nothing was written."), answers);
+  }
+  switch (state.name) {
+    case "idle":
+      if (event.type !== "start") return { state, effects: [] };
+      return {
+        state: { name: "waiting", attempts: [event.attempt], deadline: now + event.timeoutMs },
+        effects: effectsToBegin(event.attempt),
+      };
+    case "waiting":
+      return transitionWaiting(state, event, now);
+    case "exchanging":
+      return transitionExchanging(state, event);
+    default:
+      // Final states ignore everything; a late callback is told this login is over.
+      if (event.type === "callback") {
+        return {
+          state,
+          effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
+        };
+      }
+      return { state, effects: [] };
+  }
+}
+
+function transitionWaiting(
+  state: Extract<LoginState, { name: "waiting" }>,
+  event: LoginEvent,
+  now: number,
+): Transition {
+  if (now >= state.deadline) {
+    const answers: LoginEffect[] =
+      event.type === "callback"
+        ? [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }]
+        : [];
+    return fail(
+      new AwsLoginError(
+        "LOGIN_TIMEOUT",
+        "No sign-in arrived before the timeout. Nothing was written. Run the login again, and finish signing in within --timeout seconds.",
+      ),
+      answers,
+    );
+  }
+  switch (event.type) {
+    case "add-attempt":
+      return {
+        state: { ...state, attempts: [...state.attempts, event.attempt] },
+        effects: effectsToBegin(event.attempt),
+      };
+    case "callback": {
+      const attempt = state.attempts.find((a) => a.flow === "same-device");
+      const query = event.query;
+      // Only a callback carrying this login's state counts; anything else (a stale tab, a forged request,
+      // a favicon) is answered and ignored, so it can neither complete nor break the login.
+      if (attempt === undefined || query.kind === "none" || query.state !== attempt.state) {
+        return {
+          state,
+          effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
+        };
+      }
+      if (query.kind === "error") {
+        const detail = query.description ? `${query.error}: ${query.description}` : query.error;
+        return fail(
+          new AwsLoginError(
+            "AUTHORIZATION_DENIED",
+            `Sign-in was not completed (${detail}). Nothing was written. Run the login again to retry.`,
+          ),
+          [{ type: "answer-callback", callbackId: event.callbackId, answer: "error", message: detail }],
+        );
+      }
+      return {
+        state: { name: "exchanging", attempt, code: query.code, callbackId: event.callbackId },
+        effects: [{ type: "stop-waiting" }, { type: "exchange", attempt, code: query.code }],
+      };
+    }
+    case "code-pasted": {
+      const attempt = state.attempts.find((a) => a.flow === "cross-device");
+      if (attempt === undefined) return { state, effects: [] };
+      if (event.state !== attempt.state) {
+        const error = new AwsLoginError(
+          "STATE_MISMATCH",
+          "That code belongs to another sign-in (its state does not match). Paste the code shown for the URL printed above.",
+        );
+        return { state, effects: [{ type: "prompt-code", attempt, problem: error }] };
+      }
+      return {
+        state: { name: "exchanging", attempt, code: event.code, callbackId: undefined },
+        effects: [{ type: "stop-waiting" }, { type: "exchange", attempt, code: event.code }],
+      };
+    }
+    case "paste-invalid": {
+      const attempt = state.attempts.find((a) => a.flow === "cross-device");
+      if (attempt === undefined) return { state, effects: [] };
+      return { state, effects: [{ type: "prompt-code", attempt, problem: event.error }] };
+    }
+    default:
+      return { state, effects: [] };
+  }
+}
+
+function transitionExchanging(state: Extract<LoginState, { name: "exchanging" }>, event: LoginEvent): Transition {
+  switch (event.type) {
+    case "exchange-succeeded": {
+      const effects: LoginEffect[] =
+        state.callbackId === undefined
+          ? []
+          : [{ type: "answer-callback", callbackId: state.callbackId, answer: "success" }];
+      return { state: { name: "done", attempt: state.attempt }, effects };
+    }
+    case "exchange-failed": {
+      const effects: LoginEffect[] =
+        state.callbackId === undefined
+          ? []
+          : [{ type: "answer-callback", callbackId: state.callbackId, answer: "error", message: event.error.message }];
+      return { state: { name: "failed", error: event.error }, effects };
+    }
+    case "callback":
+      return {
+        state,
+        effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
+      };
+    default:
+      return { state, effects: [] };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Which region a login signs in to.
+ * @see PROTOCOL.md §7 (region resolution of `aws login`)
+ */
+
+export const DEFAULT_REGION = "us-east-1";
+
+/** A syntactically valid region name. */
+export function isRegionName(value: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value);
+}
+
+/**
+ * The region from the flag, then `AWS_REGION` / `AWS_DEFAULT_REGION`, then the profile's `region`;
+ * undefined when none is set (the caller may then ask, or fail without a terminal).
+ */
+export function resolveLoginRegion(args: {
+  flag?: string | undefined;
+  env: Record<string, string | undefined>;
+  profileRegion?: string | undefined;
+}): string | undefined {
+  const candidates = [args.flag, args.env.AWS_REGION, args.env.AWS_DEFAULT_REGION, args.profileRegion];
+  return candidates.find((value) => value !== undefined && value.trim() !== "")?.trim();
+}

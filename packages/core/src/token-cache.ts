@@ -1,0 +1,325 @@
+/**
+ * The login token cache file as data: its name, its location, its schema and the AWS CLI's exact
+ * on-disk form. Pure: the clock, the environment and the home directory are passed in.
+ * @see PROTOCOL.md §6, §12.1, §12.2, §15
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { z } from "zod";
+import { AwsLoginError } from "./errors.js";
+
+/** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see PROTOCOL.md §6, §12.1 */
+export function loginCacheKey(loginSession: string): string {
+  return createHash("sha256").update(loginSession, "utf8").digest("hex");
+}
+
+/** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache`. @see PROTOCOL.md §6 */
+export function resolveLoginCacheDirectory(args: { env: Record<string, string | undefined>; homeDir: string }): string {
+  const configured = args.env.AWS_LOGIN_CACHE_DIRECTORY;
+  if (configured) return expandUser(expandVars(configured, args.env), args.homeDir);
+  return join(args.homeDir, ".aws", "login", "cache");
+}
+
+/** Python's `posixpath.expandvars`: `$NAME` / `${NAME}` of set variables; everything else stays as written. */
+function expandVars(path: string, env: Record<string, string | undefined>): string {
+  return path.replace(/\$([A-Za-z0-9_]+|\{[^}]*\})/g, (whole, name: string) => {
+    const value = env[name.startsWith("{") ? name.slice(1, -1) : name];
+    return value === undefined ? whole : value;
+  });
+}
+
+/** Python's `expanduser` for `~` and `~/…` (`~user` needs a user database, so it stays as written). */
+function expandUser(path: string, homeDir: string): string {
+  if (!path.startsWith("~")) return path;
+  const rest = path.slice(1);
+  if (rest !== "" && !rest.startsWith("/") && !rest.startsWith("\\")) return path;
+  return homeDir.replace(/[/\\]+$/, "") + rest || "/";
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/** Milliseconds since the epoch of an RFC 3339 timestamp (any fraction, `Z` or offset), or undefined. */
+function parseRfc3339(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const offsetHours = m[9] === undefined ? 0 : Number(m[10]);
+  const offsetMinutes = m[9] === undefined ? 0 : Number(m[11]);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCMonth() !== month - 1) return undefined; // 31 April and the like
+  const fractionMs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  const offsetMs = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMs - offsetMs;
+}
+
+const rfc3339 = z.string().refine((value) => parseRfc3339(value) !== undefined, "is not an RFC 3339 timestamp");
+const required = z.string().min(1);
+
+/**
+ * A login token cache file. Loose at every level so keys written by other tools survive a rewrite;
+ * `identityToken` is the Java/Go SDKs' name for `idToken`. @see PROTOCOL.md §6, §15
+ */
+export const tokenCacheRecordSchema = z.looseObject({
+  accessToken: z.looseObject({
+    accessKeyId: required,
+    secretAccessKey: required,
+    sessionToken: required,
+    accountId: required,
+    expiresAt: rfc3339,
+  }),
+  tokenType: z.string().nullish(),
+  clientId: required,
+  refreshToken: required,
+  idToken: z.string().nullish(),
+  identityToken: z.string().nullish(),
+  dpopKey: required,
+  signInRegion: z.string().nullish(),
+  awslogin: z
+    .looseObject({
+      endpoint: z.string().optional(),
+      sessionStartedAt: rfc3339.optional(),
+      region: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** A parsed login token cache file. @see PROTOCOL.md §6 */
+export type TokenCacheRecord = z.infer<typeof tokenCacheRecordSchema>;
+
+/** The credentials and refresh token of a `CreateOAuth2Token` answer that the cache keeps. @see PROTOCOL.md §4.3 */
+export interface CachedTokenFields {
+  accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  expiresIn: number;
+  refreshToken: string;
+}
+
+function malformed(path: string, problem: string): AwsLoginError {
+  return new AwsLoginError(
+    "CACHE_MALFORMED",
+    `The login token cache file ${path} ${problem}. Run \`awslogin login\` to sign in again.`,
+    { path },
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Names what is wrong with each field, never its value: the file holds credentials. */
+function describeIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  const missing: string[] = [];
+  const wrong: string[] = [];
+  for (const issue of issues) {
+    const name = issue.path.map(String).join(".");
+    const value = valueAt(root, issue.path);
+    if (value === undefined) missing.push(name);
+    else if (issue.code === "too_small") wrong.push(`${name} is empty`);
+    else if (issue.code === "custom") wrong.push(`${name} ${issue.message}`);
+    else if (issue.code === "invalid_type") wrong.push(`${name} is not a ${issue.expected}`);
+    else wrong.push(`${name} is invalid`);
+  }
+  const parts = missing.length > 0 ? [`lacks ${missing.join(", ")}`] : [];
+  if (wrong.length > 0) parts.push(`${parts.length > 0 ? "and " : "is malformed: "}${wrong.join(", ")}`);
+  return parts.join(" ");
+}
+
+/** Parses and checks a cache file's text; any problem is CACHE_MALFORMED naming the file and the fields. @see PROTOCOL.md §6, §12.2 (c)–(f) */
+export function parseTokenCache(text: string, path: string): TokenCacheRecord {
+  if (text.trim() === "") throw malformed(path, "is empty");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // The SyntaxError quotes the file's text, which may hold secrets: leave it out.
+    throw malformed(path, "is not valid JSON (it may have been cut short)");
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw malformed(path, "does not hold a JSON object");
+  }
+  const result = tokenCacheRecordSchema.safeParse(json);
+  if (!result.success) throw malformed(path, describeIssues(json, result.error.issues));
+  // The schema only checks (no defaults, no transforms), so the checked input is the record; returning it
+  // rather than zod's copy keeps the file's key order, which serializeTokenCache preserves.
+  return json as TokenCacheRecord;
+}
+
+/** The ID token under either of its names (`idToken`, or Java/Go's `identityToken`). @see PROTOCOL.md §6 */
+export function idTokenOf(record: TokenCacheRecord): string | undefined {
+  return record.idToken ?? record.identityToken ?? undefined;
+}
+
+/** When the cached credentials expire, in milliseconds since the epoch. @see PROTOCOL.md §6 */
+export function expiresAtMs(record: TokenCacheRecord): number {
+  const ms = parseRfc3339(record.accessToken.expiresAt);
+  if (ms === undefined) {
+    throw new AwsLoginError(
+      "CACHE_MALFORMED",
+      "The login token's accessToken.expiresAt is not an RFC 3339 timestamp. Run `awslogin login` to sign in again.",
+    );
+  }
+  return ms;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, fraction truncated, as botocore's `%Y-%m-%dT%H:%M:%SZ`. @see PROTOCOL.md §6 */
+export function formatExpiresAt(ms: number): string {
+  if (!Number.isFinite(ms)) throw new AwsLoginError("INVALID_ARGUMENT", "An expiry time must be a finite number.");
+  const date = new Date(Math.floor(ms / 1000) * 1000);
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  return (
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}Z`
+  );
+}
+
+const ACCESS_TOKEN_ORDER = ["accessKeyId", "secretAccessKey", "sessionToken", "accountId", "expiresAt"];
+const RECORD_ORDER = ["accessToken", "tokenType", "clientId", "refreshToken", "idToken", "dpopKey"];
+
+/** Known keys first in the given order, then the others in the object's own order. */
+function orderedEntries(object: Record<string, unknown>, order: readonly string[]): Array<[string, unknown]> {
+  const entries: Array<[string, unknown]> = [];
+  for (const key of order) if (Object.hasOwn(object, key)) entries.push([key, object[key]]);
+  for (const key of Object.keys(object)) if (!order.includes(key)) entries.push([key, object[key]]);
+  return entries;
+}
+
+/** Python `json.dumps` string escaping with `ensure_ascii=True`. */
+function pyString(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const char = text[i] as string;
+    if (char === '"') out += '\\"';
+    else if (char === "\\") out += "\\\\";
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (char === "\b") out += "\\b";
+    else if (char === "\f") out += "\\f";
+    else if (unit < 0x20 || unit > 0x7e) out += `\\u${unit.toString(16).padStart(4, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+/** Python's `repr` of a number: integers as digits; small floats with a two-digit exponent (`1e-05`). */
+function pyNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new AwsLoginError("INVALID_ARGUMENT", "A token cache value is not a finite number.");
+  if (Number.isInteger(n) || Math.abs(n) >= 1e-4) return String(n);
+  return n.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Python `json.dumps` of a dict whose members come in this order (undefined members are left out). */
+function pyObject(
+  entries: Array<[string, unknown]>,
+  render: (value: unknown, key: string) => string = pyDumps,
+): string {
+  const members = entries.filter(([, value]) => value !== undefined);
+  return `{${members.map(([key, value]) => `${pyString(key)}: ${render(value, key)}`).join(", ")}}`;
+}
+
+/** Python `json.dumps(value)` with default options: one line, `", "` and `": "` separators. */
+function pyDumps(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return pyString(value);
+  if (typeof value === "number") return pyNumber(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map((item) => pyDumps(item ?? null)).join(", ")}]`;
+  if (isJsonObject(value)) return pyObject(Object.entries(value));
+  throw new AwsLoginError("INVALID_ARGUMENT", `A token cache value of type ${typeof value} cannot be written as JSON.`);
+}
+
+/**
+ * The AWS CLI's form of a cache file (Python `json.dumps`, CLI key order, unknown keys after the known ones);
+ * a record with only `identityToken` also gets `idToken`, which aws-c-auth needs. @see PROTOCOL.md §6
+ */
+export function serializeTokenCache(record: TokenCacheRecord): string {
+  const identityToken = record.identityToken;
+  const top: Record<string, unknown> =
+    (record.idToken === undefined || record.idToken === null) && typeof identityToken === "string"
+      ? { ...record, idToken: identityToken }
+      : record;
+  return pyObject(orderedEntries(top, RECORD_ORDER), (value, key) =>
+    key === "accessToken" && isJsonObject(value)
+      ? pyObject(orderedEntries(value, ACCESS_TOKEN_ORDER))
+      : pyDumps(value),
+  );
+}
+
+/** A new cache record from the authorization-code exchange, as `aws login` writes it plus awslogin's metadata. @see PROTOCOL.md §6, §12.3, §15 */
+export function createTokenCacheRecord(args: {
+  tokenResponse: CachedTokenFields & { tokenType: string; idToken?: string | undefined };
+  loginSession: string;
+  accountId: string;
+  clientId: string;
+  dpopKeyPem: string;
+  now: number;
+  signInRegion?: string | undefined;
+  endpoint?: string | undefined;
+}): TokenCacheRecord {
+  if (args.loginSession === "") throw new AwsLoginError("INVALID_ARGUMENT", "The login session id is empty.");
+  const { accessToken, tokenType, refreshToken, idToken, expiresIn } = args.tokenResponse;
+  const awslogin: Record<string, string> = { sessionStartedAt: new Date(args.now).toISOString() };
+  if (args.endpoint !== undefined) awslogin.endpoint = args.endpoint;
+  return {
+    accessToken: {
+      accessKeyId: accessToken.accessKeyId,
+      secretAccessKey: accessToken.secretAccessKey,
+      sessionToken: accessToken.sessionToken,
+      accountId: args.accountId,
+      expiresAt: formatExpiresAt(args.now + expiresIn * 1000),
+    },
+    tokenType,
+    clientId: args.clientId,
+    refreshToken,
+    ...(idToken === undefined ? {} : { idToken }),
+    dpopKey: args.dpopKeyPem,
+    ...(args.signInRegion === undefined ? {} : { signInRegion: args.signInRegion }),
+    awslogin,
+  };
+}
+
+/** The record after a refresh: new credentials, expiry and refresh token; every other key, known or not, unchanged. @see PROTOCOL.md §8, §12.2 (g) */
+export function applyRefreshedToken(record: TokenCacheRecord, tokenResponse: CachedTokenFields, now: number): TokenCacheRecord {
+  return {
+    ...record,
+    accessToken: {
+      ...record.accessToken,
+      accessKeyId: tokenResponse.accessToken.accessKeyId,
+      secretAccessKey: tokenResponse.accessToken.secretAccessKey,
+      sessionToken: tokenResponse.accessToken.sessionToken,
+      expiresAt: formatExpiresAt(now + tokenResponse.expiresIn * 1000),
+    },
+    refreshToken: tokenResponse.refreshToken,
+  };
+}
+
+/** True for what `aws logout --all` deletes: a JSON object whose `accessToken` is an object with `accessKeyId`. @see PROTOCOL.md §6, §7 */
+export function isLoginTokenShaped(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const accessToken = (value as Record<string, unknown>).accessToken;
+  return (
+    typeof accessToken === "object" &&
+    accessToken !== null &&
+    !Array.isArray(accessToken) &&
+    Object.hasOwn(accessToken, "accessKeyId")
+  );
+}

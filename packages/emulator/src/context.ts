@@ -1,0 +1,71 @@
+/**
+ * What every request handler shares: the resolved options, the clock, the stores, and the shapes of
+ * requests and replies passed between the router and the handlers.
+ */
+import type { KeyObject } from "node:crypto";
+import type { EventLog } from "./events.js";
+import type { FaultQueue } from "./faults.js";
+import type { Identity } from "./identity.js";
+import type { EmulatorState } from "./state.js";
+
+/** Counters of what the emulator received. Every token request counts, refused and faulted ones too. */
+export interface EmulatorStats {
+  authorize: { requests: number; approved: number; denied: number; rejected: number };
+  tokenRequests: { authorization_code: number; refresh_token: number; other: number };
+  /** Token answers by outcome: "ok" or the `error` code sent (faults included); "dropped" for dropped connections. */
+  tokenResults: Record<string, number>;
+  sts: { requests: number; ok: number; errors: number };
+  faults: { applied: number; pending: number };
+}
+
+export interface EmulatorContext {
+  url: string;
+  tokenUrl: string;
+  region: string;
+  identities: readonly Identity[];
+  autoApprove: boolean;
+  expiresIn: number;
+  sessionDurationMs: number;
+  refreshReuseWindowMs: number;
+  codeTtlMs: number;
+  now: () => number;
+  state: EmulatorState;
+  events: EventLog;
+  faults: FaultQueue;
+  stats: EmulatorStats;
+  idTokenKey: { privateKey: KeyObject; kid: string; alg: "ES384" };
+  /** Aborted when the emulator closes, so delayed answers stop waiting. */
+  closing: AbortSignal;
+}
+
+/** One received request, body already read. */
+export interface IncomingCall {
+  method: string;
+  url: URL;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  sourceIp: string;
+  userAgent: string;
+  host: string;
+  requestId: string;
+}
+
+/** What a handler wants sent back: an answer, or a dropped connection. */
+export type Reply =
+  | { status: number; headers?: Record<string, string>; body?: string; note?: string; drop?: undefined }
+  | { drop: true; note?: string };
+
+/** Reads the first value of a header. */
+export function headerValue(call: IncomingCall, name: string): string | undefined {
+  const value = call.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A JSON reply. */
+export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(value),
+  };
+}

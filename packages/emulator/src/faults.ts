@@ -1,0 +1,101 @@
+/**
+ * Fault injection for `POST /v1/token`: the next N token calls fail with a given service error,
+ * an HTTP 429/500, a dropped connection, or a delay (alone or with another fault).
+ */
+
+/** Service errors a fault can answer with. */
+export type FaultError =
+  | "TOKEN_EXPIRED"
+  | "USER_CREDENTIALS_CHANGED"
+  | "INSUFFICIENT_PERMISSIONS"
+  | "AUTHCODE_EXPIRED"
+  | "INVALID_REQUEST";
+
+/** What the next `count` token calls do instead of their normal answer. */
+export interface FaultSpec {
+  /** How many token calls the fault applies to (a positive integer). */
+  count: number;
+  /** Answer with this service error (status and shape per PROTOCOL.md §4.4). */
+  error?: FaultError;
+  /** Answer 429 TooManyRequestsError or 500 InternalServerException. */
+  status?: 429 | 500;
+  /** Destroy the connection without answering. */
+  drop?: boolean;
+  /** Wait this many milliseconds first (0–60000); alone it only delays the normal answer. */
+  delayMs?: number;
+}
+
+const FAULT_ERRORS: readonly FaultError[] = [
+  "TOKEN_EXPIRED",
+  "USER_CREDENTIALS_CHANGED",
+  "INSUFFICIENT_PERMISSIONS",
+  "AUTHCODE_EXPIRED",
+  "INVALID_REQUEST",
+];
+
+export const MAX_FAULT_DELAY_MS = 60_000;
+
+/** Checks a fault spec from the library or from JSON; returns the problem, or undefined when it is valid. */
+export function describeFaultProblem(spec: unknown): string | undefined {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return "A fault must be a JSON object.";
+  const s = spec as Record<string, unknown>;
+  for (const key of Object.keys(s)) {
+    if (!["count", "error", "status", "drop", "delayMs"].includes(key)) return `Unknown fault field "${key}".`;
+  }
+  if (typeof s.count !== "number" || !Number.isInteger(s.count) || s.count < 1 || s.count > 1_000_000) {
+    return "count must be an integer from 1 to 1000000.";
+  }
+  if (s.error !== undefined && !FAULT_ERRORS.includes(s.error as FaultError)) {
+    return `error must be one of ${FAULT_ERRORS.join(", ")}.`;
+  }
+  if (s.status !== undefined && s.status !== 429 && s.status !== 500) return "status must be 429 or 500.";
+  if (s.drop !== undefined && typeof s.drop !== "boolean") return "drop must be a boolean.";
+  if (
+    s.delayMs !== undefined &&
+    (typeof s.delayMs !== "number" || !Number.isInteger(s.delayMs) || s.delayMs < 0 || s.delayMs > MAX_FAULT_DELAY_MS)
+  ) {
+    return `delayMs must be an integer from 0 to ${MAX_FAULT_DELAY_MS}.`;
+  }
+  const outcomes = [s.error !== undefined, s.status !== undefined, s.drop === true].filter(Boolean).length;
+  if (outcomes > 1) return "Choose at most one of error, status and drop.";
+  if (outcomes === 0 && s.delayMs === undefined) return "A fault needs error, status, drop or delayMs.";
+  return undefined;
+}
+
+/** A first-in, first-out queue of faults; each call to {@link FaultQueue.take} uses up one. */
+export class FaultQueue {
+  private readonly queue: { spec: FaultSpec; remaining: number }[] = [];
+  private appliedCount = 0;
+
+  /** Adds a fault; throws a TypeError for an invalid spec. */
+  add(spec: FaultSpec): void {
+    const problem = describeFaultProblem(spec);
+    if (problem) throw new TypeError(`Invalid fault: ${problem}`);
+    const { count, error, status, drop, delayMs } = spec;
+    this.queue.push({ spec: { count, error, status, drop, delayMs }, remaining: count });
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  /** The fault for the current token call, if any. */
+  take(): FaultSpec | undefined {
+    const head = this.queue[0];
+    if (!head) return undefined;
+    head.remaining -= 1;
+    if (head.remaining === 0) this.queue.shift();
+    this.appliedCount += 1;
+    return head.spec;
+  }
+
+  /** Calls still to be faulted. */
+  get pending(): number {
+    return this.queue.reduce((sum, entry) => sum + entry.remaining, 0);
+  }
+
+  /** Token calls a fault was applied to so far. */
+  get applied(): number {
+    return this.appliedCount;
+  }
+}
