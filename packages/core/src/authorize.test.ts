@@ -79,7 +79,7 @@ describe("buildAuthorizeUrl", () => {
 
   it("property: the query decodes back to the inputs", () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), (state, redirectUri) => {
+      fc.property(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme" }), (state, redirectUri) => {
         const url = new URL(
           buildAuthorizeUrl({
             baseUrl: "https://h",
@@ -99,7 +99,13 @@ describe("buildAuthorizeUrl", () => {
 
   it("rejects a challenge that is not base64url of the right length", () => {
     expect(() =>
-      buildAuthorizeUrl({ baseUrl: "https://h", flow: "same-device", state: STATE, codeChallenge: "a&b", redirectUri: "r" }),
+      buildAuthorizeUrl({
+        baseUrl: "https://h",
+        flow: "same-device",
+        state: STATE,
+        codeChallenge: "a&b",
+        redirectUri: "r",
+      }),
     ).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 });
@@ -116,7 +122,9 @@ describe("parseAuthorizeCallback", () => {
   });
 
   it("error wins over code, with optional description and state", () => {
-    expect(parseAuthorizeCallback(at(`?error=access_denied&error_description=User+said+no&code=x&state=${STATE}`))).toEqual({
+    expect(
+      parseAuthorizeCallback(at(`?error=access_denied&error_description=User+said+no&code=x&state=${STATE}`)),
+    ).toEqual({
       kind: "error",
       error: "access_denied",
       description: "User said no",
@@ -163,9 +171,13 @@ describe("verification codes (PROTOCOL.md §3)", () => {
 
   it("property: encode then decode is the identity", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (state, code) => {
-        expect(decodeVerificationCode(encodeVerificationCode(state, code))).toEqual({ state, code });
-      }),
+      fc.property(
+        fc.string({ minLength: 1, unit: "grapheme" }),
+        fc.string({ minLength: 1, unit: "grapheme" }),
+        (state, code) => {
+          expect(decodeVerificationCode(encodeVerificationCode(state, code))).toEqual({ state, code });
+        },
+      ),
     );
   });
 

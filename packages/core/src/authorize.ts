@@ -31,7 +31,10 @@ export function buildAuthorizeUrl(args: {
   redirectUri: string;
 }): string {
   if (!/^[A-Za-z0-9_-]{43,128}$/.test(args.codeChallenge)) {
-    throw new AwsLoginError("INVALID_ARGUMENT", "The PKCE code challenge must be 43–128 base64url characters.");
+    throw new AwsLoginError(
+      "INVALID_ARGUMENT",
+      "The PKCE code challenge must be 43–128 base64url characters.",
+    );
   }
   const params: [string, string][] = [
     ["response_type", "code"],
@@ -45,7 +48,7 @@ export function buildAuthorizeUrl(args: {
   return `${args.baseUrl.replace(/\/+$/, "")}${SIGNIN_PATH.authorize}?${query}&code_challenge=${args.codeChallenge}`;
 }
 
-/** What arrived at the loopback listener: a code, an error, or an unrelated request (e.g. `/favicon.ico`). */
+/** What arrived at the loopback listener: a code, an error, or an unrelated request (e.g. `/favicon.ico`). @see PROTOCOL.md §2.3 */
 export type AuthorizeCallback =
   | { kind: "code"; state: string; code: string }
   | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
@@ -63,7 +66,8 @@ export function parseAuthorizeCallback(url: URL): AuthorizeCallback {
     return { kind: "error", state, error, description: query.get("error_description") ?? undefined };
   }
   const code = query.get("code");
-  if (code !== null && code !== "" && state !== undefined && state !== "") return { kind: "code", state, code };
+  if (code !== null && code !== "" && state !== undefined && state !== "")
+    return { kind: "code", state, code };
   return { kind: "none" };
 }
 
@@ -95,7 +99,10 @@ export function decodeVerificationCode(text: string): { state: string; code: str
 
 /** botocore `percent_encode`: UTF-8, then escape everything but `A-Za-z0-9-._~` (so `:` and `/` are escaped too). */
 function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function badVerificationCode(): AwsLoginError {

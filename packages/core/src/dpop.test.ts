@@ -85,7 +85,13 @@ describe("PROTOCOL.md §12 vector 4: key → JWK", () => {
 describe("createDpopProof", () => {
   it("PROTOCOL.md §12 vector 4: the CLI's fake_build_dpop_header gives these first two segments", async () => {
     const key = importDpopKeyPem(CLI_CONFTEST_KEY);
-    const jwt = createDpopProof({ key, method: "POST", url: "https://foobar/v1/token", iat: 1760014198, jti: "uniqueid" });
+    const jwt = createDpopProof({
+      key,
+      method: "POST",
+      url: "https://foobar/v1/token",
+      iat: 1760014198,
+      jti: "uniqueid",
+    });
     const [header, payload] = segments(jwt);
     expect(header).toBe(
       "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6InYyRmpScE10QURNWjR6b1p4c2hWOWNoRWtlbWJnelpuWFNVTmUtREE4ZEkiLCJ5IjoicWx6Zi02azNHWTJDUnlpSXZrWl9QTTFCcWdpYU53MWhmMV9ybjFYM1ZObyIsImNydiI6IlAtMjU2In19",
@@ -101,16 +107,36 @@ describe("createDpopProof", () => {
   it("RFC 9449 §4.2: jose verifies proofs of fresh keys; the signature is raw r||s (64 bytes)", async () => {
     for (let i = 0; i < 5; i++) {
       const key = generateDpopKey();
-      const jwt = createDpopProof({ key, method: "POST", url: "http://127.0.0.1:9/v1/token", iat: 1_700_000_000 + i, jti: `j${i}` });
+      const jwt = createDpopProof({
+        key,
+        method: "POST",
+        url: "http://127.0.0.1:9/v1/token",
+        iat: 1_700_000_000 + i,
+        jti: `j${i}`,
+      });
       expect(Buffer.from(segments(jwt)[2]!, "base64url")).toHaveLength(64);
       const { payload, protectedHeader } = await verifyWithJose(jwt);
-      expect(protectedHeader).toEqual({ typ: "dpop+jwt", alg: "ES256", jwk: { kty: "EC", ...key.publicJwk } });
-      expect(payload).toMatchObject({ htm: "POST", htu: "http://127.0.0.1:9/v1/token", iat: 1_700_000_000 + i });
+      expect(protectedHeader).toEqual({
+        typ: "dpop+jwt",
+        alg: "ES256",
+        jwk: key.publicJwk,
+      });
+      expect(payload).toMatchObject({
+        htm: "POST",
+        htu: "http://127.0.0.1:9/v1/token",
+        iat: 1_700_000_000 + i,
+      });
     }
   });
 
   it("keeps the CLI key order typ,alg,jwk{kty,x,y,crv} and htm,htu,iat,jti", () => {
-    const jwt = createDpopProof({ key: generateDpopKey(), method: "POST", url: "https://x/v1/token", iat: 1, jti: "a" });
+    const jwt = createDpopProof({
+      key: generateDpopKey(),
+      method: "POST",
+      url: "https://x/v1/token",
+      iat: 1,
+      jti: "a",
+    });
     const [header, payload] = segments(jwt);
     const h = decodeJson(header!) as { jwk: object };
     expect(Object.keys(h)).toEqual(["typ", "alg", "jwk"]);
@@ -121,7 +147,13 @@ describe("createDpopProof", () => {
   it("a proof signed by another key does not verify against the header key", async () => {
     const a = generateDpopKey();
     const b = generateDpopKey();
-    const forged = createDpopProof({ key: { privateKey: b.privateKey, publicJwk: a.publicJwk }, method: "POST", url: "https://x", iat: 1, jti: "x" });
+    const forged = createDpopProof({
+      key: { privateKey: b.privateKey, publicJwk: a.publicJwk },
+      method: "POST",
+      url: "https://x",
+      iat: 1,
+      jti: "x",
+    });
     await expect(verifyWithJose(forged)).rejects.toThrow();
   });
 
@@ -142,8 +174,16 @@ describe("PEM export and import", () => {
   it("exports generated keys as SEC1 with the public key, and round-trips them", () => {
     const key = generateDpopKey();
     const pem = exportDpopKeyPem(key);
-    expect(pem).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END EC PRIVATE KEY-----\n$/);
-    const der = Buffer.from(pem.split("\n").filter((l) => !l.startsWith("-----")).join(""), "base64");
+    expect(pem).toMatch(
+      /^-----BEGIN EC PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END EC PRIVATE KEY-----\n$/,
+    );
+    const der = Buffer.from(
+      pem
+        .split("\n")
+        .filter((l) => !l.startsWith("-----"))
+        .join(""),
+      "base64",
+    );
     // SEC1 with the [1] publicKey field: SEQUENCE of 0x77 bytes, and 0xa1 tag before the 66-byte BIT STRING.
     expect(der.subarray(0, 2)).toEqual(Buffer.from([0x30, 0x77]));
     expect(der.includes(Buffer.from([0xa1, 0x44, 0x03, 0x42, 0x00, 0x04]))).toBe(true);
@@ -184,7 +224,10 @@ describe("PEM export and import", () => {
     expectInvalidKey("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
     const lines = CLI_CONFTEST_KEY.split("\n");
     expectInvalidKey([lines[0], lines[1], lines[4], ""].join("\n"));
-    const pub = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" });
+    const pub = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+      type: "spki",
+      format: "pem",
+    });
     expectInvalidKey(pub.toString());
   });
 });
@@ -207,7 +250,8 @@ describe("jwkThumbprint (RFC 7638 §3)", () => {
 
   it("gives Go/Java-style short or sign-extended coordinates the padded thumbprint", async () => {
     let key = generateDpopKey();
-    for (let i = 0; i < 20_000 && Buffer.from(key.publicJwk.x, "base64url")[0] !== 0; i++) key = generateDpopKey();
+    for (let i = 0; i < 20_000 && Buffer.from(key.publicJwk.x, "base64url")[0] !== 0; i++)
+      key = generateDpopKey();
     const x = Buffer.from(key.publicJwk.x, "base64url");
     expect(x[0]).toBe(0);
     const expected = await calculateJwkThumbprint(key.publicJwk, "sha256");
@@ -220,21 +264,34 @@ describe("jwkThumbprint (RFC 7638 §3)", () => {
 
   it("property: stripping leading zero bytes of a coordinate never changes the thumbprint", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 31 }), (raw, zeros) => {
-        const x = Buffer.from(raw);
-        x.fill(0, 0, zeros);
-        const y = Buffer.alloc(32, 7);
-        const full = { kty: "EC", crv: "P-256", x: x.toString("base64url"), y: y.toString("base64url") } as const;
-        const trimmed = { ...full, x: x.subarray(zeros).toString("base64url") };
-        expect(jwkThumbprint(trimmed)).toBe(jwkThumbprint(full));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 0, max: 31 }),
+        (raw, zeros) => {
+          const x = Buffer.from(raw);
+          x.fill(0, 0, zeros);
+          const y = Buffer.alloc(32, 7);
+          const full = {
+            kty: "EC",
+            crv: "P-256",
+            x: x.toString("base64url"),
+            y: y.toString("base64url"),
+          } as const;
+          const trimmed = { ...full, x: x.subarray(zeros).toString("base64url") };
+          expect(jwkThumbprint(trimmed)).toBe(jwkThumbprint(full));
+        },
+      ),
     );
   });
 
   it("rejects coordinates that are not base64url or longer than 32 bytes", () => {
     const { x, y } = generateDpopKey().publicJwk;
     const tooLong = Buffer.concat([Buffer.from([1]), Buffer.from(x, "base64url")]).toString("base64url");
-    for (const bad of [{ x: "", y }, { x: "a+b/", y }, { x: tooLong, y }]) {
+    for (const bad of [
+      { x: "", y },
+      { x: "a+b/", y },
+      { x: tooLong, y },
+    ]) {
       expect(() => jwkThumbprint({ kty: "EC", crv: "P-256", ...bad })).toThrow(
         expect.objectContaining({ code: "INVALID_DPOP_KEY" }),
       );

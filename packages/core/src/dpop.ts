@@ -4,7 +4,14 @@
  * @see RFC 9449 §4, RFC 7638 §3, PROTOCOL.md §4.2 and §6
  */
 import { Buffer } from "node:buffer";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from "node:crypto";
 import { AwsLoginError } from "./errors.js";
 
 /** The public half of a DPoP key as a JWK, coordinates base64url without padding. @see RFC 7518 §6.2.1 */
@@ -61,7 +68,13 @@ export function importDpopKeyPem(pem: string): DpopKey {
  * A DPoP proof JWT: header `{typ,alg,jwk}` and payload `{htm,htu,iat,jti}` in the AWS CLI's key order,
  * signed ES256 with the raw 64-byte r||s signature. @see RFC 9449 §4.2, RFC 7518 §3.4, PROTOCOL.md §4.2
  */
-export function createDpopProof(args: { key: DpopKey; method: string; url: string; iat: number; jti: string }): string {
+export function createDpopProof(args: {
+  key: DpopKey;
+  method: string;
+  url: string;
+  iat: number;
+  jti: string;
+}): string {
   if (!Number.isSafeInteger(args.iat) || args.iat < 0) {
     throw new AwsLoginError("INVALID_ARGUMENT", "A DPoP proof needs `iat` as whole seconds since the epoch.");
   }

@@ -18,9 +18,12 @@ describe("partitionOf", () => {
     expect(partitionOf(region)).toEqual({ name, dnsSuffix, dualStackDnsSuffix });
   });
 
-  it.each(["", "US-EAST-1", "us_east_1", "us-east-1.evil.com", "us-east-1/x"])("rejects region %j", (region) => {
-    expect(() => partitionOf(region)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
-  });
+  it.each(["", "US-EAST-1", "us_east_1", "us-east-1.evil.com", "us-east-1/x"])(
+    "rejects region %j",
+    (region) => {
+      expect(() => partitionOf(region)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    },
+  );
 });
 
 describe("resolveSignInEndpoint from the partition rules", () => {
@@ -37,7 +40,11 @@ describe("resolveSignInEndpoint from the partition rules", () => {
     ["eusc-de-east-1", "https://eusc-de-east-1.signin.amazonaws-eusc.eu"],
     ["eu-central-2", "https://eu-central-2.signin.aws.amazon.com"],
   ])("%s → %s", (region, baseUrl) => {
-    expect(resolveSignInEndpoint({ region })).toEqual({ baseUrl, tokenUrl: `${baseUrl}/v1/token`, source: "partition" });
+    expect(resolveSignInEndpoint({ region })).toEqual({
+      baseUrl,
+      tokenUrl: `${baseUrl}/v1/token`,
+      source: "partition",
+    });
   });
 
   it("ignores empty overrides", () => {
@@ -61,19 +68,23 @@ describe("resolveSignInEndpoint with overrides", () => {
   });
 
   it("trims trailing slashes", () => {
-    expect(resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "https://signin.example.com/a/b//" })).toEqual({
+    expect(
+      resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "https://signin.example.com/a/b//" }),
+    ).toEqual({
       baseUrl: "https://signin.example.com",
       tokenUrl: "https://signin.example.com/a/b/v1/token",
       source: "flag",
     });
-    expect(resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://localhost:8080/" }).tokenUrl).toBe(
-      "http://localhost:8080/v1/token",
-    );
+    expect(
+      resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://localhost:8080/" }).tokenUrl,
+    ).toBe("http://localhost:8080/v1/token");
   });
 
   it("precedence: flag → AWS_ENDPOINT_URL_SIGNIN → AWS_ENDPOINT_URL → partition", () => {
     const env = { AWS_ENDPOINT_URL_SIGNIN: "http://127.0.0.1:2", AWS_ENDPOINT_URL: "http://127.0.0.1:3" };
-    expect(resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://127.0.0.1:1", env })).toMatchObject({
+    expect(
+      resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://127.0.0.1:1", env }),
+    ).toMatchObject({
       baseUrl: "http://127.0.0.1:1",
       source: "flag",
     });
@@ -81,7 +92,9 @@ describe("resolveSignInEndpoint with overrides", () => {
       baseUrl: "http://127.0.0.1:2",
       source: "env-signin",
     });
-    expect(resolveSignInEndpoint({ region: "us-east-1", env: { AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL } })).toEqual({
+    expect(
+      resolveSignInEndpoint({ region: "us-east-1", env: { AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL } }),
+    ).toEqual({
       baseUrl: "http://127.0.0.1:3",
       tokenUrl: "http://127.0.0.1:3/v1/token",
       source: "env",
@@ -94,25 +107,28 @@ describe("resolveSignInEndpoint with overrides", () => {
     );
   });
 
-  it.each(["ftp://example.com", "example.com", "http://", "https://user:secret@example.com", "https://x.com/?a=1"])(
-    "rejects override %j with INVALID_ARGUMENT",
-    (endpointUrl) => {
-      let thrown: unknown;
-      try {
-        resolveSignInEndpoint({ region: "us-east-1", endpointUrl });
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toMatchObject({ code: "INVALID_ARGUMENT" });
-      expect((thrown as Error).message).toContain("--endpoint-url");
-      expect((thrown as Error).message).not.toContain("secret");
-    },
-  );
+  it.each([
+    "ftp://example.com",
+    "example.com",
+    "http://",
+    "https://user:secret@example.com",
+    "https://x.com/?a=1",
+  ])("rejects override %j with INVALID_ARGUMENT", (endpointUrl) => {
+    let thrown: unknown;
+    try {
+      resolveSignInEndpoint({ region: "us-east-1", endpointUrl });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect((thrown as Error).message).toContain("--endpoint-url");
+    expect((thrown as Error).message).not.toContain("secret");
+  });
 
   it("names the variable that holds a bad override", () => {
-    expect(() => resolveSignInEndpoint({ region: "us-east-1", env: { AWS_ENDPOINT_URL_SIGNIN: "nope" } })).toThrow(
-      /AWS_ENDPOINT_URL_SIGNIN/,
-    );
+    expect(() =>
+      resolveSignInEndpoint({ region: "us-east-1", env: { AWS_ENDPOINT_URL_SIGNIN: "nope" } }),
+    ).toThrow(/AWS_ENDPOINT_URL_SIGNIN/);
   });
 
   it("validates the region even when an override is given", () => {

@@ -5,7 +5,7 @@
 import { AwsLoginError } from "./errors.js";
 import { SIGNIN_PATH } from "./protocol.js";
 
-/** What the endpoint rules need to know about a partition. */
+/** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see PROTOCOL.md §1 */
 export interface Partition {
   name: string;
   dnsSuffix: string;
@@ -100,10 +100,10 @@ export function partitionOf(region: string): Partition {
   return { name: entry.name, dnsSuffix: entry.dnsSuffix, dualStackDnsSuffix: entry.dualStackDnsSuffix };
 }
 
-/** Where an endpoint came from, in precedence order. */
+/** Where an endpoint came from, in precedence order. @see PROTOCOL.md §1 */
 export type SignInEndpointSource = "flag" | "env-signin" | "env" | "partition";
 
-/** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. */
+/** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. @see PROTOCOL.md §1 */
 export interface SignInEndpoint {
   /** `scheme://host[:port]` — the path of an override is dropped, as the CLI does. */
   baseUrl: string;
@@ -148,7 +148,8 @@ function fromOverride(value: string, source: SignInEndpointSource): SignInEndpoi
   } catch {
     throw badOverride(value, source);
   }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.host === "") throw badOverride(value, source);
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.host === "")
+    throw badOverride(value, source);
   if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
     throw badOverride(value, source);
   }

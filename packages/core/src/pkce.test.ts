@@ -64,13 +64,17 @@ describe("createCodeVerifier", () => {
 
   it("property: any length 43..128 gives exactly that many unreserved characters", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 43, max: 128 }), fc.uint8Array({ minLength: 1, maxLength: 64 }), (length, seed) => {
-        const bytes = [...seed];
-        if (bytes.every((b) => b >= 198)) bytes.push(7);
-        const verifier = createCodeVerifier(replay(bytes), length);
-        expect(verifier).toHaveLength(length);
-        expect(verifier).toMatch(UNRESERVED);
-      }),
+      fc.property(
+        fc.integer({ min: 43, max: 128 }),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        (length, seed) => {
+          const bytes = [...seed];
+          if (bytes.every((b) => b >= 198)) bytes.push(7);
+          const verifier = createCodeVerifier(replay(bytes), length);
+          expect(verifier).toHaveLength(length);
+          expect(verifier).toMatch(UNRESERVED);
+        },
+      ),
     );
   });
 
@@ -97,7 +101,9 @@ describe("createState", () => {
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
         const state = createState(replay([...bytes]));
         expect(state).toMatch(UUID_V4);
-        expect(state.replaceAll("-", "").slice(0, 12)).toBe(Buffer.from(bytes.subarray(0, 6)).toString("hex"));
+        expect(state.replaceAll("-", "").slice(0, 12)).toBe(
+          Buffer.from(bytes.subarray(0, 6)).toString("hex"),
+        );
       }),
     );
   });

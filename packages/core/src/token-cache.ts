@@ -14,7 +14,10 @@ export function loginCacheKey(loginSession: string): string {
 }
 
 /** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache`. @see PROTOCOL.md §6 */
-export function resolveLoginCacheDirectory(args: { env: Record<string, string | undefined>; homeDir: string }): string {
+export function resolveLoginCacheDirectory(args: {
+  env: Record<string, string | undefined>;
+  homeDir: string;
+}): string {
   const configured = args.env.AWS_LOGIN_CACHE_DIRECTORY;
   if (configured) return expandUser(expandVars(configured, args.env), args.homeDir);
   return join(args.homeDir, ".aws", "login", "cache");
@@ -36,7 +39,8 @@ function expandUser(path: string, homeDir: string): string {
   return homeDir.replace(/[/\\]+$/, "") + rest || "/";
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Milliseconds since the epoch of an RFC 3339 timestamp (any fraction, `Z` or offset), or undefined. */
 function parseRfc3339(text: string): number | undefined {
@@ -62,7 +66,9 @@ function parseRfc3339(text: string): number | undefined {
   return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMs - offsetMs;
 }
 
-const rfc3339 = z.string().refine((value) => parseRfc3339(value) !== undefined, "is not an RFC 3339 timestamp");
+const rfc3339 = z
+  .string()
+  .refine((value) => parseRfc3339(value) !== undefined, "is not an RFC 3339 timestamp");
 const required = z.string().min(1);
 
 /**
@@ -130,7 +136,8 @@ function describeIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): str
     if (value === undefined) missing.push(name);
     else if (issue.code === "too_small") wrong.push(`${name} is empty`);
     else if (issue.code === "custom") wrong.push(`${name} ${issue.message}`);
-    else if (issue.code === "invalid_type") wrong.push(`${name} is not a ${issue.expected}`);
+    else if (issue.code === "invalid_type")
+      wrong.push(`${name} is not ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`);
     else wrong.push(`${name} is invalid`);
   }
   const parts = missing.length > 0 ? [`lacks ${missing.join(", ")}`] : [];
@@ -177,7 +184,8 @@ export function expiresAtMs(record: TokenCacheRecord): number {
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, fraction truncated, as botocore's `%Y-%m-%dT%H:%M:%SZ`. @see PROTOCOL.md §6 */
 export function formatExpiresAt(ms: number): string {
-  if (!Number.isFinite(ms)) throw new AwsLoginError("INVALID_ARGUMENT", "An expiry time must be a finite number.");
+  if (!Number.isFinite(ms))
+    throw new AwsLoginError("INVALID_ARGUMENT", "An expiry time must be a finite number.");
   const date = new Date(Math.floor(ms / 1000) * 1000);
   const pad = (n: number, width = 2) => String(n).padStart(width, "0");
   return (
@@ -218,7 +226,8 @@ function pyString(text: string): string {
 
 /** Python's `repr` of a number: integers as digits; small floats with a two-digit exponent (`1e-05`). */
 function pyNumber(n: number): string {
-  if (!Number.isFinite(n)) throw new AwsLoginError("INVALID_ARGUMENT", "A token cache value is not a finite number.");
+  if (!Number.isFinite(n))
+    throw new AwsLoginError("INVALID_ARGUMENT", "A token cache value is not a finite number.");
   if (Number.isInteger(n) || Math.abs(n) >= 1e-4) return String(n);
   return n.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
 }
@@ -244,7 +253,10 @@ function pyDumps(value: unknown): string {
   if (typeof value === "boolean") return value ? "true" : "false";
   if (Array.isArray(value)) return `[${value.map((item) => pyDumps(item ?? null)).join(", ")}]`;
   if (isJsonObject(value)) return pyObject(Object.entries(value));
-  throw new AwsLoginError("INVALID_ARGUMENT", `A token cache value of type ${typeof value} cannot be written as JSON.`);
+  throw new AwsLoginError(
+    "INVALID_ARGUMENT",
+    `A token cache value of type ${typeof value} cannot be written as JSON.`,
+  );
 }
 
 /**
@@ -298,7 +310,11 @@ export function createTokenCacheRecord(args: {
 }
 
 /** The record after a refresh: new credentials, expiry and refresh token; every other key, known or not, unchanged. @see PROTOCOL.md §8, §12.2 (g) */
-export function applyRefreshedToken(record: TokenCacheRecord, tokenResponse: CachedTokenFields, now: number): TokenCacheRecord {
+export function applyRefreshedToken(
+  record: TokenCacheRecord,
+  tokenResponse: CachedTokenFields,
+  now: number,
+): TokenCacheRecord {
   return {
     ...record,
     accessToken: {

@@ -2,13 +2,14 @@
  * Sends one `CreateOAuth2Token` request with a DPoP proof, retrying throttling, server and transport failures.
  * @see RFC 9449 §4–§5, PROTOCOL.md §4
  */
-import { AwsLoginError, hasErrorCode } from "./errors.js";
+
 import { createDpopProof, type DpopKey } from "./dpop.js";
+import { AwsLoginError, hasErrorCode } from "./errors.js";
 import { createState } from "./pkce.js";
 import type { Clock, Random, Transport } from "./ports.js";
 import { errorFromTokenResponse, parseTokenResponse, type TokenGrant, type TokenResponse } from "./token.js";
 
-/** Options of {@link requestToken}. */
+/** Options of {@link requestToken}. @see PROTOCOL.md §4.1 */
 export interface RequestTokenArgs {
   transport: Transport;
   /** The full token URL; it is also the proof's `htu`, unchanged. */
@@ -65,7 +66,8 @@ export async function requestToken(args: RequestTokenArgs): Promise<TokenRespons
         },
         { signal: args.signal },
       );
-      if (response.status >= 200 && response.status < 300) return parseTokenResponse(response.body, args.grant);
+      if (response.status >= 200 && response.status < 300)
+        return parseTokenResponse(response.body, args.grant);
       failure = errorFromTokenResponse(response, { grant: args.grant, profile: args.profile });
       retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
     } catch (error) {
@@ -89,7 +91,8 @@ function backoffMs(args: {
   if (args.retryAfterMs !== undefined) return Math.min(args.retryAfterMs, args.maxDelayMs);
   const cap = Math.min(args.maxDelayMs, args.baseDelayMs * 2 ** (args.attempt - 1));
   const bytes = args.random.bytes(4);
-  const fraction = (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
+  const fraction =
+    (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
   return Math.floor((fraction / 2 ** 32) * cap);
 }
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
 
-/** The grant of a token request. */
+/** The grant of a token request. @see RFC 6749 §4.1.3 and §6, PROTOCOL.md §4.1 */
 export type TokenGrant = "authorization_code" | "refresh_token";
 
 /** `expiresIn` when the service leaves it out, as the JS SDK assumes. @see PROTOCOL.md §4.3 */
@@ -62,7 +62,10 @@ export function authorizationCodeRequest(args: {
 }
 
 /** Builds the refresh grant body. @see RFC 6749 §6, PROTOCOL.md §4.1 */
-export function refreshTokenRequest(args: { clientId: string; refreshToken: string }): RefreshTokenRequestBody {
+export function refreshTokenRequest(args: {
+  clientId: string;
+  refreshToken: string;
+}): RefreshTokenRequestBody {
   return { clientId: args.clientId, refreshToken: args.refreshToken, grantType: "refresh_token" };
 }
 
@@ -77,7 +80,9 @@ export function parseTokenResponse(body: string, grant: TokenGrant): TokenRespon
   const result = tokenResponseSchema.safeParse(json);
   if (!result.success) {
     // Name the fields, never their values: they may hold credentials.
-    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "(body)"))].join(", ");
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "(body)"))].join(
+      ", ",
+    );
     throw badResponse(`AWS Sign-In answered the token request without valid ${fields}.`);
   }
   if (grant === "authorization_code" && result.data.idToken === undefined) {
@@ -97,7 +102,8 @@ export function errorFromTokenResponse(
   const body = parseErrorBody(response.body);
   const shape = errorShape(response.headers["x-amzn-errortype"] ?? body.type);
   const status = response.status;
-  const login = context.profile === undefined ? "`awslogin login`" : `\`awslogin login --profile ${context.profile}\``;
+  const login =
+    context.profile === undefined ? "`awslogin login`" : `\`awslogin login --profile ${context.profile}\``;
   const make = (code: AwsLoginErrorCode, message: string): AwsLoginError =>
     new AwsLoginError(code, message, { status, retryable: code === "THROTTLED" || code === "SERVER_ERROR" });
 
@@ -185,7 +191,11 @@ function parseErrorBody(text: string): ErrorBody {
   }
   const record = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
   const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-  return { error: str(record.error), message: str(record.message ?? record.Message), type: str(record.__type) };
+  return {
+    error: str(record.error),
+    message: str(record.message ?? record.Message),
+    type: str(record.__type),
+  };
 }
 
 /** `AccessDeniedException:http://…` and `com.amazonaws.signin#AccessDeniedException` both mean `AccessDeniedException`. */

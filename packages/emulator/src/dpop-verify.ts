@@ -63,7 +63,9 @@ function sameEndpoint(htu: string, tokenUrl: string): boolean {
   } catch {
     return false;
   }
-  return a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port && a.pathname === b.pathname;
+  return (
+    a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port && a.pathname === b.pathname
+  );
 }
 
 /**
@@ -87,9 +89,11 @@ export function verifyDpopProof(check: DpopCheck): DpopResult {
   }
   const jose = parseJsonObject(headerBytes);
   const claims = parseJsonObject(payloadBytes);
-  if (!jose || !claims) return { ok: false, reason: "The DPoP proof header or payload is not a JSON object." };
+  if (!jose || !claims)
+    return { ok: false, reason: "The DPoP proof header or payload is not a JSON object." };
 
-  if (jose.typ !== "dpop+jwt") return { ok: false, reason: 'The DPoP proof header must have typ "dpop+jwt".' };
+  if (jose.typ !== "dpop+jwt")
+    return { ok: false, reason: 'The DPoP proof header must have typ "dpop+jwt".' };
   if (jose.alg !== "ES256") return { ok: false, reason: 'The DPoP proof header must have alg "ES256".' };
   const jwk = jose.jwk;
   if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) {

@@ -60,7 +60,10 @@ export interface CallRecord {
 }
 
 /** Builds `userIdentity` from an identity. @see PROTOCOL.md §10 */
-export function userIdentityOf(identity: Identity | undefined, sessionCreatedAt: number): CloudTrailUserIdentity {
+export function userIdentityOf(
+  identity: Identity | undefined,
+  sessionCreatedAt: number,
+): CloudTrailUserIdentity {
   if (!identity) return { type: "Unknown" };
   switch (identity.kind) {
     case "assumed-role":
@@ -89,7 +92,12 @@ export function userIdentityOf(identity: Identity | undefined, sessionCreatedAt:
         userName: identity.name,
       };
     case "root":
-      return { type: "Root", principalId: identity.accountId, arn: identity.arn, accountId: identity.accountId };
+      return {
+        type: "Root",
+        principalId: identity.accountId,
+        arn: identity.arn,
+        accountId: identity.accountId,
+      };
   }
 }
 

@@ -37,10 +37,12 @@ export const MAX_FAULT_DELAY_MS = 60_000;
 
 /** Checks a fault spec from the library or from JSON; returns the problem, or undefined when it is valid. */
 export function describeFaultProblem(spec: unknown): string | undefined {
-  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return "A fault must be a JSON object.";
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec))
+    return "A fault must be a JSON object.";
   const s = spec as Record<string, unknown>;
   for (const key of Object.keys(s)) {
-    if (!["count", "error", "status", "drop", "delayMs"].includes(key)) return `Unknown fault field "${key}".`;
+    if (!["count", "error", "status", "drop", "delayMs"].includes(key))
+      return `Unknown fault field "${key}".`;
   }
   if (typeof s.count !== "number" || !Number.isInteger(s.count) || s.count < 1 || s.count > 1_000_000) {
     return "count must be an integer from 1 to 1000000.";
@@ -52,7 +54,10 @@ export function describeFaultProblem(spec: unknown): string | undefined {
   if (s.drop !== undefined && typeof s.drop !== "boolean") return "drop must be a boolean.";
   if (
     s.delayMs !== undefined &&
-    (typeof s.delayMs !== "number" || !Number.isInteger(s.delayMs) || s.delayMs < 0 || s.delayMs > MAX_FAULT_DELAY_MS)
+    (typeof s.delayMs !== "number" ||
+      !Number.isInteger(s.delayMs) ||
+      s.delayMs < 0 ||
+      s.delayMs > MAX_FAULT_DELAY_MS)
   ) {
     return `delayMs must be an integer from 0 to ${MAX_FAULT_DELAY_MS}.`;
   }

@@ -30,8 +30,12 @@ export interface Identity {
 
 const ACCOUNT = "(\\d{12})";
 const PARTITION = "(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)";
-const ASSUMED_ROLE = new RegExp(`^arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/([\\w+=,.@-]{1,64})/([\\w+=,.@-]{2,64})$`);
-const USER = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:user/((?:[\\x21-\\x7e]{1,510}/)?)([\\w+=,.@-]{1,64})$`);
+const ASSUMED_ROLE = new RegExp(
+  `^arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/([\\w+=,.@-]{1,64})/([\\w+=,.@-]{2,64})$`,
+);
+const USER = new RegExp(
+  `^arn:${PARTITION}:iam::${ACCOUNT}:user/((?:[\\x21-\\x7e]{1,510}/)?)([\\w+=,.@-]{1,64})$`,
+);
 const ROOT = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:root$`);
 
 /**
@@ -50,7 +54,13 @@ export function uniqueIdFor(prefix: string, seed: string): string {
 export function parseIdentity(arn: string): Identity {
   const assumed = ASSUMED_ROLE.exec(arn);
   if (assumed) {
-    const [, partition, accountId, role, session] = assumed as unknown as [string, string, string, string, string];
+    const [, partition, accountId, role, session] = assumed as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const roleArn = `arn:${partition}:iam::${accountId}:role/${role}`;
     const roleId = uniqueIdFor("AROA", roleArn);
     return {
@@ -77,6 +87,7 @@ export function parseIdentity(arn: string): Identity {
   }
   throw new TypeError(
     `Not a supported identity ARN: ${JSON.stringify(arn)}. Use arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, ` +
-      "arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:root.",
+      "arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:root (ACCOUNT is 12 digits; session names are " +
+      "2-64 characters of A-Z a-z 0-9 + = , . @ _ -).",
   );
 }

@@ -214,7 +214,9 @@ export function indexPage(input: IndexPageInput): string {
 ${rows}
 </table>
 <h2>Point clients at it</h2>
-<p>AWS CLI: <code>aws login --endpoint-url ${url} --region ${escapeHtml(input.region)}</code>, then for refreshes and STS:</p>
+<p>awslogin: <code>awslogin login --endpoint-url ${url} --region ${escapeHtml(input.region)}</code></p>
+<p>AWS CLI 2.32+: <code>aws login --endpoint-url ${url} --region ${escapeHtml(input.region)}</code></p>
+<p>For refreshes and STS calls:</p>
 <p><code>export AWS_ENDPOINT_URL_SIGNIN=${url}</code><br><code>export AWS_ENDPOINT_URL_STS=${url}</code></p>
 <p>Then <code>aws sts get-caller-identity</code> answers with the identity you signed in as.</p>
 <h2>Endpoints</h2>

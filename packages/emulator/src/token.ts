@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CLIENT_ID, type OAuth2ErrorCode, SERVICE_ERRORS, TOKEN_TYPE } from "@awslogin/core";
 import { SignJWT } from "jose";
-import { type EmulatorContext, type IncomingCall, jsonReply, type Reply, headerValue } from "./context.js";
+import { type EmulatorContext, headerValue, type IncomingCall, jsonReply, type Reply } from "./context.js";
 import { verifyDpopProof } from "./dpop-verify.js";
 import type { FaultSpec } from "./faults.js";
 import type { Identity } from "./identity.js";
@@ -63,7 +63,8 @@ function parseBody(call: IncomingCall): TokenBody {
     const params = new URLSearchParams(text);
     for (const [name, field] of Object.entries(FORM_NAMES)) {
       const values = params.getAll(name);
-      if (values.length > 1) throw new TokenError("INVALID_REQUEST", `The parameter ${name} appears more than once.`);
+      if (values.length > 1)
+        throw new TokenError("INVALID_REQUEST", `The parameter ${name} appears more than once.`);
       if (values.length === 1) body[field] = values[0];
     }
     return body;
@@ -95,7 +96,8 @@ function grantOf(body: TokenBody | undefined): "authorization_code" | "refresh_t
 
 function requireLength(value: string | undefined, name: string, max: number): string {
   if (value === undefined || value === "") throw new TokenError("INVALID_REQUEST", `${name} is required.`);
-  if (value.length > max) throw new TokenError("INVALID_REQUEST", `${name} must be at most ${max} characters.`);
+  if (value.length > max)
+    throw new TokenError("INVALID_REQUEST", `${name} must be at most ${max} characters.`);
   return value;
 }
 
@@ -191,11 +193,19 @@ interface GrantOutcome {
   replayed: boolean;
 }
 
-async function exchangeCode(ctx: EmulatorContext, body: TokenBody, jkt: string, now: number): Promise<GrantOutcome> {
+async function exchangeCode(
+  ctx: EmulatorContext,
+  body: TokenBody,
+  jkt: string,
+  now: number,
+): Promise<GrantOutcome> {
   const codeValue = requireLength(body.code, "code", 512);
   const verifier = body.codeVerifier;
   if (verifier === undefined || !UNRESERVED_43_128.test(verifier)) {
-    throw new TokenError("INVALID_REQUEST", "codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~.");
+    throw new TokenError(
+      "INVALID_REQUEST",
+      "codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~.",
+    );
   }
   const redirectUri = requireLength(body.redirectUri, "redirectUri", 2048);
   const code = ctx.state.codes.get(codeValue);
@@ -214,7 +224,10 @@ async function exchangeCode(ctx: EmulatorContext, body: TokenBody, jkt: string, 
     throw new TokenError("INVALID_REQUEST", "clientId does not match the client the code was issued to.");
   }
   if (code.redirectUri !== redirectUri) {
-    throw new TokenError("INVALID_REQUEST", "redirectUri does not match the redirect_uri of the authorization request.");
+    throw new TokenError(
+      "INVALID_REQUEST",
+      "redirectUri does not match the redirect_uri of the authorization request.",
+    );
   }
   if (!constantTimeEqual(s256(verifier), code.codeChallenge)) {
     throw new TokenError("INVALID_REQUEST", "codeVerifier does not match the code_challenge (PKCE SHA-256).");
@@ -239,7 +252,10 @@ function refresh(ctx: EmulatorContext, body: TokenBody, jkt: string, now: number
     throw new TokenError("TOKEN_EXPIRED", "The refresh token is not valid. Sign in again.");
   }
   if (session.clientId !== body.clientId) {
-    throw new TokenError("INVALID_REQUEST", "clientId does not match the client the session was created for.");
+    throw new TokenError(
+      "INVALID_REQUEST",
+      "clientId does not match the client the session was created for.",
+    );
   }
   if (session.jkt !== jkt) {
     throw new TokenError(
@@ -254,11 +270,13 @@ function refresh(ctx: EmulatorContext, body: TokenBody, jkt: string, now: number
     if (record.answer && ctx.refreshReuseWindowMs > 0 && now - record.rotatedAt <= ctx.refreshReuseWindowMs) {
       return { answer: record.answer, session, replayed: true };
     }
+    // Past the window the stored answer can never be replayed again; do not keep its secrets.
+    record.answer = undefined;
     throw new TokenError("TOKEN_EXPIRED", "The refresh token was already used. Sign in again.");
   }
   const answer = issueAnswer(ctx, session, now);
   record.rotatedAt = now;
-  record.answer = answer;
+  if (ctx.refreshReuseWindowMs > 0) record.answer = answer;
   return { answer, session, replayed: false };
 }
 
@@ -322,7 +340,9 @@ export async function handleToken(ctx: EmulatorContext, call: IncomingCall): Pro
     if (error) return fail(error, FAULT_MESSAGES[error]);
   }
 
-  if (parseError || !body) return fail("INVALID_REQUEST", parseError?.message ?? "The request body is invalid.");
+  if (parseError || !body) {
+    return fail("INVALID_REQUEST", parseError?.message ?? "The request body is invalid.");
+  }
   const now = ctx.now();
   try {
     if (body.clientId === undefined || !CLIENT_IDS.includes(body.clientId)) {

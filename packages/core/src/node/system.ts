@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import type { Clock, Random } from "../ports.js";
 
-/** The wall clock: milliseconds since the epoch from `Date.now()`. */
+/** The wall clock: milliseconds since the epoch from `Date.now()` (DPoP `iat`, `expiresAt`). @see PROTOCOL.md §4.2 */
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Cryptographically secure random bytes from `crypto.randomBytes`. */
+/** Cryptographically secure random bytes from `crypto.randomBytes` (state, verifier, jti). @see PROTOCOL.md §2.1 */
 export const systemRandom: Random = { bytes: (length) => randomBytes(length) };

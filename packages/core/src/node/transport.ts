@@ -6,7 +6,7 @@ import { Agent, type Dispatcher, request } from "undici";
 import { AwsLoginError } from "../errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../ports.js";
 
-/** Options of {@link createHttpTransport}. */
+/** Options of {@link createHttpTransport}. @see PROTOCOL.md §4.1 */
 export interface HttpTransportOptions {
   /** An undici dispatcher (proxy agent, mock agent, …); then `connectTimeoutMs` is the dispatcher's business. */
   dispatcher?: Dispatcher;
@@ -18,12 +18,18 @@ export interface HttpTransportOptions {
   userAgent?: string;
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
 
 /** A {@link Transport} over undici `request`. @see PROTOCOL.md §4.1 */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
-  const dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } });
+  const dispatcher =
+    options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } });
   const responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
   return {
     async send(req: HttpRequest, sendOptions: { signal?: AbortSignal } = {}): Promise<HttpResponse> {
@@ -98,7 +104,8 @@ function errorCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== "object" || error === null || depth > 4) return undefined;
   const { code, cause } = error as { code?: unknown; cause?: unknown };
   if (typeof code === "string" && code !== "UND_ERR_SOCKET") return code;
-  if (error instanceof AggregateError && error.errors.length > 0) return errorCode(error.errors[0], depth + 1);
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return errorCode(error.errors[0], depth + 1);
   return errorCode(cause, depth + 1) ?? (typeof code === "string" ? code : undefined);
 }
 

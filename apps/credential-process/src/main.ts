@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+/**
+ * `awslogin-credential-process [--profile P]`: prints a login session's credentials in the
+ * `credential_process` format, refreshing them when 5 minutes or less are left.
+ *
+ * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path, node:os and
+ * node:crypto: it reads the profile with a minimal reader, hashes the session, checks the cache file and
+ * prints. Anything else (a refresh, a missing or doubtful file, every error message) goes through
+ * core's full path in `refresh.cjs`, required only then.
+ * @see PROTOCOL.md §6, §8, §9
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
+import { type ExportableCredentials, formatProcess } from "./formats.js";
+import { cacheDirectoryOf, configPathOf } from "./paths.js";
+import { readProfile } from "./profile-reader.js";
+
+declare const __VERSION__: string;
+
+const NAME = "awslogin-credential-process";
+/** Refresh once this little time is left, as every SDK does. @see PROTOCOL.md §8 */
+const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
+
+const USAGE = `Usage: ${NAME} [--profile PROFILE]
+
+Prints the credentials of an awslogin / \`aws login\` profile as a credential_process JSON document
+(the output of \`aws configure export-credentials --format process\`), refreshing them when due.
+The profile defaults to AWS_PROFILE, then "default".
+
+Use it from ~/.aws/config for tools that do not understand login_session:
+  [profile dev-process]
+  credential_process = ${NAME} --profile dev
+
+or let \`awslogin configure credential-process --profile dev\` write that profile.
+`;
+
+type Parsed = { profile: string | undefined } | { exit: number; out?: string; err?: string };
+
+function parseArgs(args: readonly string[]): Parsed {
+  const usageError = (problem: string): Parsed => ({
+    exit: 2,
+    err: `${NAME}: ${problem}. Usage: ${NAME} [--profile PROFILE] [INVALID_ARGUMENT]\n`,
+  });
+  let profile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--help" || arg === "-h") return { exit: 0, out: USAGE };
+    if (arg === "--version") return { exit: 0, out: `${__VERSION__}\n` };
+    let value: string | undefined;
+    if (arg.startsWith("--profile=")) value = arg.slice("--profile=".length);
+    else if (arg === "--profile" || arg === "-p") value = args[++i];
+    else return usageError(`unknown argument ${JSON.stringify(arg)}`);
+    if (!value) return usageError(`${arg.replace(/=.*/s, "")} needs a profile name`);
+    profile = value;
+  }
+  return { profile };
+}
+
+/**
+ * The credentials straight from the cache when that is certainly what core would answer: the profile
+ * found by the minimal reader, a well-formed cache file, more than 5 minutes left. Else undefined.
+ */
+function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentials | undefined {
+  const home = homedir();
+  const directory = cacheDirectoryOf(env, home);
+  if (directory === undefined) return undefined;
+  try {
+    const lookup = readProfile(readFileSync(configPathOf(env, home), "utf8"), profile);
+    const session = lookup.kind === "found" ? lookup.values.login_session : undefined;
+    if (!session) return undefined;
+    const credentials = readCachedCredentials(readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"));
+    if (credentials === undefined || credentials.expiration - Date.now() <= REFRESH_THRESHOLD_MS) return undefined;
+    return credentials;
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(line: string, exitCode = 1): void {
+  process.stderr.write(`${NAME}: ${line}\n`);
+  process.exitCode = exitCode;
+}
+
+/** Leaves as soon as stdout is flushed: the slow path's HTTP agent would otherwise keep the process alive. */
+function finish(output: string, exitCode: number): void {
+  process.exitCode = exitCode;
+  if (output === "") process.exit();
+  else process.stdout.write(output, () => process.exit());
+}
+
+function main(): void {
+  const parsed = parseArgs(process.argv.slice(2));
+  if ("exit" in parsed) {
+    if (parsed.out !== undefined) process.stdout.write(parsed.out);
+    if (parsed.err !== undefined) process.stderr.write(parsed.err);
+    process.exitCode = parsed.exit;
+    return;
+  }
+  const env = process.env;
+  const profile = parsed.profile ?? (env.AWS_PROFILE || "default");
+  const cached = fromCache(profile, env);
+  if (cached !== undefined) {
+    process.stdout.write(formatProcess(cached));
+    return;
+  }
+
+  let slow: typeof import("./refresh.js");
+  try {
+    slow = require("./refresh.cjs") as typeof import("./refresh.js");
+  } catch (error) {
+    fail(`could not load ${join(__dirname, "refresh.cjs")} (${(error as Error).message}). Reinstall awslogin.`);
+    return;
+  }
+  slow
+    .loadCredentials({ profile, env, onWarning: (line) => process.stderr.write(`${NAME}: warning: ${line}\n`) })
+    .then(
+      (credentials) => finish(formatProcess(credentials), 0),
+      (error: unknown) => {
+        fail(slow.describeFailure(error));
+        finish("", 1);
+      },
+    );
+}
+
+main();

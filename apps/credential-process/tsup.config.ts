@@ -1,0 +1,23 @@
+import { readFileSync } from "node:fs";
+import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+
+export default defineConfig({
+  // main: the binary's hot path (node builtins only); refresh: core's full path, required by main when due;
+  // index: the formats, as a library for the CLI.
+  entry: { main: "src/main.ts", refresh: "src/refresh.ts", index: "src/index.ts" },
+  format: ["cjs"],
+  outExtension: () => ({ js: ".cjs" }),
+  platform: "node",
+  target: "node20",
+  // One self-contained install: core, zod and undici are bundled into refresh.cjs.
+  noExternal: [/./],
+  external: ["./refresh.cjs"],
+  define: { __VERSION__: JSON.stringify(version) },
+  dts: { entry: { index: "src/index.ts" } },
+  clean: true,
+  sourcemap: false,
+  splitting: false,
+  shims: false,
+});

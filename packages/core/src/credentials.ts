@@ -1,0 +1,25 @@
+/**
+ * The credentials a login session hands out, in the shapes their consumers expect.
+ * @see PROTOCOL.md §9 (credential_process / export-credentials)
+ */
+import { expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
+
+/** Short-lived AWS credentials of a login session. */
+export interface LoginCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  accountId: string;
+  expiration: Date;
+}
+
+/** The credentials stored in a cache record. */
+export function credentialsFromRecord(record: TokenCacheRecord): LoginCredentials {
+  return {
+    accessKeyId: record.accessToken.accessKeyId,
+    secretAccessKey: record.accessToken.secretAccessKey,
+    sessionToken: record.accessToken.sessionToken,
+    accountId: record.accessToken.accountId,
+    expiration: new Date(expiresAtMs(record)),
+  };
+}

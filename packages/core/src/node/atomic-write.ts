@@ -1,0 +1,59 @@
+/**
+ * Replacing a file so that a reader sees the old bytes or the new bytes, never a mix, and a crash at
+ * any point leaves a whole file: temp file in the same directory, fsync, rename over, fsync the directory.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+export interface AtomicWriteOptions {
+  /** Mode of the written file, applied exactly (not filtered by the umask). */
+  mode: number;
+  /** Mode of directories created on the way (filtered by the umask). */
+  directoryMode: number;
+  /** Owner to give the new file (when root rewrites someone else's file). */
+  owner?: { uid: number; gid: number } | undefined;
+}
+
+/**
+ * Writes `data` to `path` atomically. Rejects with the underlying Node error; on failure the temp file
+ * is gone and `path` holds what it held before.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string,
+  options: AtomicWriteOptions,
+): Promise<void> {
+  const directory = dirname(path);
+  await mkdir(directory, { recursive: true, mode: options.directoryMode });
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", options.mode);
+  try {
+    try {
+      if (options.owner !== undefined) await handle.chown(options.owner.uid, options.owner.gid);
+      await handle.chmod(options.mode);
+      await handle.writeFile(data, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(directory);
+}
+
+/** Makes the rename durable. Some platforms (Windows) cannot open or fsync a directory: best effort. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, "r").catch(() => undefined);
+  if (handle === undefined) return;
+  try {
+    await handle.sync();
+  } catch {
+    // EINVAL/EPERM/EISDIR on file systems without directory fsync.
+  } finally {
+    await handle.close();
+  }
+}

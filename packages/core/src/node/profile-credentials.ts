@@ -1,0 +1,117 @@
+/**
+ * From a profile name to fresh credentials, on Node: reads the config file, finds the profile's
+ * login_session, and runs the refresh driver with the file token store and the inter-process lock.
+ * Shared by the SDK provider, the credential_process binary and the CLI's export/exec.
+ */
+import { homedir } from "node:os";
+import { getProfile, parseConfigFile } from "../config.js";
+import { credentialsFromRecord, type LoginCredentials } from "../credentials.js";
+import { AwsLoginError } from "../errors.js";
+import { loginHint } from "../machines/refresh.js";
+import type { Transport } from "../ports.js";
+import { getFreshToken } from "../refresh.js";
+import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
+import type { TokenStore } from "../token-store.js";
+import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { acquireLock } from "./lock.js";
+import { systemClock, systemRandom } from "./system.js";
+import { createFileTokenStore } from "./token-store.js";
+import { createHttpTransport } from "./transport.js";
+
+export interface ProfileSession {
+  profile: string;
+  loginSession: string;
+  /** The profile's region, when it has one. */
+  region: string | undefined;
+  configPath: string;
+  store: TokenStore;
+}
+
+export interface ResolveProfileOptions {
+  /** Default: AWS_PROFILE, then `default`. */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Config file; default AWS_CONFIG_FILE, then ~/.aws/config. */
+  configFilepath?: string;
+  /** Token cache folder; default AWS_LOGIN_CACHE_DIRECTORY, then ~/.aws/login/cache. */
+  cacheDirectory?: string;
+}
+
+/** The profile's login session; PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN when there is none. */
+export async function resolveProfileSession(options: ResolveProfileOptions = {}): Promise<ProfileSession> {
+  const env = options.env ?? process.env;
+  const profile = options.profile ?? (env.AWS_PROFILE || "default");
+  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
+  const section = getProfile(parseConfigFile(await readConfigText(configPath)), profile);
+  if (section === undefined) {
+    throw new AwsLoginError(
+      "PROFILE_NOT_FOUND",
+      `Profile ${profile} is not in ${configPath}. Run \`${loginHint(profile)}\` to create it.`,
+      { path: configPath },
+    );
+  }
+  const loginSession = section.login_session;
+  if (loginSession === undefined || loginSession === "") {
+    throw new AwsLoginError(
+      "PROFILE_NOT_LOGIN",
+      `Profile ${profile} has no login_session. Run \`${loginHint(profile)}\` to sign in with it.`,
+      { path: configPath },
+    );
+  }
+  const directory = options.cacheDirectory ?? resolveLoginCacheDirectory({ env, homeDir: homedir() });
+  return {
+    profile,
+    loginSession,
+    region: section.region || undefined,
+    configPath,
+    store: createFileTokenStore({ directory }),
+  };
+}
+
+export interface LoadCredentialsOptions extends ResolveProfileOptions {
+  /** Region when neither the cache nor the profile records one (the caller's client region). */
+  region?: string;
+  /** Explicit Sign-In endpoint; wins over everything. */
+  endpointUrl?: string;
+  /** Refresh whatever the expiry. */
+  force?: boolean;
+  transport?: Transport;
+  /** Told about transient problems that did not stop the call. */
+  onWarning?: (warning: AwsLoginError) => void;
+  signal?: AbortSignal;
+}
+
+export interface LoadedCredentials extends ProfileSession {
+  credentials: LoginCredentials;
+  record: TokenCacheRecord;
+  refreshed: boolean;
+}
+
+/** Fresh credentials for a profile: cached while more than 5 minutes remain, else refreshed under the lock. */
+export async function loadProfileCredentials(options: LoadCredentialsOptions = {}): Promise<LoadedCredentials> {
+  const env = options.env ?? process.env;
+  const session = await resolveProfileSession(options);
+  const store = session.store;
+  const region = session.region ?? options.region ?? env.AWS_REGION;
+  const fresh = await getFreshToken(
+    {
+      clock: systemClock,
+      random: systemRandom,
+      transport: options.transport ?? createHttpTransport(),
+      store,
+      lock: (loginSession, signal) =>
+        acquireLock(`${store.pathFor(loginSession)}.lock`, signal === undefined ? {} : { signal }),
+    },
+    {
+      loginSession: session.loginSession,
+      profile: session.profile,
+      env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+      ...(region === undefined ? {} : { region }),
+      ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+      ...(options.force === undefined ? {} : { force: options.force }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
+  if (fresh.warning !== undefined) options.onWarning?.(fresh.warning);
+  return { ...session, credentials: credentialsFromRecord(fresh.record), record: fresh.record, refreshed: fresh.refreshed };
+}

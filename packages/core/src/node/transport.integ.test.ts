@@ -1,0 +1,293 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
+import { afterEach, describe, expect, it } from "vitest";
+import { generateDpopKey, jwkThumbprint } from "../dpop.js";
+import { AwsLoginError } from "../errors.js";
+import { CLIENT_ID } from "../protocol.js";
+import { refreshTokenRequest } from "../token.js";
+import { requestToken } from "../token-client.js";
+import { systemClock, systemRandom } from "./system.js";
+import { createHttpTransport } from "./transport.js";
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, index: number) => void;
+
+const servers: Server[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+    await once(server, "close");
+  }
+});
+
+/** A real HTTP server on 127.0.0.1, answering the n-th request with `handler(…, n)`. */
+async function serve(handler: Handler): Promise<{ url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      handler(req, res, received.length - 1);
+    });
+  });
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received };
+}
+
+const TOKEN_BODY = JSON.stringify({
+  accessToken: { accessKeyId: "ASIAINTEG", secretAccessKey: "s", sessionToken: "t" },
+  tokenType: "aws_sigv4",
+  expiresIn: 900,
+  refreshToken: "rt-new",
+});
+
+function json(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(body);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(AwsLoginError.isInstance(error)).toBe(true);
+    return error as AwsLoginError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("createHttpTransport against a real server", () => {
+  it("sends method, lower-cased headers, user-agent and body; returns status, lower-cased headers, body", async () => {
+    const { url, received } = await serve((_req, res) => {
+      res.setHeader("X-Amzn-RequestId", "req-1");
+      res.setHeader("Set-Cookie", ["a=1", "b=2"]);
+      json(res, 200, '{"ok":true}');
+    });
+    const transport = createHttpTransport({ userAgent: "awslogin/0.1.0 md/awslogin" });
+    const response = await transport.send({
+      method: "POST",
+      url: `${url}/v1/token`,
+      headers: { "Content-Type": "application/json", DPoP: "proof" },
+      body: '{"x":1}',
+    });
+    expect(response).toEqual({
+      status: 200,
+      headers: expect.objectContaining({ "x-amzn-requestid": "req-1", "set-cookie": "a=1, b=2" }),
+      body: '{"ok":true}',
+    });
+    expect(received[0]).toMatchObject({
+      method: "POST",
+      url: "/v1/token",
+      body: '{"x":1}',
+      headers: expect.objectContaining({
+        "content-type": "application/json",
+        dpop: "proof",
+        "user-agent": "awslogin/0.1.0 md/awslogin",
+      }),
+    });
+  });
+
+  it("returns error statuses as responses, not exceptions", async () => {
+    const { url } = await serve((_req, res) =>
+      json(res, 401, '{"error":"TOKEN_EXPIRED"}', { "X-Amzn-ErrorType": "AccessDeniedException" }),
+    );
+    const response = await createHttpTransport().send({ method: "POST", url, headers: {}, body: "{}" });
+    expect(response.status).toBe(401);
+    expect(response.headers["x-amzn-errortype"]).toBe("AccessDeniedException");
+  });
+
+  it("a closed port is NETWORK (retryable), naming the host", async () => {
+    const { url } = await serve(() => {});
+    const server = servers.pop()!;
+    server.close();
+    await once(server, "close");
+    const error = await rejection(
+      createHttpTransport().send({ method: "POST", url: `${url}/v1/token`, headers: {} }),
+    );
+    expect(error.code).toBe("NETWORK");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain(new URL(url).host);
+    expect(error.message).toContain("ECONNREFUSED");
+  });
+
+  it("a socket destroyed before answering is NETWORK", async () => {
+    const { url } = await serve((req) => req.socket.destroy());
+    const error = await rejection(
+      createHttpTransport().send({ method: "POST", url, headers: {}, body: "secret-body" }),
+    );
+    expect(error.code).toBe("NETWORK");
+    expect(error.retryable).toBe(true);
+    expect(error.message).not.toContain("secret-body");
+  });
+
+  it("a slow answer is TIMEOUT (headers)", async () => {
+    const { url } = await serve((_req, res) => {
+      setTimeout(() => json(res, 200, "{}"), 2_000).unref();
+    });
+    const started = Date.now();
+    const error = await rejection(
+      createHttpTransport({ responseTimeoutMs: 150 }).send({ method: "POST", url, headers: {} }),
+    );
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("a body that stalls is TIMEOUT (body)", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"partial":');
+    });
+    const error = await rejection(
+      createHttpTransport({ responseTimeoutMs: 150 }).send({ method: "POST", url, headers: {} }),
+    );
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.message).toContain("UND_ERR_BODY_TIMEOUT");
+  });
+
+  it("an abort signal cancels the request", async () => {
+    const { url } = await serve(() => {});
+    const controller = new AbortController();
+    const pending = createHttpTransport().send(
+      { method: "POST", url, headers: {} },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 30);
+    expect((await rejection(pending)).code).toBe("LOGIN_CANCELLED");
+  });
+});
+
+describe("requestToken over the real transport", () => {
+  const body = refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "rt-old" });
+
+  async function exchange(url: string, sleeps: number[] = []) {
+    const key = generateDpopKey();
+    const result = requestToken({
+      transport: createHttpTransport({ responseTimeoutMs: 2_000 }),
+      tokenUrl: `${url}/v1/token`,
+      body,
+      dpopKey: key,
+      clock: systemClock,
+      random: systemRandom,
+      grant: "refresh_token",
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    return { key, result };
+  }
+
+  async function verifiedClaims(received: Received) {
+    const proof = received.headers.dpop as string;
+    const header = decodeProtectedHeader(proof);
+    const { payload } = await jwtVerify(proof, await importJWK(header.jwk!, "ES256"), { typ: "dpop+jwt" });
+    return { payload, jwk: header.jwk! };
+  }
+
+  it("the server receives a DPoP proof jose verifies, with htu equal to the URL and the key's thumbprint", async () => {
+    const { url, received } = await serve((_req, res) => json(res, 200, TOKEN_BODY));
+    const { key, result } = await exchange(url);
+    await expect(result).resolves.toMatchObject({ refreshToken: "rt-new", expiresIn: 900 });
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0]!.body)).toEqual(body);
+    const { payload, jwk } = await verifiedClaims(received[0]!);
+    expect(payload.htu).toBe(`${url}/v1/token`);
+    expect(payload.htm).toBe("POST");
+    expect(Math.abs((payload.iat as number) - Date.now() / 1000)).toBeLessThan(5);
+    expect(jwkThumbprint({ kty: "EC", crv: "P-256", x: jwk.x!, y: jwk.y! })).toBe(
+      jwkThumbprint(key.publicJwk),
+    );
+  });
+
+  it("500 then 200: two attempts, each with its own verified proof", async () => {
+    const { url, received } = await serve((_req, res, n) =>
+      n === 0
+        ? json(res, 500, '{"error":"server_error","message":"boom"}', {
+            "x-amzn-errortype": "InternalServerException",
+          })
+        : json(res, 200, TOKEN_BODY),
+    );
+    const { result } = await exchange(url);
+    await expect(result).resolves.toMatchObject({ refreshToken: "rt-new" });
+    expect(received).toHaveLength(2);
+    const [first, second] = await Promise.all(received.map(verifiedClaims));
+    expect(first!.payload.jti).not.toBe(second!.payload.jti);
+    expect(second!.payload.htu).toBe(`${url}/v1/token`);
+  });
+
+  it("429 with retry-after: 1 waits 1000 ms, then succeeds", async () => {
+    const { url, received } = await serve((_req, res, n) =>
+      n === 0
+        ? json(res, 429, '{"error":"INVALID_REQUEST","message":"slow down"}', {
+            "x-amzn-errortype": "TooManyRequestsError",
+            "retry-after": "1",
+          })
+        : json(res, 200, TOKEN_BODY),
+    );
+    const sleeps: number[] = [];
+    const { result } = await exchange(url, sleeps);
+    await result;
+    expect(sleeps).toEqual([1000]);
+    expect(received).toHaveLength(2);
+  });
+
+  it("a destroyed socket is retried, then succeeds", async () => {
+    const { url, received } = await serve((req, res, n) =>
+      n === 0 ? req.socket.destroy() : json(res, 200, TOKEN_BODY),
+    );
+    const { result } = await exchange(url);
+    await expect(result).resolves.toMatchObject({ refreshToken: "rt-new" });
+    expect(received).toHaveLength(2);
+  });
+
+  it("always 500: three attempts, then SERVER_ERROR with status 500", async () => {
+    const { url, received } = await serve((_req, res) => json(res, 500, "oops"));
+    const { result } = await exchange(url);
+    const error = await rejection(result);
+    expect(error).toMatchObject({ code: "SERVER_ERROR", status: 500, retryable: true });
+    expect(received).toHaveLength(3);
+  });
+
+  it("TOKEN_EXPIRED is not retried", async () => {
+    const { url, received } = await serve((_req, res) =>
+      json(res, 401, '{"error":"TOKEN_EXPIRED","message":"The refresh token has expired."}', {
+        "x-amzn-errortype": "AccessDeniedException",
+      }),
+    );
+    const { result } = await exchange(url);
+    expect((await rejection(result)).code).toBe("TOKEN_EXPIRED");
+    expect(received).toHaveLength(1);
+  });
+});
+
+describe("system ports", () => {
+  it("systemClock reads the wall clock; systemRandom returns fresh bytes of the asked length", () => {
+    const before = Date.now();
+    const now = systemClock.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+    const a = systemRandom.bytes(32);
+    const b = systemRandom.bytes(32);
+    expect(a).toHaveLength(32);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+});

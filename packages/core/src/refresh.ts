@@ -1,0 +1,171 @@
+/**
+ * The refresh driver: serves cached credentials while they have more than 5 minutes left; when they are
+ * due, takes the session's inter-process lock, re-reads the cache, refreshes with the stored DPoP key only
+ * if still due, writes atomically and releases. Processes that waited get the winner's credentials.
+ * @see PROTOCOL.md §4.1 (refresh grant), §8, §15 (signInRegion)
+ */
+import { importDpopKeyPem } from "./dpop.js";
+import { resolveSignInEndpoint } from "./endpoint.js";
+import { AwsLoginError } from "./errors.js";
+import {
+  type RefreshEffect,
+  type RefreshEvent,
+  type RefreshPolicy,
+  type RefreshState,
+  type RefreshTransition,
+  transitionRefresh,
+} from "./machines/refresh.js";
+import type { Clock, Random, Transport } from "./ports.js";
+import { refreshTokenRequest } from "./token.js";
+import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
+import { requestToken } from "./token-client.js";
+import type { TokenStore } from "./token-store.js";
+
+/** Takes the inter-process lock of a login session; resolves to its release function. */
+export type LockSession = (loginSession: string, signal?: AbortSignal) => Promise<() => Promise<void>>;
+
+export interface RefreshDeps {
+  clock: Clock;
+  random: Random;
+  transport: Transport;
+  store: TokenStore;
+  lock: LockSession;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RefreshOptions extends RefreshPolicy {
+  loginSession: string;
+  /** Region to refresh in when the cache does not record one (the profile's, then the caller's). */
+  region?: string;
+  /** `AWS_ENDPOINT_URL_SIGNIN` and `AWS_ENDPOINT_URL`, read by the caller. */
+  env?: { AWS_ENDPOINT_URL_SIGNIN?: string | undefined; AWS_ENDPOINT_URL?: string | undefined };
+  /** An explicit endpoint (the provider's `clientConfig.endpoint`); wins over everything. */
+  endpointUrl?: string;
+  signal?: AbortSignal;
+}
+
+export interface FreshToken {
+  record: TokenCacheRecord;
+  /** This call refreshed the token (false: served from the cache, possibly refreshed by another process). */
+  refreshed: boolean;
+  /** A transient problem that did not stop this call (stale cache after a failed write, a 5xx with valid credentials). */
+  warning?: AwsLoginError;
+}
+
+interface Token {
+  record: TokenCacheRecord;
+  expiresAt: number;
+}
+
+function toToken(record: TokenCacheRecord | undefined): Token | undefined {
+  return record === undefined ? undefined : { record, expiresAt: expiresAtMs(record) };
+}
+
+/**
+ * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then
+ * `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`. @see PROTOCOL.md §1, §15
+ */
+export function refreshTokenUrl(record: TokenCacheRecord, options: RefreshOptions): string {
+  const region = record.signInRegion || options.region;
+  const recorded = typeof record.awslogin?.endpoint === "string" ? record.awslogin.endpoint : undefined;
+  const override = options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || options.env?.AWS_ENDPOINT_URL;
+  if (region === undefined || region === "") {
+    if (override === undefined) {
+      throw new AwsLoginError(
+        "NO_REGION",
+        "The cached session records no region and none is configured. Set region in the profile or AWS_REGION.",
+      );
+    }
+    return resolveSignInEndpoint({ region: "us-east-1", endpointUrl: override }).tokenUrl;
+  }
+  return resolveSignInEndpoint({ region, ...(override === undefined ? {} : { endpointUrl: override }) }).tokenUrl;
+}
+
+/** Credentials for a login session, refreshed when due, one refresh at a time across processes. */
+export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions): Promise<FreshToken> {
+  const policy: RefreshPolicy = {
+    ...(options.thresholdMs === undefined ? {} : { thresholdMs: options.thresholdMs }),
+    ...(options.force === undefined ? {} : { force: options.force }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
+  let state: RefreshState<Token> = { name: "start" };
+  let release: (() => Promise<void>) | undefined;
+  const queue: RefreshEvent<Token>[] = [{ type: "loaded", token: toToken(await deps.store.read(options.loginSession)) }];
+
+  try {
+    while (queue.length > 0) {
+      const event = queue.shift()!;
+      const next: RefreshTransition<Token> = transitionRefresh(state, event, deps.clock.now(), policy);
+      state = next.state;
+      for (const effect of next.effects) {
+        const produced = await run(effect);
+        if (produced !== undefined) queue.push(produced);
+      }
+    }
+  } finally {
+    if (state.name !== "done" && state.name !== "failed") await release?.();
+  }
+  if (state.name === "failed") throw state.error;
+  if (state.name !== "done") {
+    throw new AwsLoginError("BAD_RESPONSE", "The refresh stopped half-way. Try again.");
+  }
+  return {
+    record: state.token.record,
+    refreshed: state.refreshed,
+    ...(state.warning === undefined ? {} : { warning: state.warning }),
+  };
+
+  async function run(effect: RefreshEffect<Token>): Promise<RefreshEvent<Token> | undefined> {
+    switch (effect.type) {
+      case "lock":
+        try {
+          release = await deps.lock(options.loginSession, options.signal);
+          return { type: "locked" };
+        } catch (error) {
+          return { type: "lock-failed", error: asError(error) };
+        }
+      case "read":
+        try {
+          return { type: "reread", token: toToken(await deps.store.read(options.loginSession)) };
+        } catch (error) {
+          // Someone else broke the file while we waited: nothing to refresh from.
+          return { type: "refresh-failed", error: asError(error) };
+        }
+      case "refresh":
+        try {
+          const record = effect.token.record;
+          const response = await requestToken({
+            transport: deps.transport,
+            tokenUrl: refreshTokenUrl(record, options),
+            body: refreshTokenRequest({ clientId: record.clientId, refreshToken: record.refreshToken }),
+            dpopKey: importDpopKeyPem(record.dpopKey),
+            clock: deps.clock,
+            random: deps.random,
+            grant: "refresh_token",
+            ...(options.profile === undefined ? {} : { profile: options.profile }),
+            ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+          });
+          return { type: "refreshed", token: toToken(applyRefreshedToken(record, response, deps.clock.now()))! };
+        } catch (error) {
+          return { type: "refresh-failed", error: asError(error) };
+        }
+      case "write":
+        try {
+          await deps.store.write(options.loginSession, effect.token.record);
+          return { type: "written" };
+        } catch (error) {
+          return { type: "write-failed", error: asError(error) };
+        }
+      case "unlock":
+        await release?.();
+        release = undefined;
+        return undefined;
+    }
+  }
+}
+
+function asError(error: unknown): AwsLoginError {
+  if (AwsLoginError.isInstance(error)) return error;
+  return new AwsLoginError("BAD_RESPONSE", "The refresh failed unexpectedly. Try again.", { cause: error });
+}

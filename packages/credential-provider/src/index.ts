@@ -1,0 +1,17 @@
+/**
+ * @awslogin/credential-provider — AWS SDK for JavaScript v3 credentials from an `aws login` /
+ * `awslogin login` session, compatible with the AWS CLI/SDK token cache.
+ * @see PROTOCOL.md §6, §8, §15
+ */
+export { fromLoginCredentials, RETRY_AFTER_FAILURE_MS } from "./from-login-credentials.js";
+export { LoginCredentialsProviderError } from "./provider-error.js";
+export type {
+  CallerProperties,
+  EndpointLike,
+  FromLoginCredentialsInit,
+  LoginCredentialIdentity,
+  LoginCredentialProvider,
+  Logger,
+  MaybeProvider,
+} from "./types.js";
+export type { AwsLoginErrorCode } from "@awslogin/core";
