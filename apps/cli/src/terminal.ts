@@ -12,6 +12,8 @@ export interface Terminal extends Prompt {
   /** Reads one line from stdin (terminal or pipe); rejects on end of input or abort. */
   readLine(question: string, signal?: AbortSignal): Promise<string>;
   spinner(active: boolean, text: string): void;
+  /** Stops reading stdin so the process can exit. */
+  close(): void;
   paint(text: string, color: "green" | "red" | "yellow" | "bold" | "dim"): string;
 }
 
@@ -25,23 +27,49 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const color = Boolean(stderr.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
   let timer: NodeJS.Timeout | undefined;
 
+  // One line reader for the whole process: lines typed (or piped) ahead of a prompt are kept, not lost.
+  let rl: ReturnType<typeof createInterface> | undefined;
+  const lines: string[] = [];
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of waiters) w();
+  };
+  function reader() {
+    if (rl === undefined) {
+      rl = createInterface({ input: stdin, output: stderr, terminal: Boolean(stdin.isTTY) });
+      rl.on("line", (line) => {
+        lines.push(line);
+        notify();
+      });
+      rl.on("close", () => {
+        ended = true;
+        notify();
+      });
+      rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
+    }
+    return rl;
+  }
+
   function readLine(question: string, signal?: AbortSignal): Promise<string> {
+    reader();
+    if (question !== "") stderr.write(question);
     return new Promise((resolve, reject) => {
-      const rl = createInterface({ input: stdin, output: stderr, terminal: Boolean(stdin.isTTY) });
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener("abort", onAbort);
-        rl.close();
-        fn();
+      const check = () => {
+        if (signal?.aborted) {
+          waiters.delete(check);
+          reject(new Error("aborted"));
+        } else if (lines.length > 0) {
+          waiters.delete(check);
+          resolve(lines.shift()!);
+        } else if (ended) {
+          waiters.delete(check);
+          reject(new Error("end of input"));
+        }
       };
-      const onAbort = () => finish(() => reject(new Error("aborted")));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      rl.once("line", (line) => finish(() => resolve(line)));
-      rl.once("close", () => finish(() => reject(new Error("end of input"))));
-      rl.once("SIGINT", () => finish(() => reject(new Error("interrupted"))));
-      stderr.write(question);
+      waiters.add(check);
+      signal?.addEventListener("abort", check, { once: true });
+      check();
     });
   }
 
@@ -70,6 +98,10 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
         stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${text}`);
       }, 80);
       timer.unref();
+    },
+    close() {
+      rl?.close();
+      rl = undefined;
     },
     paint(text, name) {
       return color ? `\x1b[${CODES[name]}m${text}\x1b[0m` : text;

@@ -18,3 +18,4 @@ export * from "./credentials.js";
 export * from "./token-cache.js";
 export * from "./token-store.js";
 export * from "./config.js";
+export * from "./environment.js";

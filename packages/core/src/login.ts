@@ -53,6 +53,11 @@ export interface LoginUi {
   waiting(active: boolean): void;
   /** Ask for the cross-device code; `problem` explains why the last one was refused. */
   promptCode?(problem: AwsLoginError | undefined, signal: AbortSignal): Promise<string>;
+  /**
+   * While the same-device flow waits, let the person switch to a cross-device authorization (e.g. by
+   * pressing Enter): call `start` to begin it. Both then race; the first to complete wins.
+   */
+  offerRemote?(start: () => void, signal: AbortSignal): void;
 }
 
 /** Text-file access to the shared config file. */
@@ -167,6 +172,7 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
       case "open-browser": {
         const opened = options.openBrowser ? await deps.browser.open(effect.url) : undefined;
         deps.ui.showAuthorizeUrl(effect.url, "same-device", opened);
+        deps.ui.offerRemote?.(startRemote, stop.signal);
         deps.ui.waiting(true);
         return;
       }
@@ -187,6 +193,15 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
     }
   }
 
+  function startRemote(): void {
+    if (stop.signal.aborted) return;
+    deps.ui.waiting(false);
+    push({
+      type: "add-attempt",
+      attempt: createAuthorizationAttempt({ flow: "cross-device", baseUrl: options.baseUrl, random: deps.random }),
+    });
+  }
+
   function askForCode(problem: AwsLoginError | undefined): void {
     const promptCode = deps.ui.promptCode;
     if (promptCode === undefined) {
@@ -205,9 +220,10 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
           push({ type: "paste-invalid", error: asLoginError(error) });
         }
       },
-      (error: unknown) => {
-        if (!stop.signal.aborted) push({ type: "cancel" });
-        void error;
+      () => {
+        if (!stop.signal.aborted) {
+          push({ type: "cancel", reason: "The input ended before a code was entered. Run the login again and paste the code." });
+        }
       },
     );
   }

@@ -19,16 +19,22 @@ import {
   resolveLoginCacheDirectory,
   type Transport,
 } from "@awslogin/core";
-import { acquireLock, createFileTokenStore, createHttpTransport, systemClock, systemRandom } from "@awslogin/core/node";
+import {
+  acquireLock,
+  createFileTokenStore,
+  createHttpTransport,
+  systemClock,
+  systemRandom,
+} from "@awslogin/core/node";
 import { toProviderError } from "./provider-error.js";
 import { readProfile, resolveSharedFilePaths, type SharedFilePaths } from "./shared-files.js";
 import type {
   CallerProperties,
   EndpointLike,
   FromLoginCredentialsInit,
+  Logger,
   LoginCredentialIdentity,
   LoginCredentialProvider,
-  Logger,
   MaybeProvider,
 } from "./types.js";
 
@@ -154,7 +160,8 @@ async function load(
       random: systemRandom,
       transport,
       store,
-      lock: (session, signal) => acquireLock(`${store.pathFor(session)}.lock`, signal === undefined ? {} : { signal }),
+      lock: (session, signal) =>
+        acquireLock(`${store.pathFor(session)}.lock`, signal === undefined ? {} : { signal }),
     },
     {
       loginSession,
@@ -209,4 +216,3 @@ function endpointToUrl(endpoint: EndpointLike | undefined): string | undefined {
   const port = endpoint.port === undefined ? "" : `:${endpoint.port}`;
   return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`;
 }
-

@@ -3,15 +3,16 @@
  * `awslogin login` session, compatible with the AWS CLI/SDK token cache.
  * @see PROTOCOL.md §6, §8, §15
  */
+
+export type { AwsLoginErrorCode } from "@awslogin/core";
 export { fromLoginCredentials, RETRY_AFTER_FAILURE_MS } from "./from-login-credentials.js";
 export { LoginCredentialsProviderError } from "./provider-error.js";
 export type {
   CallerProperties,
   EndpointLike,
   FromLoginCredentialsInit,
+  Logger,
   LoginCredentialIdentity,
   LoginCredentialProvider,
-  Logger,
   MaybeProvider,
 } from "./types.js";
-export type { AwsLoginErrorCode } from "@awslogin/core";

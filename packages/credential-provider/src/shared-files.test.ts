@@ -54,17 +54,24 @@ const line = fc.oneof(
 describe("parseCredentialsFile", () => {
   it("reads the credentials file exactly as the SDK's loadSharedConfigFiles", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.constantFrom("\n", "\r\n"), async (lines, eol) => {
-        const text = lines.join(eol);
-        const { files } = await sdkRead("", text);
-        expect(parseCredentialsFile(text)).toEqual(files.credentialsFile);
-      }),
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom("\n", "\r\n"),
+        async (lines, eol) => {
+          const text = lines.join(eol);
+          const { files } = await sdkRead("", text);
+          expect(parseCredentialsFile(text)).toEqual(files.credentialsFile);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("keeps [profile dev] apart from [dev], as the SDK does", () => {
-    expect(parseCredentialsFile("[profile dev]\na = 1\n[dev]\nb = 2\n")).toEqual({ "profile.dev": { a: "1" }, dev: { b: "2" } });
+    expect(parseCredentialsFile("[profile dev]\na = 1\n[dev]\nb = 2\n")).toEqual({
+      "profile.dev": { a: "1" },
+      dev: { b: "2" },
+    });
   });
 });
 
@@ -80,7 +87,9 @@ describe("readProfile", () => {
           const fromConfig = files.configFile[profile];
           const fromCredentials = files.credentialsFile[profile];
           const expected =
-            fromConfig === undefined && fromCredentials === undefined ? undefined : { ...fromConfig, ...fromCredentials };
+            fromConfig === undefined && fromCredentials === undefined
+              ? undefined
+              : { ...fromConfig, ...fromCredentials };
           expect(await readProfile(paths, profile)).toEqual(expected);
         },
       ),

@@ -26,8 +26,12 @@ export function resolveSharedFilePaths(
   homeDir: string,
 ): SharedFilePaths {
   const configPath = options.configFilepath ?? (env.AWS_CONFIG_FILE || join(homeDir, ".aws", "config"));
-  const credentialsPath = options.filepath ?? (env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir, ".aws", "credentials"));
-  return { configPath: expandHome(configPath, homeDir), credentialsPath: expandHome(credentialsPath, homeDir) };
+  const credentialsPath =
+    options.filepath ?? (env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir, ".aws", "credentials"));
+  return {
+    configPath: expandHome(configPath, homeDir),
+    credentialsPath: expandHome(credentialsPath, homeDir),
+  };
 }
 
 const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
@@ -49,7 +53,8 @@ export function parseCredentialsFile(text: string): Record<string, ProfileValues
       const name = trimmed.slice(1, -1);
       if (name === "__proto__" || name === "profile __proto__") return {};
       const match = PREFIXED_SECTION.exec(name);
-      section = match === null ? name : SECTION_TYPES.includes(match[1]!) ? `${match[1]}.${match[3]}` : undefined;
+      section =
+        match === null ? name : SECTION_TYPES.includes(match[1]!) ? `${match[1]}.${match[3]}` : undefined;
       subSection = undefined;
       continue;
     }
@@ -62,7 +67,8 @@ export function parseCredentialsFile(text: string): Record<string, ProfileValues
       continue;
     }
     if (subSection !== undefined && line.trimStart() === line) subSection = undefined;
-    const values = (sections[section] ??= {});
+    const values = sections[section] ?? {};
+    sections[section] = values;
     // The SDK's `values["__proto__"] = "…"` changes nothing (the section itself still counts).
     if (key !== "__proto__") values[subSection === undefined ? key : `${subSection}.${key}`] = value;
   }
@@ -79,7 +85,10 @@ async function readOrEmpty(path: string): Promise<string> {
 }
 
 /** The profile's keys from both files (the credentials file wins), or undefined when neither has it. */
-export async function readProfile(paths: SharedFilePaths, profile: string): Promise<ProfileValues | undefined> {
+export async function readProfile(
+  paths: SharedFilePaths,
+  profile: string,
+): Promise<ProfileValues | undefined> {
   const [configText, credentialsText] = await Promise.all([
     readOrEmpty(paths.configPath),
     readOrEmpty(paths.credentialsPath),

@@ -47,7 +47,9 @@ export interface FromLoginCredentialsInit {
   clientConfig?: {
     region?: MaybeProvider<string | undefined>;
     endpoint?: MaybeProvider<EndpointLike | undefined>;
-    [key: string]: unknown;
+    // Only an `any` index signature lets the SDK's SigninClientConfig (an interface) be passed as it is.
+    // biome-ignore lint/suspicious/noExplicitAny: the other keys are accepted and ignored
+    [key: string]: any;
   };
 }
 
@@ -58,7 +60,8 @@ export interface CallerProperties {
     region?: MaybeProvider<string | undefined>;
     profile?: string | undefined;
     logger?: Logger | undefined;
-    [key: string]: unknown;
+    // biome-ignore lint/suspicious/noExplicitAny: as for clientConfig: SDK interfaces carry many more keys
+    [key: string]: any;
   };
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { formatExpiresAt, parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { fromLoginCredentials } from "../src/index.js";
 import { createSandbox, officialFromLoginCredentials, readJson, type Sandbox, signIn } from "./helpers.js";
 
@@ -40,7 +40,10 @@ describe("the official provider refreshes what awslogin wrote; awslogin reads it
     makeDue();
     const before = readJson(cacheFile());
 
-    const official = await officialFromLoginCredentials({ profile: "dev", clientConfig: { endpoint: emulator.url } })();
+    const official = await officialFromLoginCredentials({
+      profile: "dev",
+      clientConfig: { endpoint: emulator.url },
+    })();
     expect(refreshes()).toBe(1);
     const text = cacheText();
     // The SDK's form: JSON.stringify(token, null, 2), toISOString() expiry.
@@ -81,31 +84,48 @@ describe("the official provider refreshes what awslogin wrote; awslogin reads it
     expect(refreshes()).toBe(1);
   });
 
-  it("refreshes in the cache's signInRegion when no other region is configured", async () => {
-    // A profile without region, no AWS_REGION, no caller: only signInRegion gives the SDK a region.
+  it("refreshes in the cache's signInRegion, over clientConfig.region, the profile's and the caller's", async () => {
     await signIn(emulator, sandbox, { profile: "dev", region: "eu-west-1" });
-    writeFileSync(sandbox.configPath, `[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\n`);
-    makeDue();
+    writeFileSync(
+      sandbox.configPath,
+      `[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = us-west-2\n`,
+    );
     expect(readJson(cacheFile()).signInRegion).toBe("eu-west-1");
-    const withRegion = await officialFromLoginCredentials({
-      profile: "dev",
-      clientConfig: { endpoint: emulator.url },
-    })();
-    expect(refreshes()).toBe(1);
-    expect(withRegion.accessKeyId).toBe(parseTokenCache(cacheText(), cacheFile()).accessToken.accessKeyId);
+    // No endpoint override: the host names the region. A request handler that answers 500 itself sees
+    // where the SDK would go, and nothing leaves the process (so the AWS_ENDPOINT_URL safety net can go).
+    delete process.env.AWS_ENDPOINT_URL;
+    const hosts: string[] = [];
+    const requestHandler = {
+      async handle(request: { hostname: string }) {
+        hosts.push(request.hostname);
+        const body = new TextEncoder().encode('{"error":"server_error","message":"test double"}');
+        const headers = { "content-type": "application/json", "x-amzn-errortype": "InternalServerException" };
+        return { response: { statusCode: 500, headers, body } };
+      },
+    };
+    const refreshWith = () =>
+      officialFromLoginCredentials({
+        profile: "dev",
+        clientConfig: { region: "ca-central-1", requestHandler } as never,
+      })({ callerClientConfig: { region: async () => "ap-south-1" } } as never);
+    makeDue();
+    const stale = await refreshWith(); // due but valid: the SDK warns and keeps them
+    expect(stale.accessKeyId).toBe(parseTokenCache(cacheText(), cacheFile()).accessToken.accessKeyId);
+    expect(hosts.length).toBeGreaterThan(0);
+    expect(new Set(hosts)).toEqual(new Set(["eu-west-1.signin.aws.amazon.com"]));
 
-    // The same file without signInRegion: the SDK has no region to refresh in.
+    // Without signInRegion, clientConfig.region comes next (then the profile's, then the caller's), as in ours.
     const record = readJson(cacheFile());
     delete record.signInRegion;
-    record.accessToken = { ...(record.accessToken as object), expiresAt: formatExpiresAt(Date.now() + 60_000) };
     writeFileSync(cacheFile(), JSON.stringify(record));
-    await expect(
-      officialFromLoginCredentials({ profile: "dev", clientConfig: { endpoint: emulator.url } })(),
-    ).rejects.toThrow(/[Rr]egion/);
-    expect(refreshes()).toBe(1);
-    // Ours, with nothing to go on but the endpoint recorded at login, still refreshes.
+    hosts.length = 0;
+    await refreshWith();
+    expect(new Set(hosts)).toEqual(new Set(["ca-central-1.signin.aws.amazon.com"]));
+    expect(refreshes()).toBe(0);
+
+    // Ours refreshes the same file through the endpoint recorded at login.
     await fromLoginCredentials({ profile: "dev" })();
-    expect(refreshes()).toBe(2);
+    expect(refreshes()).toBe(1);
   });
 });
 
@@ -118,7 +138,10 @@ describe("awslogin refreshes; the official provider reads it", () => {
     expect(cacheText()).toMatch(/^\{"accessToken": /);
     expect(statSync(cacheFile()).mode & 0o777).toBe(0o600);
 
-    const official = await officialFromLoginCredentials({ profile: "dev", clientConfig: { endpoint: emulator.url } })();
+    const official = await officialFromLoginCredentials({
+      profile: "dev",
+      clientConfig: { endpoint: emulator.url },
+    })();
     expect(refreshes()).toBe(1);
     const { $source: _ours, ...oursPlain } = ours;
     const { $source: _theirs, ...theirsPlain } = official as typeof official & { $source?: unknown };
@@ -131,8 +154,20 @@ describe("awslogin refreshes; the official provider reads it", () => {
     makeDue();
     await fromLoginCredentials({ profile: "dev" })();
     makeDue();
-    const official = await officialFromLoginCredentials({ profile: "dev", clientConfig: { endpoint: emulator.url } })();
+    const official = await officialFromLoginCredentials({
+      profile: "dev",
+      clientConfig: { endpoint: emulator.url },
+    })();
     expect(refreshes()).toBe(2);
     expect(official.accessKeyId).toBe(parseTokenCache(cacheText(), cacheFile()).accessToken.accessKeyId);
+  });
+});
+
+describe("types", () => {
+  it("is a drop-in for the official fromLoginCredentials (its options in, its provider type out)", () => {
+    // Checked by the compiler (tsc --noEmit): ours accepts every options object typed for the official
+    // provider, and returns what an SDK client's `credentials` option takes.
+    expectTypeOf(fromLoginCredentials).toExtend<typeof officialFromLoginCredentials>();
+    expect(typeof fromLoginCredentials).toBe("function");
   });
 });

@@ -161,15 +161,24 @@ export function recordingLogger(): {
 }
 
 // The SDK's own helpers, from the official provider's dependencies (a dev dependency of this package).
-const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@aws-sdk/credential-provider-login"));
+const sdkRequire = createRequire(
+  createRequire(import.meta.url).resolve("@aws-sdk/credential-provider-login"),
+);
 
 interface SdkConfigModule {
   chain: (...providers: Array<() => Promise<unknown>>) => () => Promise<unknown>;
-  loadSharedConfigFiles: (init: { filepath?: string; configFilepath?: string; ignoreCache?: boolean }) => Promise<{
+  loadSharedConfigFiles: (init: {
+    filepath?: string;
+    configFilepath?: string;
+    ignoreCache?: boolean;
+  }) => Promise<{
     configFile: Record<string, Record<string, string>>;
     credentialsFile: Record<string, Record<string, string>>;
   }>;
-  CredentialsProviderError: new (message: string, options?: { tryNextLink?: boolean }) => Error & { tryNextLink: boolean };
+  CredentialsProviderError: new (
+    message: string,
+    options?: { tryNextLink?: boolean },
+  ) => Error & { tryNextLink: boolean };
 }
 
 /** `@smithy/core/config`, the module the SDK's providers take `chain`, the INI reader and their errors from. */

@@ -1,11 +1,20 @@
 import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsLoginError, formatExpiresAt, parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fromLoginCredentials, LoginCredentialsProviderError, RETRY_AFTER_FAILURE_MS } from "../src/index.js";
-import { createSandbox, readJson, recordingLogger, type Sandbox, sdkConfig, signIn, writeText } from "./helpers.js";
+import {
+  createSandbox,
+  readJson,
+  recordingLogger,
+  type Sandbox,
+  sdkConfig,
+  signIn,
+  writeText,
+} from "./helpers.js";
 
 let emulator: Emulator | undefined;
 let sandbox: Sandbox;
@@ -81,6 +90,25 @@ describe("cached credentials", () => {
     expect(refreshes()).toBe(0);
   });
 
+  it("works from the built ESM and CommonJS entry points", async () => {
+    await start();
+    await signIn(emulator!, sandbox, { profile: "dev" });
+    type Module = { fromLoginCredentials: typeof fromLoginCredentials };
+    const esm = (await import(new URL("../dist/index.js", import.meta.url).href)) as Module;
+    const cjs = createRequire(import.meta.url)("../dist/index.cjs") as Module;
+    const [a, b] = await Promise.all([esm, cjs].map((m) => m.fromLoginCredentials({ profile: "dev" })()));
+    expect(a!.accountId).toBe("111122223333");
+    expect(b).toEqual(a);
+    const missing = await cjs
+      .fromLoginCredentials({ profile: "nope" })()
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({
+      name: "CredentialsProviderError",
+      tryNextLink: true,
+      code: "PROFILE_NOT_FOUND",
+    });
+  });
+
   it("takes the profile from the calling client, then AWS_PROFILE, then default", async () => {
     await start();
     await signIn(emulator!, sandbox, { profile: "from-client" });
@@ -109,7 +137,10 @@ describe("cached credentials", () => {
 
     // The SDK merges ~/.aws/credentials over ~/.aws/config: [dev] there counts, [profile dev] does not.
     const credentialsFile = `${sandbox.dir}/creds`;
-    writeText(credentialsFile, `[profile dev]\nlogin_session = nope\n[dev]\nlogin_session = ${DEFAULT_IDENTITY}\n`);
+    writeText(
+      credentialsFile,
+      `[profile dev]\nlogin_session = nope\n[dev]\nlogin_session = ${DEFAULT_IDENTITY}\n`,
+    );
     const viaCredentials = await fromLoginCredentials({ profile: "dev", filepath: credentialsFile })();
     expect(viaCredentials.accountId).toBe("111122223333");
     expect(refreshes()).toBe(0);
@@ -171,7 +202,9 @@ describe("refresh", () => {
     await signIn(emulator!, sandbox, { profile: "dev" });
     setExpiresIn(60);
     emulator!.injectFault({ count: 1, delayMs: 300 });
-    const all = await Promise.all(Array.from({ length: 5 }, () => fromLoginCredentials({ profile: "dev" })()));
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => fromLoginCredentials({ profile: "dev" })()),
+    );
     expect(refreshes()).toBe(1);
     expect(new Set(all.map((c) => c.accessKeyId)).size).toBe(1);
     expect(all[0]!.accessKeyId).toBe(parseTokenCache(cacheText(), cacheFile()).accessToken.accessKeyId);
@@ -312,7 +345,11 @@ describe("errors", () => {
       expect(refreshes()).toBe(3);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/THROTTLED|SERVER_ERROR|NETWORK/);
-      for (const secret of [record.refreshToken, record.accessToken.secretAccessKey, record.accessToken.sessionToken]) {
+      for (const secret of [
+        record.refreshToken,
+        record.accessToken.secretAccessKey,
+        record.accessToken.sessionToken,
+      ]) {
         expect(warnings[0]).not.toContain(secret);
       }
       expect(cacheText()).toBe(before);
@@ -353,7 +390,9 @@ describe("errors", () => {
     expect(failure.code).toBe("CACHE_MALFORMED");
     expect(failure.tryNextLink).toBe(false);
     expect(failure.message).toContain("refreshToken");
-    expect(failure.message).not.toContain((record.accessToken as { secretAccessKey: string }).secretAccessKey);
+    expect(failure.message).not.toContain(
+      (record.accessToken as { secretAccessKey: string }).secretAccessKey,
+    );
     expect(cacheText()).toBe(broken);
 
     writeFileSync(cacheFile(), '{"accessToken": {"accessKeyId": "ASIA');
@@ -371,7 +410,10 @@ describe("errors", () => {
   });
 
   it("no such profile, or no login_session: tryNextLink true, and an SDK chain goes on", async () => {
-    writeText(sandbox.configPath, "[profile keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n");
+    writeText(
+      sandbox.configPath,
+      "[profile keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n",
+    );
     const missing = await rejection(fromLoginCredentials({ profile: "nope" })());
     expect(missing.tryNextLink).toBe(true);
     expect(missing.code).toBe("PROFILE_NOT_FOUND");

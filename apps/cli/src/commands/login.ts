@@ -8,10 +8,12 @@ import {
   parseConfigFile,
   resolveLoginRegion,
   resolveSignInEndpoint,
+  sameDeviceDoubt,
 } from "@awslogin/core";
 import {
   createBrowserOpener,
   createHttpTransport,
+  isInContainer,
   startCallbackListener,
   systemClock,
   systemRandom,
@@ -30,6 +32,7 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
     "<%= config.bin %> login",
     "<%= config.bin %> login --profile dev --region eu-west-1",
     "<%= config.bin %> login --no-browser",
+    "<%= config.bin %> login --remote --profile dev",
     "BROWSER='firefox --new-window %s' <%= config.bin %> login --profile dev",
   ];
   static override flags = {
@@ -41,6 +44,10 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
     timeout: Flags.integer({ description: "Seconds to wait for the sign-in.", default: 600, min: 1 }),
     force: Flags.boolean({ description: "Replace the profile's other login session without asking." }),
     "expect-account": Flags.string({ description: "Fail, writing nothing, unless you sign in to this account ID." }),
+    remote: Flags.boolean({
+      description: "Sign in from another device: open the URL anywhere, then paste the code it shows here.",
+      exclusive: ["redirect-port"],
+    }),
   };
 
   async run(): Promise<void> {
@@ -69,7 +76,7 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
       ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
       env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
     });
-    const flow: LoginFlow = "same-device";
+    const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
 
     const interrupt = new AbortController();
     const onSigint = () => {
@@ -89,7 +96,11 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
           config: context.config,
           prompt: terminal,
           ui: {
-            showAuthorizeUrl(url, _flow, opened) {
+            showAuthorizeUrl(url, shownFlow, opened) {
+              if (shownFlow === "cross-device") {
+                process.stderr.write(`Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`);
+                return;
+              }
               const lead =
                 opened === true
                   ? "Attempting to open your default browser. If the browser does not open, open the following URL:"
@@ -97,10 +108,33 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
                     ? "Could not start a browser. Open the following URL in a browser on this machine:"
                     : "Open the following URL in a browser on this machine:";
               process.stderr.write(`${lead}\n\n${url}\n\n`);
+              const doubt = sameDeviceDoubt({ env, browserOpened: opened, inContainer: isInContainer(env), platform: process.platform });
+              if (doubt !== undefined) {
+                process.stderr.write(
+                  `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
+                );
+              } else if (terminal.isInteractive) {
+                process.stderr.write(terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"));
+              }
             },
             waiting(active) {
               terminal.spinner(active, "Waiting for the sign-in to complete in your browser…");
             },
+            async promptCode(problem, signal) {
+              if (problem !== undefined) process.stderr.write(`${terminal.paint("That code did not work:", "red")} ${problem.message}\n`);
+              for (;;) {
+                const text = await terminal.readLine("Enter the authorization code displayed in your browser: ", signal);
+                if (text.trim() !== "") return text;
+                process.stderr.write("The code is empty. Copy the whole code shown on the page after you sign in.\n");
+              }
+            },
+            ...(terminal.isInteractive && !flags.remote
+              ? {
+                  offerRemote(start: () => void, signal: AbortSignal) {
+                    terminal.readLine("", signal).then(start, () => undefined);
+                  },
+                }
+              : {}),
           },
         },
         {
@@ -125,6 +159,7 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
       this.log(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.`);
     } finally {
       process.off("SIGINT", onSigint);
+      terminal.close();
     }
   }
 }

@@ -45,7 +45,8 @@ export type LoginEvent =
   | { type: "tick" }
   | { type: "exchange-succeeded" }
   | { type: "exchange-failed"; error: AwsLoginError }
-  | { type: "cancel" };
+  /** Stop: Ctrl-C, or the code prompt's input ended (`reason` says which). */
+  | { type: "cancel"; reason?: string };
 
 /** How the loopback listener answers one browser request. */
 export type CallbackAnswer = "success" | "error" | "not-this-login";
@@ -88,7 +89,7 @@ export function transitionLogin(state: LoginState, event: LoginEvent, now: numbe
       state.name === "exchanging" && state.callbackId !== undefined
         ? [{ type: "answer-callback", callbackId: state.callbackId, answer: "error", message: "Login cancelled." }]
         : [];
-    return fail(new AwsLoginError("LOGIN_CANCELLED", "Login cancelled. Nothing was written."), answers);
+    return fail(new AwsLoginError("LOGIN_CANCELLED", `${event.reason ?? "Login cancelled."} Nothing was written.`), answers);
   }
   switch (state.name) {
     case "idle":

@@ -1,0 +1,134 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loginCacheKey, parseTokenCache } from "@awslogin/core";
+import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSandbox, runCli, type Sandbox, startCli } from "./helpers.js";
+
+let emulator: Emulator;
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = createSandbox();
+  emulator = await startEmulator({ autoApprove: true });
+});
+afterEach(async () => {
+  await emulator.close();
+  sandbox.cleanup();
+});
+
+const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
+
+/** What a person does on the other device: open the URL, sign in, read the code on the confirmation page. */
+async function codeFromConfirmationPage(url: string): Promise<string> {
+  let next: string | undefined = url;
+  let html = "";
+  for (let hop = 0; hop < 5 && next; hop++) {
+    const response: Response = await fetch(next, { redirect: "manual" });
+    html = await response.text();
+    const location = response.headers.get("location");
+    next = location ? new URL(location, next).toString() : undefined;
+  }
+  const match = html.match(/<code id="verification-code"[^>]*>([^<]+)<\/code>/);
+  if (!match) throw new Error(`no verification code on the page:\n${html}`);
+  return match[1]!;
+}
+
+function cacheFiles(): string[] {
+  return existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : [];
+}
+
+describe("awslogin login --remote (cross-device)", () => {
+  it("accepts the pasted code after refusing empty, garbled and mismatched ones, then writes the session", async () => {
+    const cli = startCli(["login", "--remote", "--profile", "far", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env);
+    const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
+    const authorize = new URL(url!);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${emulator.url}/v1/sessions/confirmation`);
+    const code = await codeFromConfirmationPage(url!);
+    expect(Buffer.from(code, "base64").toString()).toContain(`state=${authorize.searchParams.get("state")}`);
+
+    await cli.waitForStderr(/Enter the authorization code/);
+    cli.child.stdin!.write("\n");
+    await cli.waitForStderr(/The code is empty/);
+    cli.child.stdin!.write("%%% not base64 %%%\n");
+    await cli.waitForStderr(/That code did not work/);
+    const foreign = Buffer.from("state=00000000-0000-4000-8000-000000000000&code=x").toString("base64");
+    cli.child.stdin!.write(`${foreign}\n`);
+    await cli.waitForStderr(/another sign-in/);
+    expect(cacheFiles()).toEqual([]);
+    cli.child.stdin!.end(`  ${code}  \n`);
+
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
+    const file = join(sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
+    const record = parseTokenCache(readFileSync(file, "utf8"), file);
+    expect(record.clientId).toBe("arn:aws:signin:::devtools/cross-device");
+  });
+
+  it("reads the code from a pipe in one go (scripts)", async () => {
+    // A script that already has the code: the URL is opened first, then the code piped in.
+    const cli = startCli(["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env);
+    const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
+    cli.child.stdin!.end(`${await codeFromConfirmationPage(url!)}\n`);
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
+  it("ends clearly, writing nothing, when the input ends without a code", async () => {
+    const run = await runCli(["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env, "");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("input ended before a code was entered");
+    expect(run.stderr).toContain("LOGIN_CANCELLED");
+    expect(cacheFiles()).toEqual([]);
+    expect(existsSync(sandbox.configPath)).toBe(false);
+  });
+});
+
+describe("hints toward --remote", () => {
+  it("names --remote when no browser could be started, and keeps waiting on the loopback", async () => {
+    const cli = startCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--timeout", "20"],
+      { ...sandbox.env, BROWSER: "/nonexistent/browser" },
+    );
+    await cli.waitForStderr(/Could not start a browser/);
+    await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);
+    // Port forwarding case: the URL is opened elsewhere and still completes on the loopback.
+    const [, url] = await cli.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/);
+    const approved = await fetch(url!, { redirect: "manual" });
+    await fetch(approved.headers.get("location")!);
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it("names --remote in an SSH session without a display", async () => {
+    const cli = startCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
+      ...sandbox.env,
+      SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
+    });
+    const run = await cli.done;
+    expect(run.stderr).toContain("SSH session without a display");
+    expect(run.stderr).toContain("awslogin login --remote");
+  });
+
+  it("gives no hint on a desktop session", async () => {
+    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
+      ...sandbox.env,
+      SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
+      DISPLAY: ":0",
+      AWSLOGIN_CONTAINER: "0",
+    });
+    expect(run.stderr).toContain("Open the following URL");
+    expect(run.stderr).not.toContain("Hint:");
+  });
+
+  it("names --remote in a container without a BROWSER helper", async () => {
+    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
+      ...sandbox.env,
+      AWSLOGIN_CONTAINER: "1",
+    });
+    expect(run.stderr).toContain("this looks like a container");
+    expect(run.stderr).toContain("awslogin login --remote");
+  });
+});
