@@ -41,7 +41,8 @@ import type {
 /** After a refresh failed but the credentials still work, wait this long before trying again (as the Rust SDK). */
 export const RETRY_AFTER_FAILURE_MS = 30_000;
 
-const USER_AGENT = "awslogin-credential-provider/0.1.0";
+/** Without a version: one written here by hand would drift from package.json. */
+const USER_AGENT = "awslogin-credential-provider";
 
 /** What one provider instance remembers for one profile + set of files. */
 interface Entry {

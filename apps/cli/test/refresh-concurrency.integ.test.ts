@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { formatExpiresAt, loginCacheKey, parseTokenCache, serializeTokenCache } from "@awslogin/core";
+import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSandbox, FAKE_BROWSER, runCli, type Sandbox } from "./helpers.js";
+
+const WORKER = fileURLToPath(new URL("./fixtures/get-credentials.mjs", import.meta.url));
+const PROFILE = "storm";
+
+let emulator: Emulator | undefined;
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  sandbox?.cleanup();
+  emulator = undefined;
+  sandbox = undefined;
+});
+
+async function setUp(options: Parameters<typeof startEmulator>[0]) {
+  emulator = await startEmulator({ autoApprove: true, ...options });
+  sandbox = createSandbox();
+  const login = await runCli(["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url], {
+    ...sandbox.env,
+    BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
+  });
+  expect(login.code, login.stderr).toBe(0);
+  const cacheFile = join(sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
+  return { emulator, sandbox, cacheFile };
+}
+
+/** Moves the cached credentials' expiry to 60 s from now: due (≤ 5 minutes left) but still valid. */
+function makeDue(cacheFile: string): string {
+  const record = parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile);
+  record.accessToken.expiresAt = formatExpiresAt(Date.now() + 60_000);
+  writeFileSync(cacheFile, serializeTokenCache(record), { mode: 0o600 });
+  return record.accessToken.accessKeyId;
+}
+
+interface WorkerResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startWorker(env: NodeJS.ProcessEnv, goFile?: string): { child: ChildProcess; ready: Promise<void>; done: Promise<WorkerResult> } {
+  const child = spawn(process.execPath, [WORKER, PROFILE, ...(goFile ? [goFile] : [])], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = new Promise<void>((resolve) => {
+    lines.on("line", (line) => {
+      if (line === "ready") resolve();
+      else stdout += line;
+    });
+  });
+  const done = new Promise<WorkerResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, ready, done };
+}
+
+describe("one refresh at a time across processes", () => {
+  it("40 processes that find the credentials due at once make exactly one CreateOAuth2Token call and share its result", async () => {
+    const { emulator, sandbox, cacheFile } = await setUp({});
+    const oldKey = makeDue(cacheFile);
+    const goFile = join(sandbox.dir, "go");
+    const workers = Array.from({ length: 40 }, () => startWorker(sandbox.env, goFile));
+    await Promise.all(workers.map((w) => w.ready));
+    writeFileSync(goFile, "");
+    const results = await Promise.all(workers.map((w) => w.done));
+
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    expect(emulator.stats().tokenRequests.refresh_token).toBe(1);
+    const outputs = results.map((r) => JSON.parse(r.stdout) as { accessKeyId: string; refreshed: boolean });
+    expect(outputs.filter((o) => o.refreshed)).toHaveLength(1);
+    const keys = new Set(outputs.map((o) => o.accessKeyId));
+    expect(keys.size).toBe(1);
+    const record = parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile);
+    expect([...keys][0]).toBe(record.accessToken.accessKeyId);
+    expect(record.accessToken.accessKeyId).not.toBe(oldKey);
+    expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(sandbox.cacheDir).sort()).toEqual([`${loginCacheKey(DEFAULT_IDENTITY)}.json`]);
+  }, 120_000);
+});
+
+describe("crash safety: SIGKILL at random points of a refresh", () => {
+  async function killAtRandom(reuseWindow: number, rounds: number) {
+    const { emulator, sandbox, cacheFile } = await setUp({ refreshReuseWindow: reuseWindow });
+    const outcomes: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      makeDue(cacheFile);
+      // Slow the service down so the kill can land before, during and after the token call.
+      emulator.injectFault({ count: 1, delayMs: 150 });
+      const victim = startWorker(sandbox.env);
+      const killAfter = 120 + Math.random() * 450;
+      const timer = setTimeout(() => victim.child.kill("SIGKILL"), killAfter);
+      const killed = await victim.done;
+      clearTimeout(timer);
+      emulator.clearFaults();
+
+      // Whatever the moment, the cache file is whole and no lock blocks the next call.
+      expect(existsSync(cacheFile)).toBe(true);
+      const record = parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile);
+      expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+      const next = await startWorker(sandbox.env).done;
+      if (next.code === 0) {
+        outcomes.push(killed.signal === "SIGKILL" ? "recovered" : "finished-before-kill");
+      } else {
+        // Only a clear "log in again" is acceptable, never a broken file or a stuck lock.
+        expect(next.stderr).toMatch(/^TOKEN_EXPIRED: .*awslogin login --profile storm/);
+        outcomes.push("log-in-again");
+        // Start the next round from a new login.
+        const login = await runCli(["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url], {
+          ...sandbox.env,
+          BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
+        });
+        expect(login.code).toBe(0);
+      }
+      expect(record.refreshToken.length).toBeGreaterThan(0);
+      const leftovers = readdirSync(sandbox.cacheDir).filter((f) => !f.endsWith(".json") && !f.endsWith(".lock"));
+      expect(leftovers.filter((f) => !f.includes(".tmp"))).toEqual([]);
+    }
+    console.log("outcomes", reuseWindow, outcomes.join(","));
+    return outcomes;
+  }
+
+  it("with the service's reuse window on, the next call always recovers", async () => {
+    const outcomes = await killAtRandom(30, 12);
+    expect(outcomes).not.toContain("log-in-again");
+    expect(outcomes).toContain("recovered");
+  }, 180_000);
+
+  it("with the reuse window off, a kill after the service answered ends only in a clear 'log in again'", async () => {
+    const outcomes = await killAtRandom(0, 12);
+    expect(outcomes.every((o) => ["recovered", "finished-before-kill", "log-in-again"].includes(o))).toBe(true);
+  }, 180_000);
+});
