@@ -36,6 +36,10 @@ console.log(`startup, ${runs} runs each (median / min / max, ms)`);
 for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs);
   console.log(
-    `${name.padEnd(22)} ${m.toFixed(1).padStart(7)} ${Math.min(...xs).toFixed(1).padStart(7)} ${Math.max(...xs).toFixed(1).padStart(7)}   ${(m / baseline).toFixed(2)}× node -e 0`,
+    `${name.padEnd(22)} ${m.toFixed(1).padStart(7)} ${Math.min(...xs)
+      .toFixed(1)
+      .padStart(7)} ${Math.max(...xs)
+      .toFixed(1)
+      .padStart(7)}   ${(m / baseline).toFixed(2)}× node -e 0`,
   );
 }

@@ -35,10 +35,14 @@ try {
   console.log(`emulator at ${url}`);
 
   step(`awslogin login --profile demo --region us-east-1 --endpoint-url ${url}`);
-  const login = spawn(process.execPath, [cli, "login", "--profile", "demo", "--region", "us-east-1", "--endpoint-url", url], {
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const login = spawn(
+    process.execPath,
+    [cli, "login", "--profile", "demo", "--region", "us-east-1", "--endpoint-url", url],
+    {
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   const code = await new Promise((resolve) => login.on("exit", resolve));
   if (code !== 0) throw new Error(`awslogin login exited with ${code}`);
 
@@ -46,7 +50,9 @@ try {
   console.log(readFileSync(env.AWS_CONFIG_FILE, "utf8").trim());
   const [cacheFile] = readdirSync(env.AWS_LOGIN_CACHE_DIRECTORY);
   const token = JSON.parse(readFileSync(join(env.AWS_LOGIN_CACHE_DIRECTORY, cacheFile), "utf8"));
-  console.log(`${cacheFile}: accessKeyId ${token.accessToken.accessKeyId}, expires ${token.accessToken.expiresAt} (secrets not shown)`);
+  console.log(
+    `${cacheFile}: accessKeyId ${token.accessToken.accessKeyId}, expires ${token.accessToken.expiresAt} (secrets not shown)`,
+  );
 
   step("STS GetCallerIdentity with the new credentials (AWS SDK for JavaScript v3)");
   const sts = new STSClient({
@@ -59,7 +65,9 @@ try {
     },
   });
   const identity = await sts.send(new GetCallerIdentityCommand({}));
-  console.log(JSON.stringify({ Arn: identity.Arn, Account: identity.Account, UserId: identity.UserId }, null, 2));
+  console.log(
+    JSON.stringify({ Arn: identity.Arn, Account: identity.Account, UserId: identity.UserId }, null, 2),
+  );
   console.log("\nDemo complete.");
 } finally {
   emulator.kill("SIGTERM");

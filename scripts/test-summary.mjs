@@ -34,12 +34,15 @@ for (const group of ["packages", "apps"]) {
       e2ePassed += suite.assertionResults.filter((a) => a.status === "passed").length;
     }
     // A file that failed to load has no assertions but a failed status.
-    failed += report.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+    failed += report.testResults.filter(
+      (s) => s.status === "failed" && s.assertionResults.length === 0,
+    ).length;
   }
 }
 
 let ok = failed === 0 && missing.length === 0;
-if (missing.length > 0) console.error(`No test report from: ${missing.join(", ")} (their tests did not run).`);
+if (missing.length > 0)
+  console.error(`No test report from: ${missing.join(", ")} (their tests did not run).`);
 if (requireE2e && e2ePassed === 0) {
   console.error("The browser tests (test/e2e/) did not run: install Chromium (apt-get install -y chromium).");
   ok = false;

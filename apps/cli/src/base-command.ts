@@ -8,7 +8,9 @@ import { Command } from "@oclif/core";
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 export abstract class BaseCommand extends Command {
-  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(
+    error: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
     if (AwsLoginError.isInstance(error)) {
       const exit =
         error.code === "LOGIN_CANCELLED" && process.exitCode === EXIT.interrupted

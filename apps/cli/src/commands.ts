@@ -1,14 +1,20 @@
 import { ConfigureCredentialProcessCommand } from "./commands/configure/credential-process.js";
+import { DoctorCommand } from "./commands/doctor.js";
 import { EmulatorCommand } from "./commands/emulator.js";
 import { ExecCommand } from "./commands/exec.js";
 import { ExportCommand } from "./commands/export.js";
 import { LoginCommand } from "./commands/login.js";
+import { LogoutCommand } from "./commands/logout.js";
+import { StatusCommand } from "./commands/status.js";
 
 /** Every command of the CLI, for oclif's explicit command discovery. */
 export const commands = {
   "configure:credential-process": ConfigureCredentialProcessCommand,
+  doctor: DoctorCommand,
   emulator: EmulatorCommand,
   exec: ExecCommand,
   export: ExportCommand,
   login: LoginCommand,
+  logout: LogoutCommand,
+  status: StatusCommand,
 };

@@ -2,6 +2,7 @@
  * Builds the Node implementations of core's ports for a command, from the environment.
  */
 import { homedir } from "node:os";
+import type { ConfigStore, TokenStore } from "@awslogin/core";
 import { resolveLoginCacheDirectory } from "@awslogin/core";
 import {
   createFileTokenStore,
@@ -9,7 +10,6 @@ import {
   resolveConfigFilePath,
   writeConfigText,
 } from "@awslogin/core/node";
-import type { ConfigStore, TokenStore } from "@awslogin/core";
 
 export interface Context {
   env: NodeJS.ProcessEnv;

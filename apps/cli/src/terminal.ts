@@ -24,7 +24,8 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const stdin = process.stdin;
   const stderr = process.stderr;
   const isInteractive = Boolean(stdin.isTTY && stderr.isTTY);
-  const color = Boolean(stderr.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
+  const color =
+    Boolean(stderr.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
   let timer: NodeJS.Timeout | undefined;
 
   // One line reader for the whole process: lines typed (or piped) ahead of a prompt are kept, not lost.

@@ -73,7 +73,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, input?: string)
     done,
     waitForStderr(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} in stderr:\n${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern} in stderr:\n${stderr}`)),
+          timeoutMs,
+        );
         const check = () => {
           const match = stderr.match(pattern);
           if (match) {

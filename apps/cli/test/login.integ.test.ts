@@ -42,12 +42,17 @@ describe("awslogin login against the emulator (auto-approve)", () => {
       ["login", "--profile", "demo", "--region", "us-east-1", "--endpoint-url", emulator.url],
       browserEnv({ FAKE_BROWSER_LOG: log }),
     );
-    expect(run.stderr).toContain("/v1/authorize?response_type=code&client_id=arn%3Aaws%3Asignin%3A%3A%3Adevtools%2Fsame-device");
+    expect(run.stderr).toContain(
+      "/v1/authorize?response_type=code&client_id=arn%3Aaws%3Asignin%3A%3A%3Adevtools%2Fsame-device",
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
 
     // The browser got the success page from the loopback listener.
-    const pages = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const pages = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const callback = pages.find((p) => typeof p.url === "string" && p.url.includes("/oauth/callback"));
     expect(callback.status).toBe(200);
     expect(callback.body).toContain('data-result="success"');
@@ -92,7 +97,10 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     const log = join(sandbox.dir, "browser.log");
     const run = await runCli(
       ["login", "--region", "us-east-1", "--endpoint-url", emulator.url],
-      browserEnv({ BROWSER: `'${process.execPath}' "${FAKE_BROWSER}" --new-window %s`, FAKE_BROWSER_LOG: log }),
+      browserEnv({
+        BROWSER: `'${process.execPath}' "${FAKE_BROWSER}" --new-window %s`,
+        FAKE_BROWSER_LOG: log,
+      }),
     );
     expect(run.code, run.stderr).toBe(0);
     const first = JSON.parse(readFileSync(log, "utf8").split("\n")[0]!);
@@ -110,7 +118,9 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
     const authorize = new URL(url!);
     const redirect = new URL(authorize.searchParams.get("redirect_uri")!);
-    const forged = await fetch(`${redirect.origin}/oauth/callback?code=forged&state=00000000-0000-4000-8000-000000000000`);
+    const forged = await fetch(
+      `${redirect.origin}/oauth/callback?code=forged&state=00000000-0000-4000-8000-000000000000`,
+    );
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('data-result="not-this-login"');
     const other = await fetch(`${redirect.origin}/favicon.ico`);
@@ -125,12 +135,17 @@ describe("awslogin login against the emulator (auto-approve)", () => {
   });
 
   it("ends with the callback's error when the state matches, writing nothing", async () => {
-    const cli = startCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"], sandbox.env);
+    const cli = startCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"],
+      sandbox.env,
+    );
     const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
     const authorize = new URL(url!);
     const redirect = authorize.searchParams.get("redirect_uri")!;
     const state = authorize.searchParams.get("state")!;
-    const page = await fetch(`${redirect}?error=access_denied&error_description=User+cancelled&state=${state}`);
+    const page = await fetch(
+      `${redirect}?error=access_denied&error_description=User+cancelled&state=${state}`,
+    );
     expect(page.status).toBe(400);
     const run = await cli.done;
     expect(run.code).toBe(1);
@@ -153,7 +168,10 @@ describe("awslogin login against the emulator (auto-approve)", () => {
 
   it("reports a refused code exchange and writes nothing", async () => {
     emulator.injectFault({ count: 1, error: "AUTHCODE_EXPIRED" });
-    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url], browserEnv());
+    const run = await runCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      browserEnv(),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("AUTHCODE_EXPIRED");
     expect(cacheFiles()).toEqual([]);
@@ -161,15 +179,22 @@ describe("awslogin login against the emulator (auto-approve)", () => {
 
   it("retries a 500 from the token endpoint and succeeds", async () => {
     emulator.injectFault({ count: 1, status: 500 });
-    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url], browserEnv());
+    const run = await runCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      browserEnv(),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(emulator.stats().tokenRequests.authorization_code).toBe(2);
   });
 
   it("refuses a profile with other credentials and leaves the config byte for byte", async () => {
-    const original = "# mine\n[profile keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x ; note\n";
+    const original =
+      "# mine\n[profile keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x ; note\n";
     writeConfig(original);
-    const run = await runCli(["login", "--profile", "keys", "--region", "us-east-1", "--endpoint-url", emulator.url], browserEnv());
+    const run = await runCli(
+      ["login", "--profile", "keys", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      browserEnv(),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("PROFILE_HAS_OTHER_CREDENTIALS");
     expect(run.stderr).toContain("aws_access_key_id");
@@ -178,7 +203,8 @@ describe("awslogin login against the emulator (auto-approve)", () => {
   });
 
   it("refuses to replace another login_session without a terminal unless --force", async () => {
-    const original = "[profile dev]\nlogin_session = arn:aws:iam::999988887777:user/other\nregion = eu-west-1\n";
+    const original =
+      "[profile dev]\nlogin_session = arn:aws:iam::999988887777:user/other\nregion = eu-west-1\n";
     writeConfig(original);
     const args = ["login", "--profile", "dev", "--endpoint-url", emulator.url];
     const refused = await runCli(args, browserEnv());
@@ -214,7 +240,11 @@ describe("awslogin login against the emulator (auto-approve)", () => {
   it("honours AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL_SIGNIN", async () => {
     const run = await runCli(
       ["login"],
-      browserEnv({ AWS_PROFILE: "from-env", AWS_REGION: "eu-central-1", AWS_ENDPOINT_URL_SIGNIN: emulator.url }),
+      browserEnv({
+        AWS_PROFILE: "from-env",
+        AWS_REGION: "eu-central-1",
+        AWS_ENDPOINT_URL_SIGNIN: emulator.url,
+      }),
     );
     expect(run.code, run.stderr).toBe(0);
     const config = parseConfigFile(readFileSync(sandbox.configPath, "utf8"));

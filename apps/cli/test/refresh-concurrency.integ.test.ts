@@ -23,10 +23,13 @@ afterEach(async () => {
 async function setUp(options: Parameters<typeof startEmulator>[0]) {
   emulator = await startEmulator({ autoApprove: true, ...options });
   sandbox = createSandbox();
-  const login = await runCli(["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url], {
-    ...sandbox.env,
-    BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
-  });
+  const login = await runCli(
+    ["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url],
+    {
+      ...sandbox.env,
+      BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
+    },
+  );
   expect(login.code, login.stderr).toBe(0);
   const cacheFile = join(sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
   return { emulator, sandbox, cacheFile };
@@ -47,8 +50,14 @@ interface WorkerResult {
   stderr: string;
 }
 
-function startWorker(env: NodeJS.ProcessEnv, goFile?: string): { child: ChildProcess; ready: Promise<void>; done: Promise<WorkerResult> } {
-  const child = spawn(process.execPath, [WORKER, PROFILE, ...(goFile ? [goFile] : [])], { env, stdio: ["ignore", "pipe", "pipe"] });
+function startWorker(
+  env: NodeJS.ProcessEnv,
+  goFile?: string,
+): { child: ChildProcess; ready: Promise<void>; done: Promise<WorkerResult> } {
+  const child = spawn(process.execPath, [WORKER, PROFILE, ...(goFile ? [goFile] : [])], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stderr!.on("data", (d) => {
@@ -61,7 +70,9 @@ function startWorker(env: NodeJS.ProcessEnv, goFile?: string): { child: ChildPro
       else stdout += line;
     });
   });
-  const done = new Promise<WorkerResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<WorkerResult>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, ready, done };
 }
 
@@ -116,14 +127,19 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
         expect(next.stderr).toMatch(/^TOKEN_EXPIRED: .*awslogin login --profile storm/);
         outcomes.push("log-in-again");
         // Start the next round from a new login.
-        const login = await runCli(["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url], {
-          ...sandbox.env,
-          BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
-        });
+        const login = await runCli(
+          ["login", "--profile", PROFILE, "--region", "us-east-1", "--endpoint-url", emulator.url],
+          {
+            ...sandbox.env,
+            BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
+          },
+        );
         expect(login.code).toBe(0);
       }
       expect(record.refreshToken.length).toBeGreaterThan(0);
-      const leftovers = readdirSync(sandbox.cacheDir).filter((f) => !f.endsWith(".json") && !f.endsWith(".lock"));
+      const leftovers = readdirSync(sandbox.cacheDir).filter(
+        (f) => !f.endsWith(".json") && !f.endsWith(".lock"),
+      );
       expect(leftovers.filter((f) => !f.includes(".tmp"))).toEqual([]);
     }
     console.log("outcomes", reuseWindow, outcomes.join(","));
@@ -138,6 +154,8 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
 
   it("with the reuse window off, a kill after the service answered ends only in a clear 'log in again'", async () => {
     const outcomes = await killAtRandom(0, 12);
-    expect(outcomes.every((o) => ["recovered", "finished-before-kill", "log-in-again"].includes(o))).toBe(true);
+    expect(outcomes.every((o) => ["recovered", "finished-before-kill", "log-in-again"].includes(o))).toBe(
+      true,
+    );
   }, 180_000);
 });

@@ -40,7 +40,10 @@ function cacheFiles(): string[] {
 
 describe("awslogin login --remote (cross-device)", () => {
   it("accepts the pasted code after refusing empty, garbled and mismatched ones, then writes the session", async () => {
-    const cli = startCli(["login", "--remote", "--profile", "far", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env);
+    const cli = startCli(
+      ["login", "--remote", "--profile", "far", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      sandbox.env,
+    );
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     const authorize = new URL(url!);
     expect(authorize.searchParams.get("redirect_uri")).toBe(`${emulator.url}/v1/sessions/confirmation`);
@@ -68,7 +71,10 @@ describe("awslogin login --remote (cross-device)", () => {
 
   it("reads the code from a pipe in one go (scripts)", async () => {
     // A script that already has the code: the URL is opened first, then the code piped in.
-    const cli = startCli(["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env);
+    const cli = startCli(
+      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      sandbox.env,
+    );
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     cli.child.stdin!.end(`${await codeFromConfirmationPage(url!)}\n`);
     const run = await cli.done;
@@ -77,7 +83,11 @@ describe("awslogin login --remote (cross-device)", () => {
   });
 
   it("ends clearly, writing nothing, when the input ends without a code", async () => {
-    const run = await runCli(["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url], sandbox.env, "");
+    const run = await runCli(
+      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      sandbox.env,
+      "",
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("input ended before a code was entered");
     expect(run.stderr).toContain("LOGIN_CANCELLED");
@@ -103,31 +113,40 @@ describe("hints toward --remote", () => {
   });
 
   it("names --remote in an SSH session without a display", async () => {
-    const cli = startCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
-      ...sandbox.env,
-      SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
-    });
+    const cli = startCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      {
+        ...sandbox.env,
+        SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
+      },
+    );
     const run = await cli.done;
     expect(run.stderr).toContain("SSH session without a display");
     expect(run.stderr).toContain("awslogin login --remote");
   });
 
   it("gives no hint on a desktop session", async () => {
-    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
-      ...sandbox.env,
-      SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
-      DISPLAY: ":0",
-      AWSLOGIN_CONTAINER: "0",
-    });
+    const run = await runCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      {
+        ...sandbox.env,
+        SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
+        DISPLAY: ":0",
+        AWSLOGIN_CONTAINER: "0",
+      },
+    );
     expect(run.stderr).toContain("Open the following URL");
     expect(run.stderr).not.toContain("Hint:");
   });
 
   it("names --remote in a container without a BROWSER helper", async () => {
-    const run = await runCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"], {
-      ...sandbox.env,
-      AWSLOGIN_CONTAINER: "1",
-    });
+    const run = await runCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      {
+        ...sandbox.env,
+        AWSLOGIN_CONTAINER: "1",
+      },
+    );
     expect(run.stderr).toContain("this looks like a container");
     expect(run.stderr).toContain("awslogin login --remote");
   });

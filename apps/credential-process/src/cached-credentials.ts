@@ -4,11 +4,11 @@
  * doubtful answers `undefined`, and the caller takes core's full path, which decides and explains.
  * @see PROTOCOL.md §6
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./sha256.js";
 
 /** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see PROTOCOL.md §6 */
 export function cacheKey(loginSession: string): string {
-  return createHash("sha256").update(loginSession, "utf8").digest("hex");
+  return sha256Hex(loginSession);
 }
 
 export interface CachedCredentials {

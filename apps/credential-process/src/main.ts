@@ -9,7 +9,7 @@
  * core's full path in `refresh.cjs`, required only then.
  * @see PROTOCOL.md §6, §8, §9
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
@@ -78,16 +78,39 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
   }
 }
 
-function fail(line: string, exitCode = 1): void {
-  process.stderr.write(`${NAME}: ${line}\n`);
-  process.exitCode = exitCode;
+/**
+ * Writes to fd 1 directly: touching `process.stdout` builds a stream (and on a pipe, a socket), which costs
+ * more than everything else a cache hit does. Falls back to the stream when the pipe is non-blocking and full.
+ * Calls `done` once everything is written.
+ */
+function writeStdout(text: string, done: () => void = () => {}): void {
+  const bytes = Buffer.from(text, "utf8");
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(1, bytes, offset);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EAGAIN") {
+      process.stdout.write(bytes.subarray(offset), () => done());
+      return;
+    }
+    fail(`could not write the credentials to stdout (${code ?? "unknown error"}).`);
+  }
+  done();
 }
 
-/** Leaves as soon as stdout is flushed: the slow path's HTTP agent would otherwise keep the process alive. */
-function finish(output: string, exitCode: number): void {
+/** One line on stderr, written at once (the process may exit right after). */
+function warn(line: string): void {
+  try {
+    writeSync(2, `${NAME}: ${line}\n`);
+  } catch {
+    // Nobody is listening: nothing better to do.
+  }
+}
+
+function fail(line: string, exitCode = 1): void {
+  warn(line);
   process.exitCode = exitCode;
-  if (output === "") process.exit();
-  else process.stdout.write(output, () => process.exit());
 }
 
 function main(): void {
@@ -102,7 +125,7 @@ function main(): void {
   const profile = parsed.profile ?? (env.AWS_PROFILE || "default");
   const cached = fromCache(profile, env);
   if (cached !== undefined) {
-    process.stdout.write(formatProcess(cached));
+    writeStdout(formatProcess(cached));
     return;
   }
 
@@ -114,12 +137,13 @@ function main(): void {
     return;
   }
   slow
-    .loadCredentials({ profile, env, onWarning: (line) => process.stderr.write(`${NAME}: warning: ${line}\n`) })
+    .loadCredentials({ profile, env, onWarning: (line) => warn(`warning: ${line}`) })
     .then(
-      (credentials) => finish(formatProcess(credentials), 0),
+      // Leave at once: the HTTP agent of a refresh would otherwise keep the process alive for seconds.
+      (credentials) => writeStdout(formatProcess(credentials), () => process.exit()),
       (error: unknown) => {
         fail(slow.describeFailure(error));
-        finish("", 1);
+        process.exit();
       },
     );
 }

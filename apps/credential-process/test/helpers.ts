@@ -64,14 +64,9 @@ export async function signIn(sandbox: Sandbox, emulator: Emulator, profile: stri
       transport: createHttpTransport(),
       startListener: startCallbackListener,
       browser: {
+        // Like a real browser: started, not waited for (the callback page answers only once the login has it).
         async open(url) {
-          let next: string | null = url;
-          for (let hop = 0; hop < 5 && next !== null; hop++) {
-            const response: Response = await fetch(next, { redirect: "manual" });
-            await response.text();
-            const location = response.headers.get("location");
-            next = location === null ? null : new URL(location, next).toString();
-          }
+          void followRedirects(url);
           return true;
         },
       },
@@ -102,6 +97,16 @@ export async function signIn(sandbox: Sandbox, emulator: Emulator, profile: stri
       force: false,
     },
   );
+}
+
+async function followRedirects(url: string): Promise<void> {
+  let next: string | null = url;
+  for (let hop = 0; hop < 5 && next !== null; hop++) {
+    const response: Response = await fetch(next, { redirect: "manual" });
+    await response.text();
+    const location = response.headers.get("location");
+    next = location === null ? null : new URL(location, next).toString();
+  }
 }
 
 export interface Run {

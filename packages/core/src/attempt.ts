@@ -19,7 +19,10 @@ export function createAuthorizationAttempt(args: {
   let redirectUri: string;
   if (args.flow === "same-device") {
     if (args.port === undefined) {
-      throw new AwsLoginError("INVALID_ARGUMENT", "The same-device login needs the loopback listener's port.");
+      throw new AwsLoginError(
+        "INVALID_ARGUMENT",
+        "The same-device login needs the loopback listener's port.",
+      );
     }
     redirectUri = loopbackRedirectUri(args.port);
   } else {
@@ -34,5 +37,12 @@ export function createAuthorizationAttempt(args: {
     codeChallenge: codeChallengeFor(codeVerifier),
     redirectUri,
   });
-  return { flow: args.flow, clientId: clientIdFor(args.flow), state, codeVerifier, redirectUri, authorizeUrl };
+  return {
+    flow: args.flow,
+    clientId: clientIdFor(args.flow),
+    state,
+    codeVerifier,
+    redirectUri,
+    authorizeUrl,
+  };
 }

@@ -23,10 +23,16 @@ describe("splitCommandLine (POSIX shell word splitting, no shell)", () => {
 
   it("round-trips words quoted with single quotes", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1 }).filter((s) => !s.includes("'")), { minLength: 1 }), (words) => {
-        const line = words.map((w) => `'${w}'`).join(" ");
-        expect(splitCommandLine(line)).toEqual(words);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1 }).filter((s) => !s.includes("'")),
+          { minLength: 1 },
+        ),
+        (words) => {
+          const line = words.map((w) => `'${w}'`).join(" ");
+          expect(splitCommandLine(line)).toEqual(words);
+        },
+      ),
     );
   });
 });
@@ -40,6 +46,8 @@ describe("browserCommandFor", () => {
     expect(browserCommandFor("chromium --app=%s", url)).toEqual(["chromium", `--app=${url}`]);
   });
   it("rejects an empty BROWSER", () => {
-    expect(() => browserCommandFor("   ", url)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(() => browserCommandFor("   ", url)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 });

@@ -39,7 +39,10 @@ export function splitCommandLine(text: string): string[] {
     }
   }
   if (quote !== undefined) {
-    throw new AwsLoginError("INVALID_ARGUMENT", `The command line has an unclosed ${quote} quote: fix BROWSER.`);
+    throw new AwsLoginError(
+      "INVALID_ARGUMENT",
+      `The command line has an unclosed ${quote} quote: fix BROWSER.`,
+    );
   }
   if (inWord) words.push(word);
   return words;
@@ -48,7 +51,8 @@ export function splitCommandLine(text: string): string[] {
 /** The argv that opens `url` with a BROWSER-style command: `%s` replaced by the URL, else the URL appended. */
 export function browserCommandFor(browser: string, url: string): string[] {
   const words = splitCommandLine(browser);
-  if (words.length === 0) throw new AwsLoginError("INVALID_ARGUMENT", "BROWSER is set but empty: unset it or name a program.");
+  if (words.length === 0)
+    throw new AwsLoginError("INVALID_ARGUMENT", "BROWSER is set but empty: unset it or name a program.");
   const hasPlaceholder = words.some((w) => w.includes("%s"));
   return hasPlaceholder ? words.map((w) => w.replaceAll("%s", url)) : [...words, url];
 }

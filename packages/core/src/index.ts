@@ -19,3 +19,5 @@ export * from "./token-cache.js";
 export * from "./token-store.js";
 export * from "./config.js";
 export * from "./environment.js";
+export * from "./session-status.js";
+export * from "./doctor.js";

@@ -5,6 +5,8 @@
  * @see PROTOCOL.md §2–§7
  */
 import { createAuthorizationAttempt } from "./attempt.js";
+import { decodeVerificationCode } from "./authorize.js";
+import { assertLoginCapableProfile, getProfile, parseConfigFile, setProfileValues } from "./config.js";
 import { type DpopKey, exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import { AwsLoginError } from "./errors.js";
 import {
@@ -18,11 +20,14 @@ import {
   type LoginState,
   transitionLogin,
 } from "./machines/login.js";
-import { decodeVerificationCode } from "./authorize.js";
-import { assertLoginCapableProfile, getProfile, parseConfigFile, setProfileValues } from "./config.js";
 import type { Clock, Random, Transport } from "./ports.js";
 import type { LoginFlow } from "./protocol.js";
-import { authorizationCodeRequest, accountIdFromArn, decodeIdTokenSubject, type TokenResponse } from "./token.js";
+import {
+  accountIdFromArn,
+  authorizationCodeRequest,
+  decodeIdTokenSubject,
+  type TokenResponse,
+} from "./token.js";
 import { createTokenCacheRecord, type TokenCacheRecord } from "./token-cache.js";
 import { requestToken } from "./token-client.js";
 import type { TokenStore } from "./token-store.js";
@@ -109,7 +114,10 @@ const TICK_MS = 250;
  * Runs the authorization (browser or pasted code) and the code exchange. Writes nothing.
  * @see PROTOCOL.md §2, §3, §4.1
  */
-export async function authorizeAndExchange(deps: AuthorizeDeps, options: AuthorizeOptions): Promise<AuthorizeResult> {
+export async function authorizeAndExchange(
+  deps: AuthorizeDeps,
+  options: AuthorizeOptions,
+): Promise<AuthorizeResult> {
   const events: LoginEvent[] = [];
   let wake: (() => void) | undefined;
   const push = (event: LoginEvent) => {
@@ -177,7 +185,8 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
         return;
       }
       case "prompt-code":
-        if (effect.problem === undefined) deps.ui.showAuthorizeUrl(effect.attempt.authorizeUrl, "cross-device", undefined);
+        if (effect.problem === undefined)
+          deps.ui.showAuthorizeUrl(effect.attempt.authorizeUrl, "cross-device", undefined);
         askForCode(effect.problem);
         return;
       case "answer-callback":
@@ -198,7 +207,11 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
     deps.ui.waiting(false);
     push({
       type: "add-attempt",
-      attempt: createAuthorizationAttempt({ flow: "cross-device", baseUrl: options.baseUrl, random: deps.random }),
+      attempt: createAuthorizationAttempt({
+        flow: "cross-device",
+        baseUrl: options.baseUrl,
+        random: deps.random,
+      }),
     });
   }
 
@@ -222,7 +235,10 @@ export async function authorizeAndExchange(deps: AuthorizeDeps, options: Authori
       },
       () => {
         if (!stop.signal.aborted) {
-          push({ type: "cancel", reason: "The input ended before a code was entered. Run the login again and paste the code." });
+          push({
+            type: "cancel",
+            reason: "The input ended before a code was entered. Run the login again and paste the code.",
+          });
         }
       },
     );
@@ -316,7 +332,10 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (tokenResponse.idToken === undefined) {
-    throw new AwsLoginError("INVALID_ID_TOKEN", "The sign-in service returned no ID token. Run the login again.");
+    throw new AwsLoginError(
+      "INVALID_ID_TOKEN",
+      "The sign-in service returned no ID token. Run the login again.",
+    );
   }
   const loginSession = decodeIdTokenSubject(tokenResponse.idToken);
   const accountId = accountIdFromArn(loginSession);
@@ -342,7 +361,10 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
       `Profile ${options.profile} is already configured to use session ${previous}. Do you want to overwrite it to use ${loginSession} instead?`,
     );
     if (!yes) {
-      throw new AwsLoginError("LOGIN_CANCELLED", `Kept profile ${options.profile} as it was. Nothing was written.`);
+      throw new AwsLoginError(
+        "LOGIN_CANCELLED",
+        `Kept profile ${options.profile} as it was. Nothing was written.`,
+      );
     }
   }
 

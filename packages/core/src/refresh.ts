@@ -6,7 +6,7 @@
  */
 import { importDpopKeyPem } from "./dpop.js";
 import { resolveSignInEndpoint } from "./endpoint.js";
-import { AwsLoginError } from "./errors.js";
+import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import {
   type RefreshEffect,
   type RefreshEvent,
@@ -68,7 +68,8 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
 export function refreshTokenUrl(record: TokenCacheRecord, options: RefreshOptions): string {
   const region = record.signInRegion || options.region;
   const recorded = typeof record.awslogin?.endpoint === "string" ? record.awslogin.endpoint : undefined;
-  const override = options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || options.env?.AWS_ENDPOINT_URL;
+  const override =
+    options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || options.env?.AWS_ENDPOINT_URL;
   if (region === undefined || region === "") {
     if (override === undefined) {
       throw new AwsLoginError(
@@ -78,7 +79,8 @@ export function refreshTokenUrl(record: TokenCacheRecord, options: RefreshOption
     }
     return resolveSignInEndpoint({ region: "us-east-1", endpointUrl: override }).tokenUrl;
   }
-  return resolveSignInEndpoint({ region, ...(override === undefined ? {} : { endpointUrl: override }) }).tokenUrl;
+  return resolveSignInEndpoint({ region, ...(override === undefined ? {} : { endpointUrl: override }) })
+    .tokenUrl;
 }
 
 /** Credentials for a login session, refreshed when due, one refresh at a time across processes. */
@@ -90,7 +92,9 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
   };
   let state: RefreshState<Token> = { name: "start" };
   let release: (() => Promise<void>) | undefined;
-  const queue: RefreshEvent<Token>[] = [{ type: "loaded", token: toToken(await deps.store.read(options.loginSession)) }];
+  const queue: RefreshEvent<Token>[] = [
+    { type: "loaded", token: toToken(await deps.store.read(options.loginSession)) },
+  ];
 
   try {
     while (queue.length > 0) {
@@ -146,9 +150,14 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
             ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
             ...(options.signal === undefined ? {} : { signal: options.signal }),
           });
-          return { type: "refreshed", token: toToken(applyRefreshedToken(record, response, deps.clock.now()))! };
+          return {
+            type: "refreshed",
+            token: toToken(withoutRefusal(applyRefreshedToken(record, response, deps.clock.now())))!,
+          };
         } catch (error) {
-          return { type: "refresh-failed", error: asError(error) };
+          const failure = asError(error);
+          if (REFUSALS_TO_RECORD.has(failure.code)) await recordRefusal(effect.token.record, failure);
+          return { type: "refresh-failed", error: failure };
         }
       case "write":
         try {
@@ -163,6 +172,39 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
         return undefined;
     }
   }
+
+  /**
+   * Leaves `awslogin.refreshRefused` in the cache record (atomically, under the lock this driver holds, every
+   * other key kept) so that `awslogin status` can tell an ended session from credentials that are merely due.
+   */
+  async function recordRefusal(record: TokenCacheRecord, failure: AwsLoginError): Promise<void> {
+    const refusal: RefreshRefusal = { code: failure.code, at: new Date(deps.clock.now()).toISOString() };
+    try {
+      await deps.store.write(options.loginSession, {
+        ...record,
+        awslogin: { ...record.awslogin, refreshRefused: refusal },
+      });
+    } catch {
+      // The refusal itself is what the caller needs to hear; a marker that could not be written is only a hint lost.
+    }
+  }
+}
+
+/** The service's answers after which only a new login helps, recorded in the cache. @see PROTOCOL.md §4.4 */
+const REFUSALS_TO_RECORD = new Set<AwsLoginErrorCode>(["TOKEN_EXPIRED", "USER_CREDENTIALS_CHANGED"]);
+
+/** `awslogin.refreshRefused` of a cache record: the service refused a refresh of this session. */
+export interface RefreshRefusal {
+  code: AwsLoginErrorCode;
+  /** ISO 8601 time of the refusal. */
+  at: string;
+}
+
+/** A record without a refusal marker (a refresh succeeded after all). */
+function withoutRefusal(record: TokenCacheRecord): TokenCacheRecord {
+  if (record.awslogin === undefined || !Object.hasOwn(record.awslogin, "refreshRefused")) return record;
+  const { refreshRefused: _dropped, ...awslogin } = record.awslogin;
+  return { ...record, awslogin };
 }
 
 function asError(error: unknown): AwsLoginError {

@@ -143,8 +143,18 @@ function indexReply(ctx: EmulatorContext): Reply {
   );
 }
 
-function send(res: ServerResponse, reply: Exclude<Reply, { drop: true }>, requestId: string): void {
-  const headers: Record<string, string> = { "x-amzn-requestid": requestId, ...reply.headers };
+function send(
+  res: ServerResponse,
+  reply: Exclude<Reply, { drop: true }>,
+  requestId: string,
+  now: number,
+): void {
+  // The Date header follows the emulator's clock, so a skewed `now` shows up as clock skew (awslogin doctor).
+  const headers: Record<string, string> = {
+    date: new Date(now).toUTCString(),
+    "x-amzn-requestid": requestId,
+    ...reply.headers,
+  };
   if (headers["content-type"]?.startsWith("text/html")) {
     headers["content-security-policy"] = PAGE_CSP;
     headers["x-frame-options"] = "DENY";
@@ -196,7 +206,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       return;
     }
     if (res.destroyed) return;
-    send(res, reply, requestId);
+    send(res, reply, requestId, ctx.now());
     deps.logger?.(
       `${req.method} ${pathname} ${reply.status} ${elapsed}ms${reply.note ? ` ${reply.note}` : ""}`,
     );

@@ -3,8 +3,10 @@ import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
 
 export class EmulatorCommand extends BaseCommand {
-  static override summary = "Run a local AWS Sign-In + STS emulator on 127.0.0.1 for offline development, demos and tests.";
-  static override description = `Prints its base URL (http://127.0.0.1:PORT) on the first line of stdout and serves until
+  static override summary =
+    "Run a local AWS Sign-In + STS emulator on 127.0.0.1 for offline development, demos and tests.";
+  static override description =
+    `Prints its base URL (http://127.0.0.1:PORT) on the first line of stdout and serves until
 SIGINT or SIGTERM. Point logins at it with --endpoint-url, refreshes with AWS_ENDPOINT_URL_SIGNIN, and STS
 clients with endpoint = the same URL. The default identity is ${DEFAULT_IDENTITY}.`;
   static override examples = [
@@ -13,13 +15,40 @@ clients with endpoint = the same URL. The default identity is ${DEFAULT_IDENTITY
     "<%= config.bin %> emulator --expires-in 60 --session-duration 600 --refresh-reuse-window 5",
   ];
   static override flags = {
-    port: Flags.integer({ description: "Port on 127.0.0.1 (0 picks a free port).", default: 0, min: 0, max: 65535 }),
-    identity: Flags.string({ description: "An identity ARN that can sign in (repeatable; the first is the default).", multiple: true }),
-    "auto-approve": Flags.boolean({ description: "Sign in the first identity at once, without the sign-in page." }),
-    "expires-in": Flags.integer({ description: "Lifetime of issued credentials in seconds (1-900).", default: 900, min: 1, max: 900 }),
-    "session-duration": Flags.integer({ description: "Seconds a login session lasts before TOKEN_EXPIRED.", default: 43200, min: 1 }),
-    "refresh-reuse-window": Flags.integer({ description: "Seconds a rotated refresh token still gets the same answer.", default: 0, min: 0 }),
-    "code-ttl": Flags.integer({ description: "Seconds an authorization code stays valid.", default: 300, min: 1 }),
+    port: Flags.integer({
+      description: "Port on 127.0.0.1 (0 picks a free port).",
+      default: 0,
+      min: 0,
+      max: 65535,
+    }),
+    identity: Flags.string({
+      description: "An identity ARN that can sign in (repeatable; the first is the default).",
+      multiple: true,
+    }),
+    "auto-approve": Flags.boolean({
+      description: "Sign in the first identity at once, without the sign-in page.",
+    }),
+    "expires-in": Flags.integer({
+      description: "Lifetime of issued credentials in seconds (1-900).",
+      default: 900,
+      min: 1,
+      max: 900,
+    }),
+    "session-duration": Flags.integer({
+      description: "Seconds a login session lasts before TOKEN_EXPIRED.",
+      default: 43200,
+      min: 1,
+    }),
+    "refresh-reuse-window": Flags.integer({
+      description: "Seconds a rotated refresh token still gets the same answer.",
+      default: 0,
+      min: 0,
+    }),
+    "code-ttl": Flags.integer({
+      description: "Seconds an authorization code stays valid.",
+      default: 300,
+      min: 1,
+    }),
     quiet: Flags.boolean({ description: "Do not log requests to stderr." }),
   };
 

@@ -24,8 +24,10 @@ import { createContext, resolveProfileName } from "../context.js";
 import { createTerminal } from "../terminal.js";
 
 export class LoginCommand extends BaseCommand {
-  static override summary = "Sign in with your AWS console credentials and store short-lived credentials for a profile.";
-  static override description = `Opens AWS Sign-In in your browser (OAuth 2.0 with PKCE and DPoP, as \`aws login\` does), waits for the
+  static override summary =
+    "Sign in with your AWS console credentials and store short-lived credentials for a profile.";
+  static override description =
+    `Opens AWS Sign-In in your browser (OAuth 2.0 with PKCE and DPoP, as \`aws login\` does), waits for the
 redirect on 127.0.0.1, then writes the token cache (~/.aws/login/cache) and sets login_session in the profile.
 Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
   static override examples = [
@@ -36,14 +38,31 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
     "BROWSER='firefox --new-window %s' <%= config.bin %> login --profile dev",
   ];
   static override flags = {
-    profile: Flags.string({ char: "p", description: "Profile to sign in (default: AWS_PROFILE, then default)." }),
-    region: Flags.string({ description: "Region to sign in to (default: AWS_REGION, the profile's region, or a prompt)." }),
-    "endpoint-url": Flags.string({ description: "Sign-In endpoint to use instead of the region's (e.g. an emulator)." }),
-    "redirect-port": Flags.integer({ description: "Port of the loopback listener (default: a free port).", min: 1, max: 65535 }),
-    browser: Flags.boolean({ allowNo: true, default: true, description: "Open a browser. --no-browser only prints the URL." }),
+    profile: Flags.string({
+      char: "p",
+      description: "Profile to sign in (default: AWS_PROFILE, then default).",
+    }),
+    region: Flags.string({
+      description: "Region to sign in to (default: AWS_REGION, the profile's region, or a prompt).",
+    }),
+    "endpoint-url": Flags.string({
+      description: "Sign-In endpoint to use instead of the region's (e.g. an emulator).",
+    }),
+    "redirect-port": Flags.integer({
+      description: "Port of the loopback listener (default: a free port).",
+      min: 1,
+      max: 65535,
+    }),
+    browser: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: "Open a browser. --no-browser only prints the URL.",
+    }),
     timeout: Flags.integer({ description: "Seconds to wait for the sign-in.", default: 600, min: 1 }),
     force: Flags.boolean({ description: "Replace the profile's other login session without asking." }),
-    "expect-account": Flags.string({ description: "Fail, writing nothing, unless you sign in to this account ID." }),
+    "expect-account": Flags.string({
+      description: "Fail, writing nothing, unless you sign in to this account ID.",
+    }),
     remote: Flags.boolean({
       description: "Sign in from another device: open the URL anywhere, then paste the code it shows here.",
       exclusive: ["redirect-port"],
@@ -69,7 +88,10 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
       region = await terminal.ask("AWS Region", DEFAULT_REGION);
     }
     if (!isRegionName(region)) {
-      throw new AwsLoginError("INVALID_ARGUMENT", `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`);
+      throw new AwsLoginError(
+        "INVALID_ARGUMENT",
+        `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`,
+      );
     }
     const endpoint = resolveSignInEndpoint({
       region,
@@ -98,7 +120,9 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
           ui: {
             showAuthorizeUrl(url, shownFlow, opened) {
               if (shownFlow === "cross-device") {
-                process.stderr.write(`Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`);
+                process.stderr.write(
+                  `Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`,
+                );
                 return;
               }
               const lead =
@@ -108,24 +132,39 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
                     ? "Could not start a browser. Open the following URL in a browser on this machine:"
                     : "Open the following URL in a browser on this machine:";
               process.stderr.write(`${lead}\n\n${url}\n\n`);
-              const doubt = sameDeviceDoubt({ env, browserOpened: opened, inContainer: isInContainer(env), platform: process.platform });
+              const doubt = sameDeviceDoubt({
+                env,
+                browserOpened: opened,
+                inContainer: isInContainer(env),
+                platform: process.platform,
+              });
               if (doubt !== undefined) {
                 process.stderr.write(
                   `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
                 );
               } else if (terminal.isInteractive) {
-                process.stderr.write(terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"));
+                process.stderr.write(
+                  terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"),
+                );
               }
             },
             waiting(active) {
               terminal.spinner(active, "Waiting for the sign-in to complete in your browser…");
             },
             async promptCode(problem, signal) {
-              if (problem !== undefined) process.stderr.write(`${terminal.paint("That code did not work:", "red")} ${problem.message}\n`);
+              if (problem !== undefined)
+                process.stderr.write(
+                  `${terminal.paint("That code did not work:", "red")} ${problem.message}\n`,
+                );
               for (;;) {
-                const text = await terminal.readLine("Enter the authorization code displayed in your browser: ", signal);
+                const text = await terminal.readLine(
+                  "Enter the authorization code displayed in your browser: ",
+                  signal,
+                );
                 if (text.trim() !== "") return text;
-                process.stderr.write("The code is empty. Copy the whole code shown on the page after you sign in.\n");
+                process.stderr.write(
+                  "The code is empty. Copy the whole code shown on the page after you sign in.\n",
+                );
               }
             },
             ...(terminal.isInteractive && !flags.remote
@@ -143,7 +182,9 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
           flow,
           baseUrl: endpoint.baseUrl,
           tokenUrl: endpoint.tokenUrl,
-          ...(endpoint.source === "partition" ? {} : { endpointOverride: endpoint.tokenUrl.replace(/\/v1\/token$/, "") }),
+          ...(endpoint.source === "partition"
+            ? {}
+            : { endpointOverride: endpoint.tokenUrl.replace(/\/v1\/token$/, "") }),
           timeoutMs: flags.timeout * 1000,
           openBrowser: flags.browser,
           ...(flags["redirect-port"] === undefined ? {} : { redirectPort: flags["redirect-port"] }),

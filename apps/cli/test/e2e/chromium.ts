@@ -9,7 +9,9 @@ export const INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y chro
 export function hasChromium(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   if (process.env.AWSLOGIN_REQUIRE_BROWSER === "1") {
-    throw new Error(`Chromium is required for the browser tests but ${CHROMIUM_PATH} is missing. Install it: ${INSTALL_HINT}`);
+    throw new Error(
+      `Chromium is required for the browser tests but ${CHROMIUM_PATH} is missing. Install it: ${INSTALL_HINT}`,
+    );
   }
   process.stderr.write(
     `\n${"!".repeat(78)}\n!! Browser tests NOT run: no Chromium at ${CHROMIUM_PATH}.\n!! Install it with: ${INSTALL_HINT}\n${"!".repeat(78)}\n\n`,

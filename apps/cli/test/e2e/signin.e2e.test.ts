@@ -59,7 +59,10 @@ describe.skipIf(!runBrowserTests)("sign-in page in headless Chromium", () => {
   });
 
   it("Cancel ends the login with access_denied and writes nothing", async () => {
-    const cli = startCli(["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"], sandbox.env);
+    const cli = startCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"],
+      sandbox.env,
+    );
     const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
     const page = await browser.newPage();
     try {

@@ -49,15 +49,31 @@ describe("login machine", () => {
   });
 
   it.each<[string, LoginEvent, string]>([
-    ["a wrong state", { type: "callback", callbackId: "c1", query: { kind: "code", state: "other", code: "x" } }, "waiting"],
-    ["no code or state (favicon)", { type: "callback", callbackId: "c1", query: { kind: "none" } }, "waiting"],
+    [
+      "a wrong state",
+      { type: "callback", callbackId: "c1", query: { kind: "code", state: "other", code: "x" } },
+      "waiting",
+    ],
+    [
+      "no code or state (favicon)",
+      { type: "callback", callbackId: "c1", query: { kind: "none" } },
+      "waiting",
+    ],
     [
       "an error with a wrong state",
-      { type: "callback", callbackId: "c1", query: { kind: "error", state: "other", error: "access_denied", description: undefined } },
+      {
+        type: "callback",
+        callbackId: "c1",
+        query: { kind: "error", state: "other", error: "access_denied", description: undefined },
+      },
       "waiting",
     ],
     ["a tick", { type: "tick" }, "waiting"],
-    ["a pasted code without a cross-device attempt", { type: "code-pasted", state: sameDevice.state, code: "x" }, "waiting"],
+    [
+      "a pasted code without a cross-device attempt",
+      { type: "code-pasted", state: sameDevice.state, code: "x" },
+      "waiting",
+    ],
   ])("ignores %s while waiting", (_name, event, expected) => {
     const { state, effects } = run([start, [1000, event]]);
     expect(state.name).toBe(expected);
@@ -72,7 +88,14 @@ describe("login machine", () => {
   it("exchanges the code of a matching callback, then answers success", () => {
     const { state, effects } = run([
       start,
-      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [
+        1000,
+        {
+          type: "callback",
+          callbackId: "c1",
+          query: { kind: "code", state: sameDevice.state, code: "CODE" },
+        },
+      ],
       [1500, { type: "exchange-succeeded" }],
     ]);
     expect(state).toEqual({ name: "done", attempt: sameDevice });
@@ -91,7 +114,12 @@ describe("login machine", () => {
         {
           type: "callback",
           callbackId: "c1",
-          query: { kind: "error", state: sameDevice.state, error: "access_denied", description: "User cancelled" },
+          query: {
+            kind: "error",
+            state: sameDevice.state,
+            error: "access_denied",
+            description: "User cancelled",
+          },
         },
       ],
     ]);
@@ -111,11 +139,18 @@ describe("login machine", () => {
   it("times out at the deadline, even when a callback arrives late", () => {
     const late = run([
       start,
-      [TIMEOUT, { type: "callback", callbackId: "c9", query: { kind: "code", state: sameDevice.state, code: "X" } }],
+      [
+        TIMEOUT,
+        { type: "callback", callbackId: "c9", query: { kind: "code", state: sameDevice.state, code: "X" } },
+      ],
     ]);
     expect(late.state.name).toBe("failed");
     if (late.state.name === "failed") expect(late.state.error.code).toBe("LOGIN_TIMEOUT");
-    expect(late.effects).toContainEqual({ type: "answer-callback", callbackId: "c9", answer: "not-this-login" });
+    expect(late.effects).toContainEqual({
+      type: "answer-callback",
+      callbackId: "c9",
+      answer: "not-this-login",
+    });
     const ticked = run([start, [TIMEOUT - 1, { type: "tick" }], [TIMEOUT + 1, { type: "tick" }]]);
     expect(ticked.state.name).toBe("failed");
   });
@@ -124,18 +159,44 @@ describe("login machine", () => {
     const error = new AwsLoginError("AUTHCODE_EXPIRED", "expired");
     const { state, effects } = run([
       start,
-      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [
+        1000,
+        {
+          type: "callback",
+          callbackId: "c1",
+          query: { kind: "code", state: sameDevice.state, code: "CODE" },
+        },
+      ],
       [2000, { type: "exchange-failed", error }],
     ]);
     expect(state).toEqual({ name: "failed", error });
-    expect(effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "c1", answer: "error", message: "expired" });
+    expect(effects.at(-1)).toEqual({
+      type: "answer-callback",
+      callbackId: "c1",
+      answer: "error",
+      message: "expired",
+    });
   });
 
   it("answers a second callback during the exchange without disturbing it", () => {
     const { state, effects } = run([
       start,
-      [1000, { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
-      [1100, { type: "callback", callbackId: "c2", query: { kind: "code", state: sameDevice.state, code: "CODE" } }],
+      [
+        1000,
+        {
+          type: "callback",
+          callbackId: "c1",
+          query: { kind: "code", state: sameDevice.state, code: "CODE" },
+        },
+      ],
+      [
+        1100,
+        {
+          type: "callback",
+          callbackId: "c2",
+          query: { kind: "code", state: sameDevice.state, code: "CODE" },
+        },
+      ],
     ]);
     expect(state.name).toBe("exchanging");
     expect(effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "c2", answer: "not-this-login" });
@@ -153,7 +214,10 @@ describe("login machine", () => {
     expect(effects[0]).toEqual({ type: "prompt-code", attempt: crossDevice });
     expect(effects[1]).toMatchObject({ type: "prompt-code", problem: { code: "STATE_MISMATCH" } });
     expect(effects[2]).toEqual({ type: "prompt-code", attempt: crossDevice, problem: garbled });
-    expect(effects.slice(3)).toEqual([{ type: "stop-waiting" }, { type: "exchange", attempt: crossDevice, code: "GOOD" }]);
+    expect(effects.slice(3)).toEqual([
+      { type: "stop-waiting" },
+      { type: "exchange", attempt: crossDevice, code: "GOOD" },
+    ]);
   });
 
   it("with both flows offered, whichever completes first wins", () => {
@@ -161,10 +225,17 @@ describe("login machine", () => {
       start,
       [100, { type: "add-attempt", attempt: crossDevice }],
       [200, { type: "code-pasted", state: crossDevice.state, code: "P" }],
-      [300, { type: "callback", callbackId: "late", query: { kind: "code", state: sameDevice.state, code: "L" } }],
+      [
+        300,
+        { type: "callback", callbackId: "late", query: { kind: "code", state: sameDevice.state, code: "L" } },
+      ],
     ]);
     expect(viaPaste.state).toMatchObject({ name: "exchanging", attempt: crossDevice, code: "P" });
-    expect(viaPaste.effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "late", answer: "not-this-login" });
+    expect(viaPaste.effects.at(-1)).toEqual({
+      type: "answer-callback",
+      callbackId: "late",
+      answer: "not-this-login",
+    });
   });
 
   it("cancels from any waiting state, and final states ignore events", () => {

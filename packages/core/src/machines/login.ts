@@ -87,9 +87,19 @@ export function transitionLogin(state: LoginState, event: LoginEvent, now: numbe
   if (event.type === "cancel" && !isFinal(state)) {
     const answers: LoginEffect[] =
       state.name === "exchanging" && state.callbackId !== undefined
-        ? [{ type: "answer-callback", callbackId: state.callbackId, answer: "error", message: "Login cancelled." }]
+        ? [
+            {
+              type: "answer-callback",
+              callbackId: state.callbackId,
+              answer: "error",
+              message: "Login cancelled.",
+            },
+          ]
         : [];
-    return fail(new AwsLoginError("LOGIN_CANCELLED", `${event.reason ?? "Login cancelled."} Nothing was written.`), answers);
+    return fail(
+      new AwsLoginError("LOGIN_CANCELLED", `${event.reason ?? "Login cancelled."} Nothing was written.`),
+      answers,
+    );
   }
   switch (state.name) {
     case "idle":
@@ -189,7 +199,10 @@ function transitionWaiting(
   }
 }
 
-function transitionExchanging(state: Extract<LoginState, { name: "exchanging" }>, event: LoginEvent): Transition {
+function transitionExchanging(
+  state: Extract<LoginState, { name: "exchanging" }>,
+  event: LoginEvent,
+): Transition {
   switch (event.type) {
     case "exchange-succeeded": {
       const effects: LoginEffect[] =
@@ -202,7 +215,14 @@ function transitionExchanging(state: Extract<LoginState, { name: "exchanging" }>
       const effects: LoginEffect[] =
         state.callbackId === undefined
           ? []
-          : [{ type: "answer-callback", callbackId: state.callbackId, answer: "error", message: event.error.message }];
+          : [
+              {
+                type: "answer-callback",
+                callbackId: state.callbackId,
+                answer: "error",
+                message: event.error.message,
+              },
+            ];
       return { state: { name: "failed", error: event.error }, effects };
     }
     case "callback":

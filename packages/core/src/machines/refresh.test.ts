@@ -81,15 +81,25 @@ describe("refresh machine", () => {
   });
 
   it("reuses the winner's result when another process refreshed while it waited", () => {
-    const { state, effects } = run([{ type: "loaded", token: due }, { type: "locked" }, { type: "reread", token: renewed }]);
+    const { state, effects } = run([
+      { type: "loaded", token: due },
+      { type: "locked" },
+      { type: "reread", token: renewed },
+    ]);
     expect(state).toEqual({ name: "done", token: renewed, refreshed: false });
     expect(effects).toEqual([{ type: "lock" }, { type: "read" }, { type: "unlock" }]);
   });
 
   it("a forced refresh is not satisfied by the same token on re-read, but is by a newer one", () => {
-    const same = run([{ type: "loaded", token: fresh }, { type: "locked" }, { type: "reread", token: fresh }], { force: true });
+    const same = run(
+      [{ type: "loaded", token: fresh }, { type: "locked" }, { type: "reread", token: fresh }],
+      { force: true },
+    );
     expect(same.state.name).toBe("refreshing");
-    const newer = run([{ type: "loaded", token: fresh }, { type: "locked" }, { type: "reread", token: renewed }], { force: true });
+    const newer = run(
+      [{ type: "loaded", token: fresh }, { type: "locked" }, { type: "reread", token: renewed }],
+      { force: true },
+    );
     expect(newer.state).toEqual({ name: "done", token: renewed, refreshed: false });
   });
 
@@ -125,11 +135,21 @@ describe("refresh machine", () => {
 
   it("a lock timeout serves valid credentials and fails expired ones", () => {
     const error = new AwsLoginError("LOCK_TIMEOUT", "x");
-    expect(run([{ type: "loaded", token: due }, { type: "lock-failed", error }]).state).toMatchObject({
+    expect(
+      run([
+        { type: "loaded", token: due },
+        { type: "lock-failed", error },
+      ]).state,
+    ).toMatchObject({
       name: "done",
       warning: error,
     });
-    expect(run([{ type: "loaded", token: expired }, { type: "lock-failed", error }]).state).toEqual({
+    expect(
+      run([
+        { type: "loaded", token: expired },
+        { type: "lock-failed", error },
+      ]).state,
+    ).toEqual({
       name: "failed",
       error,
     });
@@ -149,10 +169,18 @@ describe("refresh machine", () => {
   });
 
   it("a cache file that disappears or breaks under the lock fails and unlocks", () => {
-    const gone = run([{ type: "loaded", token: due }, { type: "locked" }, { type: "reread", token: undefined }]);
+    const gone = run([
+      { type: "loaded", token: due },
+      { type: "locked" },
+      { type: "reread", token: undefined },
+    ]);
     expect(gone.state).toMatchObject({ name: "failed", error: { code: "CACHE_MISSING" } });
     const broken = new AwsLoginError("CACHE_MALFORMED", "x");
-    const bad = run([{ type: "loaded", token: due }, { type: "locked" }, { type: "refresh-failed", error: broken }]);
+    const bad = run([
+      { type: "loaded", token: due },
+      { type: "locked" },
+      { type: "refresh-failed", error: broken },
+    ]);
     expect(bad.state).toEqual({ name: "failed", error: broken });
     expect(bad.effects.at(-1)).toEqual({ type: "unlock" });
   });

@@ -63,7 +63,9 @@ export function isRefreshDue(token: RefreshableToken, now: number, policy: Refre
 
 /** The login command to suggest for a profile. */
 export function loginHint(profile: string | undefined): string {
-  return profile === undefined || profile === "default" ? "awslogin login" : `awslogin login --profile ${profile}`;
+  return profile === undefined || profile === "default"
+    ? "awslogin login"
+    : `awslogin login --profile ${profile}`;
 }
 
 export function missingSessionError(profile: string | undefined): AwsLoginError {
@@ -80,7 +82,10 @@ function done<T extends RefreshableToken>(
   warning?: AwsLoginError,
 ): RefreshTransition<T> {
   return {
-    state: warning === undefined ? { name: "done", token, refreshed } : { name: "done", token, refreshed, warning },
+    state:
+      warning === undefined
+        ? { name: "done", token, refreshed }
+        : { name: "done", token, refreshed, warning },
     effects,
   };
 }
@@ -95,28 +100,37 @@ export function transitionRefresh<T extends RefreshableToken>(
   switch (state.name) {
     case "start":
       if (event.type !== "loaded") break;
-      if (event.token === undefined) return { state: { name: "failed", error: missingSessionError(policy.profile) }, effects: [] };
+      if (event.token === undefined)
+        return { state: { name: "failed", error: missingSessionError(policy.profile) }, effects: [] };
       if (!isRefreshDue(event.token, now, policy)) return done(event.token, false, []);
       return { state: { name: "locking", token: event.token }, effects: [{ type: "lock" }] };
 
     case "locking":
-      if (event.type === "locked") return { state: { name: "rereading", token: state.token }, effects: [{ type: "read" }] };
+      if (event.type === "locked")
+        return { state: { name: "rereading", token: state.token }, effects: [{ type: "read" }] };
       if (event.type === "lock-failed") return serveOrFail(state.token, event.error, now, []);
       break;
 
     case "rereading": {
       // The file went bad while this process waited: nothing to refresh from.
-      if (event.type === "refresh-failed") return { state: { name: "failed", error: event.error }, effects: [{ type: "unlock" }] };
+      if (event.type === "refresh-failed")
+        return { state: { name: "failed", error: event.error }, effects: [{ type: "unlock" }] };
       if (event.type !== "reread") break;
       if (event.token === undefined) {
-        return { state: { name: "failed", error: missingSessionError(policy.profile) }, effects: [{ type: "unlock" }] };
+        return {
+          state: { name: "failed", error: missingSessionError(policy.profile) },
+          effects: [{ type: "unlock" }],
+        };
       }
       // Another process may have refreshed while this one waited for the lock: decide again.
       const forced = policy.force === true && event.token.expiresAt === state.token.expiresAt;
       if (!forced && !isRefreshDue(event.token, now, { ...policy, force: false })) {
         return done(event.token, false, [{ type: "unlock" }]);
       }
-      return { state: { name: "refreshing", token: event.token }, effects: [{ type: "refresh", token: event.token }] };
+      return {
+        state: { name: "refreshing", token: event.token },
+        effects: [{ type: "refresh", token: event.token }],
+      };
     }
 
     case "refreshing":
@@ -137,7 +151,8 @@ export function transitionRefresh<T extends RefreshableToken>(
     case "writing":
       if (event.type === "written") return done(state.refreshed, true, [{ type: "unlock" }]);
       // The service already rotated the refresh token: hand out the new credentials, and say the cache is stale.
-      if (event.type === "write-failed") return done(state.refreshed, true, [{ type: "unlock" }], event.error);
+      if (event.type === "write-failed")
+        return done(state.refreshed, true, [{ type: "unlock" }], event.error);
       break;
 
     default:

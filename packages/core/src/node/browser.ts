@@ -32,7 +32,10 @@ export function spawnDetached(argv: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /** A BrowserOpener honouring `env.BROWSER`. */
-export function createBrowserOpener(options: { env: NodeJS.ProcessEnv; platform?: NodeJS.Platform }): BrowserOpener {
+export function createBrowserOpener(options: {
+  env: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}): BrowserOpener {
   return {
     async open(url) {
       const browser = options.env.BROWSER;

@@ -6,3 +6,6 @@ export * from "./lock.js";
 export * from "./profile-credentials.js";
 export * from "./token-store.js";
 export * from "./config-files.js";
+export * from "./session-status.js";
+export * from "./logout.js";
+export * from "./doctor.js";

@@ -24,7 +24,9 @@ function contender(lockPath: string, logPath: string, holdMs: number) {
     appendFileSync(${JSON.stringify(logPath)}, "out " + process.pid + "\\n");
     await release();
   `;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d;
@@ -55,7 +57,10 @@ describe("acquireLock (inter-process)", () => {
     const lockPath = join(dir, "s.json.lock");
     const dead = spawn(process.execPath, ["-e", "0"]);
     await new Promise((resolve) => dead.on("exit", resolve));
-    writeFileSync(lockPath, JSON.stringify({ pid: dead.pid, host: hostname(), createdAt: Date.now(), nonce: "x" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: dead.pid, host: hostname(), createdAt: Date.now(), nonce: "x" }),
+    );
     const started = Date.now();
     const release = await acquireLock(lockPath, { waitMs: 5000 });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -66,7 +71,10 @@ describe("acquireLock (inter-process)", () => {
 
   it("takes over a lock older than staleMs even if its holder looks alive (backstop)", async () => {
     const lockPath = join(dir, "s.json.lock");
-    writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now() - 10_000, nonce: "y" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now() - 10_000, nonce: "y" }),
+    );
     const release = await acquireLock(lockPath, { waitMs: 5000, staleMs: 5000 });
     await release();
     expect(existsSync(lockPath)).toBe(false);
@@ -74,7 +82,10 @@ describe("acquireLock (inter-process)", () => {
 
   it("waits for a live holder, then gives up with LOCK_TIMEOUT", async () => {
     const lockPath = join(dir, "s.json.lock");
-    writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: "z" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: "z" }),
+    );
     await expect(acquireLock(lockPath, { waitMs: 300 })).rejects.toMatchObject({ code: "LOCK_TIMEOUT" });
     // The holder's lock is left alone.
     expect(JSON.parse(readFileSync(lockPath, "utf8")).nonce).toBe("z");
@@ -93,7 +104,10 @@ describe("acquireLock (inter-process)", () => {
   it("release does not remove a lock that is no longer ours", async () => {
     const lockPath = join(dir, "s.json.lock");
     const release = await acquireLock(lockPath);
-    writeFileSync(lockPath, JSON.stringify({ pid: 1, host: hostname(), createdAt: Date.now(), nonce: "other" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: 1, host: hostname(), createdAt: Date.now(), nonce: "other" }),
+    );
     await release();
     expect(existsSync(lockPath)).toBe(true);
   });

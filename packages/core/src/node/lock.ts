@@ -44,7 +44,11 @@ function isAlive(pid: number): boolean {
 async function readOwner(path: string): Promise<LockOwner | undefined | "unreadable"> {
   try {
     const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<LockOwner>;
-    if (typeof parsed.pid !== "number" || typeof parsed.createdAt !== "number" || typeof parsed.nonce !== "string") {
+    if (
+      typeof parsed.pid !== "number" ||
+      typeof parsed.createdAt !== "number" ||
+      typeof parsed.nonce !== "string"
+    ) {
       return "unreadable";
     }
     return { pid: parsed.pid, host: String(parsed.host), createdAt: parsed.createdAt, nonce: parsed.nonce };
@@ -63,10 +67,14 @@ async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new AwsLoginError("CACHE_WRITE_FAILED", `Could not create the lock file ${path}: check the folder's permissions.`, {
-      cause: error,
-      path,
-    });
+    throw new AwsLoginError(
+      "CACHE_WRITE_FAILED",
+      `Could not create the lock file ${path}: check the folder's permissions.`,
+      {
+        cause: error,
+        path,
+      },
+    );
   } finally {
     await handle?.close();
   }
@@ -94,7 +102,11 @@ async function takeOver(path: string, judged: LockOwner | "unreadable", me: Lock
   if (!(await tryCreate(takeoverPath, me))) {
     const holder = await readOwner(takeoverPath);
     // The takeover lock is held for microseconds; a dead or ancient holder is cleared.
-    if (holder === "unreadable" ? await isAbandonedPartial(takeoverPath, 1000) : holder && isStale(holder, Date.now(), 5000)) {
+    if (
+      holder === "unreadable"
+        ? await isAbandonedPartial(takeoverPath, 1000)
+        : holder && isStale(holder, Date.now(), 5000)
+    ) {
       await unlink(takeoverPath).catch(() => undefined);
     }
     return;
@@ -102,7 +114,9 @@ async function takeOver(path: string, judged: LockOwner | "unreadable", me: Lock
   try {
     const current = await readOwner(path);
     const same =
-      current === "unreadable" ? judged === "unreadable" : current !== undefined && judged !== "unreadable" && current.nonce === judged.nonce;
+      current === "unreadable"
+        ? judged === "unreadable"
+        : current !== undefined && judged !== "unreadable" && current.nonce === judged.nonce;
     if (same) {
       // Move it aside first, then delete: a crash here leaves no lock file behind.
       const aside = `${path}.stale.${me.nonce}`;
@@ -125,7 +139,12 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const staleMs = options.staleMs ?? 90_000;
   let poll = options.pollMs ?? 10;
   const started = Date.now();
-  const me: LockOwner = { pid: process.pid, host: hostname(), createdAt: started, nonce: randomBytes(12).toString("hex") };
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    createdAt: started,
+    nonce: randomBytes(12).toString("hex"),
+  };
 
   for (;;) {
     me.createdAt = Date.now();
@@ -139,7 +158,10 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       continue;
     }
     if (options.signal?.aborted) {
-      throw new AwsLoginError("LOCK_TIMEOUT", "Stopped waiting for another awslogin process to finish refreshing.");
+      throw new AwsLoginError(
+        "LOCK_TIMEOUT",
+        "Stopped waiting for another awslogin process to finish refreshing.",
+      );
     }
     if (Date.now() - started > waitMs) {
       throw new AwsLoginError(

@@ -24,7 +24,10 @@ export function callbackPage(answer: CallbackAnswer, message?: string): string {
       ? ["You are signed in", "Your credentials have been shared with awslogin. You can close this tab."]
       : answer === "error"
         ? ["Sign-in failed", message ?? "The login did not complete. Return to the terminal for details."]
-        : ["Not this login", "This link does not belong to the login that is waiting. Start the login again from your terminal."];
+        : [
+            "Not this login",
+            "This link does not belong to the login that is waiting. Start the login again from your terminal.",
+          ];
   const color = answer === "success" ? "#1d8102" : "#d13212";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${PAGE_TITLE}: ${escapeHtml(heading)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

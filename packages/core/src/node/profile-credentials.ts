@@ -88,7 +88,9 @@ export interface LoadedCredentials extends ProfileSession {
 }
 
 /** Fresh credentials for a profile: cached while more than 5 minutes remain, else refreshed under the lock. */
-export async function loadProfileCredentials(options: LoadCredentialsOptions = {}): Promise<LoadedCredentials> {
+export async function loadProfileCredentials(
+  options: LoadCredentialsOptions = {},
+): Promise<LoadedCredentials> {
   const env = options.env ?? process.env;
   const session = await resolveProfileSession(options);
   const store = session.store;
@@ -113,5 +115,10 @@ export async function loadProfileCredentials(options: LoadCredentialsOptions = {
     },
   );
   if (fresh.warning !== undefined) options.onWarning?.(fresh.warning);
-  return { ...session, credentials: credentialsFromRecord(fresh.record), record: fresh.record, refreshed: fresh.refreshed };
+  return {
+    ...session,
+    credentials: credentialsFromRecord(fresh.record),
+    record: fresh.record,
+    refreshed: fresh.refreshed,
+  };
 }

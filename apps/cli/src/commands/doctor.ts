@@ -1,0 +1,56 @@
+import { type DoctorFinding, doctorExitCode } from "@awslogin/core";
+import { runDoctor } from "@awslogin/core/node";
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../base-command.js";
+import { createStdoutPaint, type Paint, paintStatus } from "../render.js";
+
+export class DoctorCommand extends BaseCommand {
+  static override summary =
+    "Check the config file, the token cache, the Sign-In endpoint, the clock and lock files.";
+  static override description =
+    `Checks: the config file is readable and not writable by group or others; the cache folder is
+0700 and its files 0600 and yours; each login profile's cached session can be read; the Sign-In endpoint the
+profile refreshes against answers (one GET without credentials) and its Date header agrees with this machine's
+clock (warn beyond 60 s, fail beyond 5 minutes); no stale lock (holder gone, or older than 90 s).
+Each finding has a check, a status (ok, warn, fail), a message and a fix. Writes nothing.
+Exit status: 1 when any check fails, else 0 (warnings included).`;
+  static override examples = [
+    "<%= config.bin %> doctor",
+    "<%= config.bin %> doctor --profile dev",
+    "<%= config.bin %> doctor --json | jq '.[] | select(.status != \"ok\")'",
+  ];
+  static override flags = {
+    profile: Flags.string({
+      char: "p",
+      description: "Check only this profile (default: every profile with a login_session).",
+    }),
+    json: Flags.boolean({ description: "Print the findings as a JSON array." }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DoctorCommand);
+    const findings = await runDoctor({
+      env: process.env,
+      ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    });
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    } else {
+      process.stdout.write(render(findings, createStdoutPaint(process.env)));
+    }
+    process.exitCode = doctorExitCode(findings);
+  }
+}
+
+function render(findings: readonly DoctorFinding[], paint: Paint): string {
+  const lines = findings.map((finding) => {
+    const fix = finding.fix === null ? "" : `\n       ${paint("fix:", "dim")} ${finding.fix}`;
+    return `${paintStatus(finding.status, paint)}  ${paint(finding.check, "bold")}: ${finding.message}${fix}`;
+  });
+  const count = (status: string) => findings.filter((finding) => finding.status === status).length;
+  lines.push(
+    "",
+    `${count("ok")} ok, ${count("warn")} warning${count("warn") === 1 ? "" : "s"}, ${count("fail")} failed`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,194 @@
+/**
+ * The interactive paths, driven through a real terminal: tmux runs the CLI in a pane (200×50), the test types
+ * with send-keys and reads the screen with capture-pane. Each test has its own session on a private tmux socket.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseConfigFile } from "@awslogin/core";
+import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLI_BIN, createSandbox, FAKE_BROWSER, type Sandbox } from "./helpers.js";
+import { cachePathOf, loginProfile, readRecord, writeConfig } from "./session-helpers.js";
+
+const SOCKET = `awslogin-test-${process.pid}`;
+const ESC = String.fromCharCode(27);
+let emulator: Emulator;
+let sandbox: Sandbox;
+const sessions: string[] = [];
+let counter = 0;
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8" });
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/** Starts the CLI in a new tmux pane with exactly `env` (NODE_ENV=production, the sandbox); returns the session name. */
+function startInTmux(args: string[], env: NodeJS.ProcessEnv): string {
+  const name = `awslogin-${process.pid}-${++counter}`;
+  const script = join(sandbox.dir, `${name}.sh`);
+  const vars = Object.entries({ ...env, TERM: "xterm-256color" })
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${quote(value!)}`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\nenv -i ${vars.join(" ")} ${quote(process.execPath)} ${quote(CLI_BIN)} ${args.map(quote).join(" ")}\necho "[exit $?]"\nsleep 600\n`,
+    { mode: 0o700 },
+  );
+  tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", name, script);
+  sessions.push(name);
+  return name;
+}
+
+/** The pane's text, wrapped lines joined; with escapes (colours) when asked. */
+function screen(name: string, escapes = false): string {
+  return tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-S", "-", "-t", name);
+}
+
+async function waitForScreen(
+  name: string,
+  pattern: RegExp,
+  timeoutMs = 20_000,
+  escapes = false,
+): Promise<RegExpMatchArray> {
+  const started = Date.now();
+  for (;;) {
+    const text = screen(name, escapes);
+    const match = text.match(pattern);
+    if (match) return match;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${pattern} on the screen:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function exitCode(name: string): Promise<number> {
+  const [, code] = await waitForScreen(name, /\[exit (\d+)\]/);
+  return Number(code);
+}
+
+function type(name: string, text: string): void {
+  if (text !== "") tmux("send-keys", "-t", name, "-l", text);
+  tmux("send-keys", "-t", name, "Enter");
+}
+
+function browserEnv(): NodeJS.ProcessEnv {
+  return { ...sandbox.env, BROWSER: `${process.execPath} ${FAKE_BROWSER}` };
+}
+
+beforeEach(async () => {
+  sandbox = createSandbox();
+  emulator = await startEmulator({ autoApprove: true });
+});
+afterEach(async () => {
+  for (const name of sessions.splice(0)) {
+    try {
+      tmux("kill-session", "-t", name);
+    } catch {
+      // already gone
+    }
+  }
+  await emulator.close();
+  sandbox.cleanup();
+});
+afterAll(() => {
+  try {
+    tmux("kill-server"); // the private server of this file's socket only
+  } catch {
+    // no server left
+  }
+});
+
+describe("interactive login in a real terminal (tmux)", () => {
+  it("asks for the region; Enter accepts us-east-1 and saves it to the profile", async () => {
+    const name = startInTmux(["login", "--profile", "fresh", "--endpoint-url", emulator.url], browserEnv());
+    await waitForScreen(name, /AWS Region \[us-east-1\]: $/m);
+    type(name, "");
+    expect(await exitCode(name)).toBe(0);
+    expect(screen(name)).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
+    expect(parseConfigFile(readFileSync(sandbox.configPath, "utf8")).fresh).toEqual({
+      login_session: DEFAULT_IDENTITY,
+      region: "us-east-1",
+    });
+  });
+
+  it("asks before replacing another session: n writes nothing (config byte for byte), y replaces it", async () => {
+    const original =
+      "# team profile\n[profile dev]\nlogin_session = arn:aws:iam::999988887777:user/other ; old\nregion = eu-west-1\n";
+    writeConfig(sandbox, original);
+    const no = startInTmux(["login", "--profile", "dev", "--endpoint-url", emulator.url], browserEnv());
+    await waitForScreen(no, /Do you want to overwrite it to use \S+ instead\? \(y\/n\): $/m);
+    type(no, "n");
+    expect(await exitCode(no)).toBe(1);
+    expect(screen(no)).toContain("LOGIN_CANCELLED");
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe(original);
+    expect(existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : []).toEqual([]);
+
+    const yes = startInTmux(["login", "--profile", "dev", "--endpoint-url", emulator.url], browserEnv());
+    await waitForScreen(yes, /\(y\/n\): $/m);
+    type(yes, "y");
+    expect(await exitCode(yes)).toBe(0);
+    const config = readFileSync(sandbox.configPath, "utf8");
+    expect(config).toContain("# team profile\n");
+    expect(parseConfigFile(config).dev).toEqual({ login_session: DEFAULT_IDENTITY, region: "eu-west-1" });
+  });
+
+  it("Enter while waiting switches to --remote; the code from the confirmation page completes the cross-device login", async () => {
+    const name = startInTmux(
+      ["login", "--profile", "far", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"],
+      sandbox.env,
+    );
+    const [, sameDeviceUrl] = await waitForScreen(
+      name,
+      /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*same-device\S*)/,
+    );
+    // A desktop gets "Press Enter…"; an SSH session or container gets a hint that ends "(or press Enter now)".
+    await waitForScreen(name, /Press Enter to sign in from another device instead\.|\(or press Enter now\)/);
+    type(name, "");
+    const [, crossDeviceUrl] = await waitForScreen(
+      name,
+      /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/,
+    );
+    await waitForScreen(name, /Enter the authorization code displayed in your browser: $/m);
+    expect(crossDeviceUrl).not.toBe(sameDeviceUrl);
+
+    // The other device: open the URL, follow to the confirmation page, read the code.
+    let next: string | undefined = crossDeviceUrl;
+    let html = "";
+    for (let hop = 0; hop < 5 && next; hop++) {
+      const response: Response = await fetch(next, { redirect: "manual" });
+      html = await response.text();
+      const location = response.headers.get("location");
+      next = location ? new URL(location, next).toString() : undefined;
+    }
+    const code = html.match(/<code id="verification-code"[^>]*>([^<]+)<\/code>/)?.[1];
+    expect(code).toBeDefined();
+    type(name, code!);
+
+    expect(await exitCode(name)).toBe(0);
+    const record = readRecord(cachePathOf(sandbox, DEFAULT_IDENTITY));
+    expect(record.clientId).toBe("arn:aws:signin:::devtools/cross-device");
+    expect(emulator.stats().tokenRequests.authorization_code).toBe(1);
+    expect(parseConfigFile(readFileSync(sandbox.configPath, "utf8")).far).toMatchObject({
+      login_session: DEFAULT_IDENTITY,
+    });
+  });
+});
+
+describe("colour on a terminal", () => {
+  it("status paints the state on a terminal, and NO_COLOR turns it off", async () => {
+    await loginProfile(sandbox, emulator, "dev");
+    const { NO_COLOR: _unset, ...colourEnv } = sandbox.env;
+    const coloured = startInTmux(["status", "--profile", "dev"], colourEnv);
+    expect(await exitCode(coloured)).toBe(0);
+    // tmux re-renders the SGR it saw: green (32) before "valid".
+    expect(screen(coloured, true)).toMatch(new RegExp(`State:\\s+${ESC}\\[32mvalid`));
+
+    const plain = startInTmux(["status", "--profile", "dev"], { ...sandbox.env, NO_COLOR: "1" });
+    expect(await exitCode(plain)).toBe(0);
+    const text = screen(plain, true);
+    expect(text).toMatch(/State:\s+valid/);
+    expect(text).not.toContain(`${ESC}[`);
+  });
+});

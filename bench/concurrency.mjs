@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// N processes find the same login session's credentials due at the same moment: how many
+// CreateOAuth2Token calls reach the service, and how many processes fail? Ours (core's refresh driver:
+// inter-process lock, re-read, one refresh) next to the official @aws-sdk/credential-provider-login
+// (no lock), against the emulator with the service's reuse window off (PROTOCOL.md §4.3).
+// Usage: node bench/concurrency.mjs [N=20] [reuseWindowSeconds=0]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const n = Number(process.argv[2] ?? 20);
+const reuseWindow = Number(process.argv[3] ?? 0);
+const { startEmulator, DEFAULT_IDENTITY } = await import(
+  join(root, "packages", "emulator", "dist", "index.js")
+);
+const core = await import(join(root, "packages", "core", "dist", "index.js"));
+
+const workers = {
+  awslogin: [join(root, "apps", "cli", "test", "fixtures", "get-credentials.mjs")],
+  "official provider": [join(root, "bench", "fixtures", "official-worker.cjs")],
+};
+
+function run(command, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+async function trial(name, args) {
+  const emulator = await startEmulator({ autoApprove: true, refreshReuseWindow: reuseWindow });
+  const home = mkdtempSync(join(tmpdir(), "awslogin-bench-"));
+  const env = {
+    ...process.env,
+    HOME: home,
+    NODE_ENV: "production",
+    AWS_CONFIG_FILE: join(home, "config"),
+    AWS_LOGIN_CACHE_DIRECTORY: join(home, "cache"),
+    AWS_ENDPOINT_URL_SIGNIN: emulator.url,
+    BROWSER: `"${process.execPath}" "${join(root, "scripts", "follow-redirects-browser.mjs")}"`,
+  };
+  try {
+    // Not spawnSync: the emulator runs in this process and must keep answering.
+    const login = await run(
+      process.execPath,
+      [join(root, "apps", "cli", "bin", "run.js"), "login", "--profile", "bench", "--region", "us-east-1"],
+      env,
+    );
+    if (login.code !== 0) throw new Error(`login failed: ${login.err}`);
+    const file = join(env.AWS_LOGIN_CACHE_DIRECTORY, `${core.loginCacheKey(DEFAULT_IDENTITY)}.json`);
+    const record = core.parseTokenCache(readFileSync(file, "utf8"), file);
+    record.accessToken.expiresAt = core.formatExpiresAt(Date.now() + 60_000);
+    writeFileSync(file, core.serializeTokenCache(record), { mode: 0o600 });
+
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: n }, () => run(process.execPath, [...args, "bench"], env)),
+    );
+    const keys = new Set(results.filter((r) => r.code === 0).map((r) => JSON.parse(r.out).accessKeyId));
+    return {
+      name,
+      calls: emulator.stats().tokenRequests.refresh_token,
+      failed: results.filter((r) => r.code !== 0).length,
+      distinctKeys: keys.size,
+      ms: Date.now() - started,
+    };
+  } finally {
+    await emulator.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+console.log(`${n} processes, credentials due at once, service reuse window ${reuseWindow} s`);
+console.log(
+  `${"".padEnd(20)} ${"token calls".padStart(12)} ${"failed".padStart(8)} ${"distinct keys".padStart(14)} ${"wall ms".padStart(9)}`,
+);
+for (const [name, args] of Object.entries(workers)) {
+  const r = await trial(name, args);
+  console.log(
+    `${r.name.padEnd(20)} ${String(r.calls).padStart(12)} ${String(r.failed).padStart(8)} ${String(r.distinctKeys).padStart(14)} ${String(r.ms).padStart(9)}`,
+  );
+}

@@ -1,0 +1,329 @@
+/**
+ * `awslogin doctor` as pure judgements: each takes what the Node side observed (file modes, an HTTP answer,
+ * lock files) and returns a finding with what to do about it. No I/O here; see `node/doctor.ts`.
+ * @see PROTOCOL.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
+ */
+import type { AwsLoginError } from "./errors.js";
+import { loginHint } from "./machines/refresh.js";
+import type { SessionStatus } from "./session-status.js";
+
+export type DoctorStatus = "ok" | "warn" | "fail";
+
+/** One thing doctor checked. `fix` says what to do; null when there is nothing to do. */
+export interface DoctorFinding {
+  check: DoctorCheck;
+  status: DoctorStatus;
+  message: string;
+  fix: string | null;
+}
+
+export type DoctorCheck =
+  | "config-file"
+  | "cache-directory"
+  | "cache-file"
+  | "profile-cache"
+  | "endpoint"
+  | "clock-skew"
+  | "lock";
+
+/** Clock skew up to this is fine (the Date header has 1-second resolution, plus the round trip). */
+export const SKEW_WARN_MS = 60_000;
+/** Beyond this, DPoP proofs (`iat`) and expiry times are likely judged wrong: fail. */
+export const SKEW_FAIL_MS = 300_000;
+/** A lock older than this is stale whatever its holder (the lock's own backstop). */
+export const LOCK_STALE_MS = 90_000;
+
+/** Exit status of `awslogin doctor`: 1 when any check failed. */
+export function doctorExitCode(findings: readonly DoctorFinding[]): 0 | 1 {
+  return findings.some((finding) => finding.status === "fail") ? 1 : 0;
+}
+
+function finding(
+  check: DoctorCheck,
+  status: DoctorStatus,
+  message: string,
+  fix: string | null = null,
+): DoctorFinding {
+  return { check, status, message, fix };
+}
+
+const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
+
+/** What was seen of a file or folder: missing, unreadable (with the system error code), or its stat. */
+export type FileObservation =
+  | { kind: "missing" }
+  | { kind: "error"; code: string }
+  | { kind: "found"; isDirectory: boolean; mode: number; uid: number };
+
+/** The config file: readable, and not writable by group or others (anyone who can write it can redirect credentials). @see PROTOCOL.md §7 */
+export function judgeConfigFile(
+  path: string,
+  seen: FileObservation,
+  ownUid: number | undefined,
+): DoctorFinding {
+  if (seen.kind === "missing") {
+    return finding(
+      "config-file",
+      "warn",
+      `${path} does not exist: no profile uses awslogin yet.`,
+      "Run `awslogin login` to create a profile.",
+    );
+  }
+  if (seen.kind === "error") {
+    return finding(
+      "config-file",
+      "fail",
+      `${path} cannot be read (${seen.code}).`,
+      `Make ${path} readable by you: chmod u+r ${path}`,
+    );
+  }
+  if (seen.isDirectory)
+    return finding(
+      "config-file",
+      "fail",
+      `${path} is a directory, not a file.`,
+      "Point AWS_CONFIG_FILE at a file.",
+    );
+  if ((seen.mode & 0o022) !== 0) {
+    return finding(
+      "config-file",
+      "warn",
+      `${path} is writable by ${(seen.mode & 0o002) !== 0 ? "everyone" : "its group"} (mode ${octal(seen.mode)}): they could point your profiles elsewhere.`,
+      `chmod go-w ${path}`,
+    );
+  }
+  if (ownUid !== undefined && seen.uid !== ownUid && seen.uid !== 0) {
+    return finding(
+      "config-file",
+      "warn",
+      `${path} belongs to another user (uid ${seen.uid}).`,
+      `chown ${ownUid} ${path}`,
+    );
+  }
+  return finding("config-file", "ok", `${path} is readable (mode ${octal(seen.mode)}).`);
+}
+
+/** The cache folder: private to its owner (0700). @see PROTOCOL.md §6 */
+export function judgeCacheDirectory(
+  path: string,
+  seen: FileObservation,
+  ownUid: number | undefined,
+): DoctorFinding {
+  if (seen.kind === "missing") {
+    return finding(
+      "cache-directory",
+      "ok",
+      `${path} does not exist yet; the first login creates it with mode 0700.`,
+    );
+  }
+  if (seen.kind === "error") {
+    return finding("cache-directory", "fail", `${path} cannot be read (${seen.code}).`, `chmod 700 ${path}`);
+  }
+  if (!seen.isDirectory) {
+    return finding(
+      "cache-directory",
+      "fail",
+      `${path} is not a directory.`,
+      "Remove it or point AWS_LOGIN_CACHE_DIRECTORY at a directory.",
+    );
+  }
+  if (ownUid !== undefined && seen.uid !== ownUid) {
+    return finding(
+      "cache-directory",
+      "fail",
+      `${path} belongs to another user (uid ${seen.uid}).`,
+      `chown ${ownUid} ${path} (as root)`,
+    );
+  }
+  if ((seen.mode & 0o077) !== 0) {
+    return finding(
+      "cache-directory",
+      "warn",
+      `${path} has mode ${octal(seen.mode)}: others can list the cached sessions.`,
+      `chmod 700 ${path}`,
+    );
+  }
+  return finding("cache-directory", "ok", `${path} has mode 0700.`);
+}
+
+/** A cache file (it holds credentials and the DPoP key): 0600 and owned by the user. @see PROTOCOL.md §6 */
+export function judgeCacheFile(
+  path: string,
+  seen: FileObservation,
+  ownUid: number | undefined,
+): DoctorFinding {
+  if (seen.kind !== "found") {
+    return finding(
+      "cache-file",
+      "fail",
+      `${path} cannot be read (${seen.kind === "error" ? seen.code : "gone"}).`,
+      `chmod 600 ${path}`,
+    );
+  }
+  if (ownUid !== undefined && seen.uid !== ownUid) {
+    return finding(
+      "cache-file",
+      "fail",
+      `${path} belongs to another user (uid ${seen.uid}).`,
+      `chown ${ownUid} ${path} (as root)`,
+    );
+  }
+  if ((seen.mode & 0o077) !== 0) {
+    return finding(
+      "cache-file",
+      "fail",
+      `${path} has mode ${octal(seen.mode)}: others can read your credentials and DPoP key.`,
+      `chmod 600 ${path}`,
+    );
+  }
+  return finding("cache-file", "ok", `${path} has mode 0600.`);
+}
+
+/** A profile's login session as `status` judges it: usable, ended, gone or unreadable. @see PROTOCOL.md §6–§8 */
+export function judgeProfileCache(status: SessionStatus): DoctorFinding {
+  const who = `Profile ${status.profile}`;
+  const login = loginHint(status.profile);
+  switch (status.state) {
+    case "valid":
+      return finding(
+        "profile-cache",
+        "ok",
+        `${who}: the cached session is readable; credentials are valid until ${status.expiresAt}.`,
+      );
+    case "refresh-due":
+      return finding("profile-cache", "ok", `${who}: the cached session is readable; ${status.reason}.`);
+    case "expired":
+      return finding(
+        "profile-cache",
+        "warn",
+        `${who}: the session ended: ${status.reason}.`,
+        `Run \`${login}\`.`,
+      );
+    case "logged-out":
+      return finding(
+        "profile-cache",
+        "warn",
+        `${who}: not logged in: ${status.reason}.`,
+        `Run \`${login}\`.`,
+      );
+    case "unreadable":
+      return finding(
+        "profile-cache",
+        "fail",
+        `${who}: ${status.reason}`,
+        `Run \`${login}\` to replace the file.`,
+      );
+  }
+}
+
+/** An HTTP answer from the Sign-In endpoint, or the transport error. */
+export type EndpointProbe =
+  | { ok: true; url: string; status: number; sentAt: number; receivedAt: number; date: string | undefined }
+  | { ok: false; url: string; error: AwsLoginError };
+
+/** Any HTTP answer means the endpoint is reachable (the probe sends no credentials). */
+export function judgeEndpoint(probe: EndpointProbe): DoctorFinding {
+  if (!probe.ok) {
+    return finding(
+      "endpoint",
+      "fail",
+      `${probe.url} is not reachable: ${probe.error.message}`,
+      "Check your network, proxy and firewall, and AWS_ENDPOINT_URL_SIGNIN / AWS_ENDPOINT_URL if you set them.",
+    );
+  }
+  return finding(
+    "endpoint",
+    "ok",
+    `${probe.url} answered (HTTP ${probe.status}) in ${Math.round(probe.receivedAt - probe.sentAt)} ms.`,
+  );
+}
+
+/** How far the server's clock (its `Date` header) is from ours, measured at the middle of the round trip. */
+export function clockSkewMs(probe: Extract<EndpointProbe, { ok: true }>): number | undefined {
+  if (probe.date === undefined) return undefined;
+  const server = Date.parse(probe.date);
+  if (Number.isNaN(server)) return undefined;
+  // The header is truncated to the second: compare with the middle of that second.
+  return server + 500 - (probe.sentAt + probe.receivedAt) / 2;
+}
+
+/** Our clock against the Sign-In endpoint's: DPoP proofs carry `iat`, and expiry times are judged locally. @see PROTOCOL.md §4.2 */
+export function judgeClockSkew(probe: EndpointProbe): DoctorFinding | undefined {
+  if (!probe.ok) return undefined;
+  const skew = clockSkewMs(probe);
+  if (skew === undefined) {
+    return finding(
+      "clock-skew",
+      "warn",
+      `${probe.url} sent no usable Date header, so the clock could not be compared.`,
+      null,
+    );
+  }
+  const seconds = Math.round(Math.abs(skew) / 1000);
+  const direction = skew > 0 ? "behind" : "ahead of";
+  const fix = "Synchronize the system clock (e.g. enable NTP: `timedatectl set-ntp true`).";
+  if (Math.abs(skew) > SKEW_FAIL_MS) {
+    return finding(
+      "clock-skew",
+      "fail",
+      `This machine's clock is ${seconds} s ${direction} ${probe.url}: sign-in and refresh will be refused.`,
+      fix,
+    );
+  }
+  if (Math.abs(skew) > SKEW_WARN_MS) {
+    return finding(
+      "clock-skew",
+      "warn",
+      `This machine's clock is ${seconds} s ${direction} ${probe.url}.`,
+      fix,
+    );
+  }
+  return finding(
+    "clock-skew",
+    "ok",
+    `This machine's clock is within ${Math.max(seconds, 1)} s of ${probe.url}.`,
+  );
+}
+
+/** A `<cache file>.lock` as found: its holder (or unreadable) and whether that process is alive on this host. */
+export interface LockObservation {
+  path: string;
+  owner: { pid: number; host: string; createdAt: number } | "unreadable";
+  /** The file's age by mtime, for unreadable locks. */
+  ageMs: number;
+  /** Whether the holder's pid is alive; undefined when it runs on another host. */
+  holderAlive: boolean | undefined;
+}
+
+/** A lock is stale when its holder is gone or it is older than 90 s; awslogin takes such locks over, but they hint at crashes. */
+export function judgeLock(lock: LockObservation, now: number): DoctorFinding {
+  const remove = `rm ${lock.path}   (or \`awslogin logout\` for that profile)`;
+  if (lock.owner === "unreadable") {
+    return lock.ageMs > LOCK_STALE_MS
+      ? finding(
+          "lock",
+          "warn",
+          `${lock.path} is an unreadable lock file left ${Math.round(lock.ageMs / 1000)} s ago.`,
+          remove,
+        )
+      : finding("lock", "ok", `${lock.path} is being written by a refresh right now.`);
+  }
+  const age = now - lock.owner.createdAt;
+  if (lock.holderAlive === false) {
+    return finding(
+      "lock",
+      "warn",
+      `${lock.path} is stale: its holder (pid ${lock.owner.pid}) is no longer running.`,
+      remove,
+    );
+  }
+  if (age > LOCK_STALE_MS) {
+    return finding(
+      "lock",
+      "warn",
+      `${lock.path} is stale: held for ${Math.round(age / 1000)} s by pid ${lock.owner.pid} on ${lock.owner.host}.`,
+      remove,
+    );
+  }
+  return finding("lock", "ok", `${lock.path} is held by a refresh in progress (pid ${lock.owner.pid}).`);
+}

@@ -1,0 +1,227 @@
+/**
+ * `awslogin doctor` on Node: observes the config file, the cache folder and its files, the profiles'
+ * sessions, the Sign-In endpoint (one credential-free GET, for reachability and its Date header) and lock
+ * files, then hands each observation to core's pure judges (`doctor.ts`). Writes nothing.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { homedir, hostname } from "node:os";
+import { join } from "node:path";
+import {
+  type DoctorFinding,
+  type EndpointProbe,
+  type FileObservation,
+  judgeCacheDirectory,
+  judgeCacheFile,
+  judgeClockSkew,
+  judgeConfigFile,
+  judgeEndpoint,
+  judgeLock,
+  judgeProfileCache,
+  type LockObservation,
+} from "../doctor.js";
+import { resolveSignInEndpoint } from "../endpoint.js";
+import { AwsLoginError } from "../errors.js";
+import type { Transport } from "../ports.js";
+import { refreshTokenUrl } from "../refresh.js";
+import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { readSessionStatuses } from "./session-status.js";
+import { createHttpTransport } from "./transport.js";
+
+export interface DoctorOptions {
+  /** Check only this profile (default: every profile with a login_session). */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  configFilepath?: string;
+  cacheDirectory?: string;
+  transport?: Transport;
+  /** Limit of the endpoint probe (default 5 s). */
+  probeTimeoutMs?: number;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown error";
+}
+
+async function observe(path: string): Promise<FileObservation> {
+  try {
+    const info = await stat(path);
+    return { kind: "found", isDirectory: info.isDirectory(), mode: info.mode, uid: info.uid };
+  } catch (error) {
+    return errorCode(error) === "ENOENT" ? { kind: "missing" } : { kind: "error", code: errorCode(error) };
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function observeLock(path: string, now: number): Promise<LockObservation | undefined> {
+  let ageMs = 0;
+  try {
+    ageMs = now - (await stat(path)).mtimeMs;
+  } catch {
+    return undefined; // released meanwhile
+  }
+  try {
+    const parsed = JSON.parse(await readFile(path, "utf8")) as {
+      pid?: unknown;
+      host?: unknown;
+      createdAt?: unknown;
+    };
+    if (typeof parsed.pid !== "number" || typeof parsed.createdAt !== "number")
+      throw new Error("not a lock record");
+    const host = String(parsed.host);
+    return {
+      path,
+      owner: { pid: parsed.pid, host, createdAt: parsed.createdAt },
+      ageMs,
+      holderAlive: host === hostname() ? isAlive(parsed.pid) : undefined,
+    };
+  } catch {
+    return { path, owner: "unreadable", ageMs, holderAlive: undefined };
+  }
+}
+
+/** One credential-free GET of the endpoint's root: any HTTP answer means it is reachable, and carries a Date. */
+export async function probeEndpoint(
+  baseUrl: string,
+  transport: Transport,
+  timeoutMs = 5000,
+): Promise<EndpointProbe> {
+  const url = `${baseUrl}/`;
+  const sentAt = Date.now();
+  try {
+    const response = await transport.send(
+      { method: "GET", url, headers: {} },
+      { signal: AbortSignal.timeout(timeoutMs) },
+    );
+    return {
+      ok: true,
+      url: baseUrl,
+      status: response.status,
+      sentAt,
+      receivedAt: Date.now(),
+      date: response.headers.date,
+    };
+  } catch (error) {
+    const failure = AwsLoginError.isInstance(error)
+      ? error
+      : new AwsLoginError("NETWORK", `Could not reach ${baseUrl}.`, { cause: error });
+    return { ok: false, url: baseUrl, error: failure };
+  }
+}
+
+/** Runs every check; the findings are in a stable order: config, cache folder and files, profiles, endpoints, locks. */
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFinding[]> {
+  const env = options.env ?? process.env;
+  const ownUid = process.getuid?.();
+  const findings: DoctorFinding[] = [];
+
+  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
+  let configSeen = await observe(configPath);
+  if (configSeen.kind === "found" && !configSeen.isDirectory) {
+    const unreadable = await readConfigText(configPath).then(
+      () => undefined,
+      (error: unknown) => errorCode(AwsLoginError.isInstance(error) ? error.cause : error),
+    );
+    if (unreadable !== undefined) configSeen = { kind: "error", code: unreadable };
+  }
+  findings.push(judgeConfigFile(configPath, configSeen, ownUid));
+  if (configSeen.kind === "error" || (configSeen.kind === "found" && configSeen.isDirectory)) return findings;
+
+  const report = await readSessionStatuses({
+    ...(options.profile === undefined ? { all: true } : { profile: options.profile }),
+    env,
+    configFilepath: configPath,
+    ...(options.cacheDirectory === undefined ? {} : { cacheDirectory: options.cacheDirectory }),
+  });
+
+  const directory = report.store.directory;
+  const directorySeen = await observe(directory);
+  findings.push(judgeCacheDirectory(directory, directorySeen, ownUid));
+  const names =
+    directorySeen.kind === "found" && directorySeen.isDirectory
+      ? (await readdir(directory).catch(() => [])).sort()
+      : [];
+  for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
+    const seen = await observe(join(directory, name));
+    if (seen.kind === "found" && seen.isDirectory) continue;
+    findings.push(judgeCacheFile(join(directory, name), seen, ownUid));
+  }
+
+  if (report.statuses.length === 0) {
+    findings.push({
+      check: "profile-cache",
+      status: "warn",
+      message: `No profile in ${report.configPath} has a login_session.`,
+      fix: "Run `awslogin login` (or `awslogin login --profile NAME`).",
+    });
+  }
+  for (const status of report.statuses) findings.push(judgeProfileCache(status));
+
+  // The Sign-In endpoints the profiles refresh against (AWS_ENDPOINT_URL_SIGNIN, the recorded one, the region's).
+  const endpointEnv = {
+    AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN,
+    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+  };
+  const endpoints = new Set<string>();
+  for (const status of report.statuses) {
+    const record = report.records.get(status.profile);
+    const region = status.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    try {
+      const tokenUrl =
+        record !== undefined
+          ? refreshTokenUrl(record, {
+              loginSession: status.loginSession ?? "",
+              env: endpointEnv,
+              ...(region ? { region } : {}),
+            })
+          : region
+            ? resolveSignInEndpoint({ region, env: endpointEnv }).tokenUrl
+            : undefined;
+      if (tokenUrl !== undefined) endpoints.add(new URL(tokenUrl).origin);
+    } catch {
+      // No region and no override: nothing to probe for this profile.
+    }
+  }
+  if (endpoints.size === 0 && env.AWS_ENDPOINT_URL_SIGNIN) {
+    endpoints.add(resolveSignInEndpoint({ region: "us-east-1", env: endpointEnv }).baseUrl);
+  }
+  if (endpoints.size === 0) {
+    findings.push({
+      check: "endpoint",
+      status: "ok",
+      message: "No login profile names a Sign-In endpoint to check.",
+      fix: null,
+    });
+  }
+  const transport =
+    options.transport ??
+    createHttpTransport({
+      connectTimeoutMs: options.probeTimeoutMs ?? 5000,
+      responseTimeoutMs: options.probeTimeoutMs ?? 5000,
+    });
+  for (const baseUrl of endpoints) {
+    const probe = await probeEndpoint(baseUrl, transport, options.probeTimeoutMs);
+    findings.push(judgeEndpoint(probe));
+    const skew = judgeClockSkew(probe);
+    if (skew !== undefined) findings.push(skew);
+  }
+
+  const now = Date.now();
+  const locks: LockObservation[] = [];
+  for (const name of names.filter((n) => n.endsWith(".lock"))) {
+    const lock = await observeLock(join(directory, name), now);
+    if (lock !== undefined) locks.push(lock);
+  }
+  if (locks.length === 0)
+    findings.push({ check: "lock", status: "ok", message: "No lock files.", fix: null });
+  for (const lock of locks) findings.push(judgeLock(lock, now));
+  return findings;
+}

@@ -1,0 +1,94 @@
+/**
+ * `logout` on the file system: removes a session's cache file, or every login token in the cache folder,
+ * each under its inter-process lock so a refresh in progress cannot write the file back afterwards. Taking the
+ * lock also clears a stale one (dead holder, or older than 90 s); releasing it removes the lock file.
+ * Never touches the config file and calls no service, as `aws logout`. @see PROTOCOL.md §7
+ */
+import { readdir, readFile, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { AwsLoginError } from "../errors.js";
+import { isLoginTokenShaped } from "../token-cache.js";
+import { acquireLock } from "./lock.js";
+
+/** How long logout waits for a refresh in progress before giving up (nothing removed). */
+const LOCK_WAIT_MS = 10_000;
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown error";
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes `path` (a login token cache file) under `<path>.lock`.
+ * @returns whether there was a file to remove.
+ */
+export async function removeCacheFile(path: string): Promise<boolean> {
+  const lockPath = `${path}.lock`;
+  if (!(await exists(path)) && !(await exists(lockPath))) return false;
+  const release = await acquireLock(lockPath, { waitMs: LOCK_WAIT_MS });
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return false;
+    throw new AwsLoginError(
+      "CACHE_WRITE_FAILED",
+      `Could not delete the login token cache file ${path} (${errorCode(error)}). Check the permissions of its folder.`,
+      { path, cause: error },
+    );
+  } finally {
+    await release();
+  }
+}
+
+/** Our atomic writer's temp files (`.<name>.<pid>.<random>.tmp`): a write in flight, not a token to sweep. */
+const TEMP_FILE = /^\..+\.tmp$/;
+
+/**
+ * Every file directly in `directory` that holds JSON whose `accessToken` is an object with `accessKeyId`,
+ * as `aws logout --all` finds them (any name; other files are left alone). @see PROTOCOL.md §6, §7
+ */
+export async function findLoginTokenFiles(directory: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw new AwsLoginError(
+      "CACHE_MALFORMED",
+      `The login token cache directory ${directory} could not be read (${errorCode(error)}). Check its permissions.`,
+      { path: directory, cause: error },
+    );
+  }
+  const found: string[] = [];
+  for (const name of names.sort()) {
+    if (TEMP_FILE.test(name)) continue;
+    const path = join(directory, name);
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(path, "utf8"));
+    } catch {
+      continue; // a folder, an unreadable file, or not JSON: not ours to delete
+    }
+    if (isLoginTokenShaped(json)) found.push(path);
+  }
+  return found;
+}
+
+/** Removes every login token file of the cache folder; resolves to the paths removed. */
+export async function removeAllLoginTokens(directory: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const path of await findLoginTokenFiles(directory)) {
+    if (await removeCacheFile(path)) removed.push(path);
+  }
+  return removed;
+}

@@ -1,0 +1,83 @@
+/**
+ * Reads what `awslogin status` and `awslogin doctor` judge: the config file and the cache records of login
+ * profiles. Only reads: never refreshes, never writes, takes no lock.
+ * @see PROTOCOL.md §6, §7
+ */
+import { homedir } from "node:os";
+import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
+import { AwsLoginError } from "../errors.js";
+import { judgeSessionStatus, type SessionStatus } from "../session-status.js";
+import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
+import type { TokenStore } from "../token-store.js";
+import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { createFileTokenStore } from "./token-store.js";
+
+export interface ReadSessionStatusOptions {
+  /** One profile (default: AWS_PROFILE, then `default`); ignored with `all`. */
+  profile?: string;
+  /** Every profile of the config file that has a login_session. */
+  all?: boolean;
+  env?: NodeJS.ProcessEnv;
+  configFilepath?: string;
+  cacheDirectory?: string;
+  now?: number;
+}
+
+export interface SessionStatusReport {
+  configPath: string;
+  store: TokenStore;
+  config: ParsedConfig;
+  statuses: SessionStatus[];
+  /** The cache record of each profile whose file could be read. */
+  records: Map<string, TokenCacheRecord>;
+}
+
+/** The names of the profiles that have a login_session, in file order. */
+export function loginProfileNames(config: ParsedConfig): string[] {
+  return Object.keys(config).filter((name) => {
+    if (name.startsWith("sso-session.") || name.startsWith("services.")) return false;
+    const session = config[name]?.login_session;
+    return session !== undefined && session !== "";
+  });
+}
+
+/** The status of one profile, or of every login profile, judged at `now`. */
+export async function readSessionStatuses(
+  options: ReadSessionStatusOptions = {},
+): Promise<SessionStatusReport> {
+  const env = options.env ?? process.env;
+  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
+  const store = createFileTokenStore({
+    directory: options.cacheDirectory ?? resolveLoginCacheDirectory({ env, homeDir: homedir() }),
+  });
+  const config = parseConfigFile(await readConfigText(configPath));
+  const names =
+    options.all === true ? loginProfileNames(config) : [options.profile ?? (env.AWS_PROFILE || "default")];
+  const now = options.now ?? Date.now();
+  const statuses: SessionStatus[] = [];
+  const records = new Map<string, TokenCacheRecord>();
+  for (const profile of names) statuses.push(await readOne(profile));
+  return { configPath, store, config, statuses, records };
+
+  async function readOne(profile: string): Promise<SessionStatus> {
+    const section = getProfile(config, profile);
+    const loginSession = section?.login_session || undefined;
+    const base = {
+      profile,
+      loginSession,
+      profileExists: section !== undefined,
+      profileRegion: section?.region || undefined,
+    };
+    if (loginSession === undefined)
+      return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);
+    const cachePath = store.pathFor(loginSession);
+    try {
+      const record = await store.read(loginSession);
+      if (record !== undefined) records.set(profile, record);
+      return judgeSessionStatus({ ...base, cachePath, record }, now);
+    } catch (error) {
+      if (!AwsLoginError.isInstance(error)) throw error;
+      return judgeSessionStatus({ ...base, cachePath, record: undefined, error }, now);
+    }
+  }
+}

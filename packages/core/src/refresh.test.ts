@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { exportDpopKeyPem, generateDpopKey } from "./dpop.js";
+import { AwsLoginError } from "./errors.js";
+import type { HttpRequest, HttpResponse } from "./ports.js";
+import { getFreshToken, type RefreshDeps } from "./refresh.js";
+import type { TokenCacheRecord } from "./token-cache.js";
+import type { TokenStore } from "./token-store.js";
+
+const SESSION = "arn:aws:sts::012345678901:assumed-role/Admin/admin";
+const NOW = Date.UTC(2025, 10, 19, 12, 0, 0);
+
+function cachedRecord(extra: Partial<TokenCacheRecord> = {}): TokenCacheRecord {
+  return {
+    accessToken: {
+      accessKeyId: "ASIAOLD",
+      secretAccessKey: "old-secret",
+      sessionToken: "old-session",
+      accountId: "012345678901",
+      expiresAt: "2025-11-19T11:59:00Z",
+    },
+    tokenType: "aws_sigv4",
+    clientId: "arn:aws:signin:::devtools/same-device",
+    refreshToken: "refresh-1",
+    idToken: "h.p.s",
+    dpopKey: exportDpopKeyPem(generateDpopKey()),
+    signInRegion: "us-east-1",
+    awslogin: { sessionStartedAt: "2025-11-19T08:00:00.000Z", endpoint: "http://127.0.0.1:9" },
+    foreignKey: { kept: true },
+    ...extra,
+  };
+}
+
+interface Harness {
+  deps: RefreshDeps;
+  stored(): TokenCacheRecord | undefined;
+  /** Whether the lock was held at each write. */
+  writesUnderLock: boolean[];
+  requests: HttpRequest[];
+}
+
+function harness(initial: TokenCacheRecord, answer: () => HttpResponse): Harness {
+  let record: TokenCacheRecord | undefined = structuredClone(initial);
+  let locked = false;
+  const writesUnderLock: boolean[] = [];
+  const requests: HttpRequest[] = [];
+  const store: TokenStore = {
+    directory: "/cache",
+    pathFor: () => "/cache/x.json",
+    read: async () => structuredClone(record),
+    write: async (_session, next) => {
+      writesUnderLock.push(locked);
+      record = structuredClone(next);
+    },
+    remove: async () => false,
+    list: async () => [],
+  };
+  return {
+    deps: {
+      clock: { now: () => NOW },
+      random: { bytes: (n) => new Uint8Array(n).fill(7) },
+      transport: {
+        send: async (request) => {
+          requests.push(request);
+          return answer();
+        },
+      },
+      store,
+      lock: async () => {
+        locked = true;
+        return async () => {
+          locked = false;
+        };
+      },
+      sleep: async () => undefined,
+    },
+    stored: () => record,
+    writesUnderLock,
+    requests,
+  };
+}
+
+function refusal(error: string, status: number): () => HttpResponse {
+  return () => ({
+    status,
+    headers: { "content-type": "application/json", "x-amzn-errortype": "AccessDeniedException" },
+    body: JSON.stringify({ error, message: "refused" }),
+  });
+}
+
+const success = (): HttpResponse => ({
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({
+    accessToken: { accessKeyId: "ASIANEW", secretAccessKey: "new-secret", sessionToken: "new-session" },
+    tokenType: "aws_sigv4",
+    expiresIn: 900,
+    refreshToken: "refresh-2",
+  }),
+});
+
+async function failure(promise: Promise<unknown>): Promise<AwsLoginError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (AwsLoginError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected the refresh to fail");
+}
+
+describe("getFreshToken records the service's refusal (awslogin.refreshRefused)", () => {
+  it.each([
+    ["TOKEN_EXPIRED", 401],
+    ["USER_CREDENTIALS_CHANGED", 403],
+  ])("%s: writes { code, at } under the lock, keeping every other key", async (code, status) => {
+    const initial = cachedRecord();
+    const h = harness(initial, refusal(code, status));
+    const error = await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
+    expect(error.code).toBe(code);
+    expect(h.requests).toHaveLength(1);
+    expect(h.writesUnderLock).toEqual([true]);
+    const { awslogin, ...rest } = h.stored()!;
+    const { awslogin: initialAwslogin, ...initialRest } = initial;
+    expect(rest).toEqual(initialRest);
+    expect(awslogin).toEqual({
+      ...initialAwslogin,
+      refreshRefused: { code, at: "2025-11-19T12:00:00.000Z" },
+    });
+  });
+
+  it("writes nothing for other failures (INSUFFICIENT_PERMISSIONS, a 500)", async () => {
+    for (const answer of [
+      refusal("INSUFFICIENT_PERMISSIONS", 403),
+      () => ({ status: 500, headers: {}, body: JSON.stringify({ error: "server_error", message: "x" }) }),
+    ]) {
+      const initial = cachedRecord();
+      const h = harness(initial, answer);
+      await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
+      expect(h.writesUnderLock).toEqual([]);
+      expect(h.stored()).toEqual(initial);
+    }
+  });
+
+  it("a later successful refresh drops the marker and keeps the rest", async () => {
+    const initial = cachedRecord({
+      awslogin: {
+        sessionStartedAt: "2025-11-19T08:00:00.000Z",
+        refreshRefused: { code: "TOKEN_EXPIRED", at: "2025-11-19T11:00:00.000Z" },
+      },
+    });
+    const h = harness(initial, success);
+    const fresh = await getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" });
+    expect(fresh.refreshed).toBe(true);
+    expect(h.stored()?.awslogin).toEqual({ sessionStartedAt: "2025-11-19T08:00:00.000Z" });
+    expect(h.stored()?.accessToken.accessKeyId).toBe("ASIANEW");
+    expect(h.stored()?.foreignKey).toEqual({ kept: true });
+  });
+});
