@@ -29,6 +29,8 @@ export function createSandbox(): Sandbox {
     AWS_CONFIG_FILE: configPath,
     AWS_SHARED_CREDENTIALS_FILE: join(dir, ".aws", "credentials"),
     AWS_LOGIN_CACHE_DIRECTORY: cacheDir,
+    // A safety net: anything that loses its endpoint fails on a closed local port instead of reaching AWS.
+    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
   };
   return { dir, configPath, cacheDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
