@@ -5,7 +5,7 @@
 // the CLI's `awslogin export`. No network: a throwaway HOME holds a profile and a cache file with an hour left.
 // Usage: node bench/credential-process.mjs [runs=30]   (build first: pnpm exec turbo run build --filter=@awslogin/cli...)
 import { spawnSync } from "node:child_process";
-import { generateKeyPairSync, createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -21,9 +21,15 @@ const session = "arn:aws:sts::111122223333:assumed-role/Developer/bench";
 const configPath = join(home, ".aws", "config");
 const cacheDir = join(home, ".aws", "login", "cache");
 mkdirSync(cacheDir, { recursive: true });
-writeFileSync(configPath, `[default]\nregion = us-east-1\n\n[profile bench]\nlogin_session = ${session}\nregion = us-east-1\n`);
+writeFileSync(
+  configPath,
+  `[default]\nregion = us-east-1\n\n[profile bench]\nlogin_session = ${session}\nregion = us-east-1\n`,
+);
 const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
-const dpopKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" });
+const dpopKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+  type: "sec1",
+  format: "pem",
+});
 const record = {
   accessToken: {
     accessKeyId: "ASIABENCHEXAMPLE0001",
@@ -67,7 +73,10 @@ const subjects = {
   "node -e 0": [process.execPath, ["-e", "0"]],
   "awslogin-credential-process": [process.execPath, [binary, "--profile", "bench"]],
   "official JS provider (script)": [process.execPath, [officialScript]],
-  "awslogin export": [process.execPath, [join(root, "apps", "cli", "bin", "run.js"), "export", "--profile", "bench"]],
+  "awslogin export": [
+    process.execPath,
+    [join(root, "apps", "cli", "bin", "run.js"), "export", "--profile", "bench"],
+  ],
 };
 const core = ["node -e 0", "awslogin-credential-process"];
 
@@ -87,21 +96,29 @@ const median = (xs) => {
 try {
   // Sanity: the binary answers from the cache, with the expected credentials.
   const first = JSON.parse(timeOnce(subjects["awslogin-credential-process"]).stdout);
-  if (first.AccessKeyId !== record.accessToken.accessKeyId) throw new Error("the binary did not print the cached credentials");
+  if (first.AccessKeyId !== record.accessToken.accessKeyId)
+    throw new Error("the binary did not print the cached credentials");
 
   const samples = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
   for (const subject of Object.values(subjects)) timeOnce(subject); // warm the file cache
   for (let i = 0; i < runs; i++) {
     // The pair that matters runs every round, back to back; the slow ones for scale every round too.
     for (const name of core) samples[name].push(timeOnce(subjects[name]).ms);
-    for (const name of Object.keys(subjects).filter((n) => !core.includes(n))) samples[name].push(timeOnce(subjects[name]).ms);
+    for (const name of Object.keys(subjects).filter((n) => !core.includes(n)))
+      samples[name].push(timeOnce(subjects[name]).ms);
   }
   const baseline = median(samples["node -e 0"]);
-  console.log(`credential_process cache hit, ${runs} runs each, node ${process.version} (median / min / max, ms)`);
+  console.log(
+    `credential_process cache hit, ${runs} runs each, node ${process.version} (median / min / max, ms)`,
+  );
   for (const [name, xs] of Object.entries(samples)) {
     const m = median(xs);
     console.log(
-      `${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ${Math.min(...xs).toFixed(1).padStart(7)} ${Math.max(...xs).toFixed(1).padStart(7)}   ${(m / baseline).toFixed(2)}× node -e 0`,
+      `${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ${Math.min(...xs)
+        .toFixed(1)
+        .padStart(7)} ${Math.max(...xs)
+        .toFixed(1)
+        .padStart(7)}   ${(m / baseline).toFixed(2)}× node -e 0`,
     );
   }
 } finally {

@@ -11,7 +11,11 @@ import { AwsLoginError } from "@awslogin/core";
 export const CREDENTIAL_PROCESS_BIN = "awslogin-credential-process";
 
 /** The first executable file named `name` on PATH (with PATHEXT on Windows), or undefined. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   const extensions = platform === "win32" ? (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";") : [""];
   for (const directory of (env.PATH ?? env.Path ?? "").split(delimiter)) {
     if (directory === "") continue;
@@ -35,7 +39,10 @@ export function credentialProcessScript(): string {
 }
 
 /** A path in double quotes, refusing characters that some reader of `credential_process` would change. */
-export function quoteForCredentialProcess(path: string, platform: NodeJS.Platform = process.platform): string {
+export function quoteForCredentialProcess(
+  path: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const unsafe = platform === "win32" ? /["%\r\n]/ : /["$`\\\r\n]/;
   if (unsafe.test(path)) {
     throw new AwsLoginError(
@@ -55,5 +62,7 @@ export function credentialProcessCommand(profile: string, env: NodeJS.ProcessEnv
 
 /** True for a credential_process line that runs awslogin-credential-process (written by this command). */
 export function isAwsloginCredentialProcess(value: string): boolean {
-  return value.includes(CREDENTIAL_PROCESS_BIN) || /[\\/]credential-process[\\/]dist[\\/]main\.cjs"?\s/.test(value);
+  return (
+    value.includes(CREDENTIAL_PROCESS_BIN) || /[\\/]credential-process[\\/]dist[\\/]main\.cjs"?\s/.test(value)
+  );
 }

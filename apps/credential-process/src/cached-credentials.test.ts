@@ -55,13 +55,22 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
     ["empty", ""],
     ["an array", "[]"],
     ["null", "null"],
-    ["Java/Go identityToken instead of idToken", withChange(["idToken"], undefined).replace('"dpopKey"', '"identityToken": "x", "dpopKey"')],
+    [
+      "Java/Go identityToken instead of idToken",
+      withChange(["idToken"], undefined).replace('"dpopKey"', '"identityToken": "x", "dpopKey"'),
+    ],
     ["tokenType null", withChange(["tokenType"], null)],
     ["tokenType a number", withChange(["tokenType"], 1)],
     ["idToken an object", withChange(["idToken"], {})],
     ["signInRegion set", withChange(["signInRegion"], "eu-west-1")],
     ["signInRegion a number", withChange(["signInRegion"], 5)],
-    ["awslogin metadata", withChange(["awslogin"], { endpoint: "http://127.0.0.1:1", sessionStartedAt: "2025-11-19T00:00:00.000Z" })],
+    [
+      "awslogin metadata",
+      withChange(["awslogin"], {
+        endpoint: "http://127.0.0.1:1",
+        sessionStartedAt: "2025-11-19T00:00:00.000Z",
+      }),
+    ],
     ["awslogin metadata, bad timestamp", withChange(["awslogin"], { sessionStartedAt: "yesterday" })],
     ["awslogin metadata, endpoint a number", withChange(["awslogin"], { endpoint: 1 })],
     ["awslogin an array", withChange(["awslogin"], [])],
@@ -135,9 +144,16 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
   });
 
   it("parses timestamps as core does", () => {
-    for (const text of ["2025-11-19T00:15:00Z", "2025-11-19t00:15:00.999999z", "2024-02-29T23:59:60-12:30", "2023-02-29T00:00:00Z"]) {
+    for (const text of [
+      "2025-11-19T00:15:00Z",
+      "2025-11-19t00:15:00.999999z",
+      "2024-02-29T23:59:60-12:30",
+      "2023-02-29T00:00:00Z",
+    ]) {
       const record = withChange(["accessToken", "expiresAt"], text);
-      expect(parseRfc3339(text)).toBe(coreAccepts(record) ? expiresAtMs(parseTokenCache(record, "x")) : undefined);
+      expect(parseRfc3339(text)).toBe(
+        coreAccepts(record) ? expiresAtMs(parseTokenCache(record, "x")) : undefined,
+      );
     }
   });
 

@@ -19,7 +19,8 @@ export interface CachedCredentials {
   expiration: number;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined; the same rules as core's reader. */
 export function parseRfc3339(text: string): number | undefined {
@@ -50,7 +51,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const isFilled = (value: unknown): value is string => typeof value === "string" && value.length > 0;
-const isNullishString = (value: unknown) => value === undefined || value === null || typeof value === "string";
+const isNullishString = (value: unknown) =>
+  value === undefined || value === null || typeof value === "string";
 const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
 
 /**
@@ -68,11 +70,17 @@ export function readCachedCredentials(text: string): CachedCredentials | undefin
   const token = json.accessToken;
   if (!isObject(token)) return undefined;
   const { accessKeyId, secretAccessKey, sessionToken, accountId, expiresAt } = token;
-  if (!isFilled(accessKeyId) || !isFilled(secretAccessKey) || !isFilled(sessionToken) || !isFilled(accountId)) {
+  if (
+    !isFilled(accessKeyId) ||
+    !isFilled(secretAccessKey) ||
+    !isFilled(sessionToken) ||
+    !isFilled(accountId)
+  ) {
     return undefined;
   }
   if (!isFilled(json.clientId) || !isFilled(json.refreshToken) || !isFilled(json.dpopKey)) return undefined;
-  if (![json.tokenType, json.idToken, json.identityToken, json.signInRegion].every(isNullishString)) return undefined;
+  if (![json.tokenType, json.idToken, json.identityToken, json.signInRegion].every(isNullishString))
+    return undefined;
   const meta = json.awslogin;
   if (meta !== undefined) {
     if (!isObject(meta)) return undefined;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EXPORT_FORMATS, formatCredentials, formatIsoExpiration, formatProcess, isExportFormat } from "./formats.js";
+import {
+  EXPORT_FORMATS,
+  formatCredentials,
+  formatIsoExpiration,
+  formatProcess,
+  isExportFormat,
+} from "./formats.js";
 
 // PROTOCOL.md §12.2 (g): the refreshed credentials of the shared SEP test case.
 const CREDENTIALS = {
@@ -63,7 +69,15 @@ describe("the formats of `aws configure export-credentials` (PROTOCOL.md §9)", 
   });
 
   it("lists exactly the AWS CLI's formats, then json", () => {
-    expect(EXPORT_FORMATS).toEqual(["process", "env", "env-no-export", "powershell", "windows-cmd", "fish", "json"]);
+    expect(EXPORT_FORMATS).toEqual([
+      "process",
+      "env",
+      "env-no-export",
+      "powershell",
+      "windows-cmd",
+      "fish",
+      "json",
+    ]);
     expect(isExportFormat("yaml")).toBe(false);
   });
 });

@@ -91,7 +91,10 @@ export function formatCredentials(
 }
 
 /** No quoting or escaping beyond the literal quotes shown, as the AWS CLI does. @see PROTOCOL.md §9 */
-const LINE_FORMATS: Record<Exclude<ExportFormat, "process" | "json">, (name: string, value: string) => string> = {
+const LINE_FORMATS: Record<
+  Exclude<ExportFormat, "process" | "json">,
+  (name: string, value: string) => string
+> = {
   env: (name, value) => `export ${name}=${value}`,
   "env-no-export": (name, value) => `${name}=${value}`,
   powershell: (name, value) => `$Env:${name}="${value}"`,

@@ -3,9 +3,9 @@
  * `awslogin-credential-process [--profile P]`: prints a login session's credentials in the
  * `credential_process` format, refreshing them when 5 minutes or less are left.
  *
- * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path, node:os and
- * node:crypto: it reads the profile with a minimal reader, hashes the session, checks the cache file and
- * prints. Anything else (a refresh, a missing or doubtful file, every error message) goes through
+ * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path and node:os (no
+ * crypto, no streams: see sha256.ts and writeStdout): it reads the profile with a minimal reader, hashes the
+ * session, checks the cache file and prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
  * core's full path in `refresh.cjs`, required only then.
  * @see PROTOCOL.md §6, §8, §9
  */
@@ -70,8 +70,11 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
     const lookup = readProfile(readFileSync(configPathOf(env, home), "utf8"), profile);
     const session = lookup.kind === "found" ? lookup.values.login_session : undefined;
     if (!session) return undefined;
-    const credentials = readCachedCredentials(readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"));
-    if (credentials === undefined || credentials.expiration - Date.now() <= REFRESH_THRESHOLD_MS) return undefined;
+    const credentials = readCachedCredentials(
+      readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
+    );
+    if (credentials === undefined || credentials.expiration - Date.now() <= REFRESH_THRESHOLD_MS)
+      return undefined;
     return credentials;
   } catch {
     return undefined;
@@ -133,19 +136,19 @@ function main(): void {
   try {
     slow = require("./refresh.cjs") as typeof import("./refresh.js");
   } catch (error) {
-    fail(`could not load ${join(__dirname, "refresh.cjs")} (${(error as Error).message}). Reinstall awslogin.`);
+    fail(
+      `could not load ${join(__dirname, "refresh.cjs")} (${(error as Error).message}). Reinstall awslogin.`,
+    );
     return;
   }
-  slow
-    .loadCredentials({ profile, env, onWarning: (line) => warn(`warning: ${line}`) })
-    .then(
-      // Leave at once: the HTTP agent of a refresh would otherwise keep the process alive for seconds.
-      (credentials) => writeStdout(formatProcess(credentials), () => process.exit()),
-      (error: unknown) => {
-        fail(slow.describeFailure(error));
-        process.exit();
-      },
-    );
+  slow.loadCredentials({ profile, env, onWarning: (line) => warn(`warning: ${line}`) }).then(
+    // Leave at once: the HTTP agent of a refresh would otherwise keep the process alive for seconds.
+    (credentials) => writeStdout(formatProcess(credentials), () => process.exit()),
+    (error: unknown) => {
+      fail(slow.describeFailure(error));
+      process.exit();
+    },
+  );
 }
 
 main();

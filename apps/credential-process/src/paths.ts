@@ -9,7 +9,9 @@ import { join } from "node:path";
 export function configPathOf(env: NodeJS.ProcessEnv, home: string): string {
   const configured = env.AWS_CONFIG_FILE;
   if (!configured) return join(home, ".aws", "config");
-  return configured.startsWith("~/") || configured.startsWith("~\\") ? join(home, configured.slice(2)) : configured;
+  return configured.startsWith("~/") || configured.startsWith("~\\")
+    ? join(home, configured.slice(2))
+    : configured;
 }
 
 /** The cache folder, as core's `resolveLoginCacheDirectory`; undefined for `$VAR` and `~user` forms, left to core. */

@@ -53,7 +53,9 @@ export function readProfile(text: string, profile: string): ProfileLookup {
     }
     if (subSection !== undefined && line.trimStart() === line) subSection = undefined;
     if (section !== wanted && !(profile === "default" && section === "default")) continue;
-    const target = section === wanted ? (prefixed ??= {}) : (bare ??= {});
+    if (section === wanted) prefixed ??= {};
+    else bare ??= {};
+    const target = (section === wanted ? prefixed : bare) as Record<string, string>;
     const fullKey = subSection === undefined ? key : `${subSection}.${key}`;
     if (fullKey !== "__proto__") target[fullKey] = value;
   }

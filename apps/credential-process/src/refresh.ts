@@ -34,6 +34,7 @@ export async function loadCredentials(options: SlowPathOptions): Promise<Exporta
 /** One line for stderr: core's message and code, or a generic line that never echoes secrets. */
 export function describeFailure(error: unknown): string {
   if (AwsLoginError.isInstance(error)) return `${error.message} [${error.code}]`;
-  const detail = error instanceof Error ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}` : typeof error;
+  const detail =
+    error instanceof Error ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}` : typeof error;
   return `Unexpected failure (${detail}). Try again; if it persists, report it with the command you ran.`;
 }

@@ -24,7 +24,8 @@ describe("sha256Hex", () => {
   });
 
   it("equals node:crypto at every padding boundary and on any UTF-8 text", () => {
-    for (let length = 0; length <= 200; length++) expect(sha256Hex("a".repeat(length))).toBe(nodeSha256("a".repeat(length)));
+    for (let length = 0; length <= 200; length++)
+      expect(sha256Hex("a".repeat(length))).toBe(nodeSha256("a".repeat(length)));
     expect(sha256Hex("x".repeat(100_000))).toBe(nodeSha256("x".repeat(100_000)));
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => {

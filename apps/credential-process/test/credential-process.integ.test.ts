@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { formatExpiresAt, parseTokenCache, serializeTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, runCredentialProcess, type Sandbox, signIn } from "./helpers.js";
+import { BIN, createSandbox, runCredentialProcess, type Sandbox, signIn } from "./helpers.js";
 
 let emulator: Emulator;
 let sandbox: Sandbox;
@@ -43,7 +43,10 @@ function setExpiry(path: string, msFromNow: number): string {
   return text;
 }
 
-function expectOneErrorLine(run: { code: number | null; stdout: string; stderr: string }, code: string): string {
+function expectOneErrorLine(
+  run: { code: number | null; stdout: string; stderr: string },
+  code: string,
+): string {
   expect(run.code).toBe(1);
   expect(run.stdout).toBe("");
   const lines = run.stderr.split("\n");
@@ -64,7 +67,13 @@ describe("awslogin-credential-process, cache hit", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(expectedProcessOutput(cacheText));
     const parsed = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"]);
+    expect(Object.keys(parsed)).toEqual([
+      "Version",
+      "AccessKeyId",
+      "SecretAccessKey",
+      "SessionToken",
+      "Expiration",
+    ]);
     expect(parsed.Version).toBe(1);
     expect(parsed.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
 
@@ -76,11 +85,16 @@ describe("awslogin-credential-process, cache hit", () => {
     await signIn(sandbox, emulator, "default");
     const expected = expectedProcessOutput(readFileSync(sandbox.cacheFile(DEFAULT_IDENTITY), "utf8"));
     // A second profile on the same session.
-    writeFileSync(sandbox.configPath, `${readFileSync(sandbox.configPath, "utf8")}\n[profile other]\nlogin_session = ${DEFAULT_IDENTITY}\n`);
+    writeFileSync(
+      sandbox.configPath,
+      `${readFileSync(sandbox.configPath, "utf8")}\n[profile other]\nlogin_session = ${DEFAULT_IDENTITY}\n`,
+    );
 
     expect((await runCredentialProcess([], sandbox.env)).stdout).toBe(expected);
     expect((await runCredentialProcess([], { ...sandbox.env, AWS_PROFILE: "other" })).stdout).toBe(expected);
-    expect((await runCredentialProcess(["--profile=other"], { ...sandbox.env, AWS_PROFILE: "nope" })).stdout).toBe(expected);
+    expect(
+      (await runCredentialProcess(["--profile=other"], { ...sandbox.env, AWS_PROFILE: "nope" })).stdout,
+    ).toBe(expected);
     const missing = await runCredentialProcess([], { ...sandbox.env, AWS_PROFILE: "nope" });
     expectOneErrorLine(missing, "PROFILE_NOT_FOUND");
     expect(emulator.stats().tokenRequests.refresh_token).toBe(0);
@@ -93,6 +107,41 @@ describe("awslogin-credential-process, cache hit", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(expectedProcessOutput(text));
     expect(emulator.stats().tokenRequests.refresh_token).toBe(0);
+  });
+});
+
+/** Runs the binary with a preload that records, at exit, the files it required and Node's internal modules. */
+async function loadedModules(args: string[]): Promise<{ files: string[]; builtins: string[] }> {
+  const out = join(sandbox.dir, "modules.json");
+  const probe = join(sandbox.dir, "probe.cjs");
+  writeFileSync(
+    probe,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`,
+  );
+  const run = await runCredentialProcess(args, { ...sandbox.env, NODE_OPTIONS: `--require ${probe}` });
+  expect(run.code, run.stderr).toBe(0);
+  const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as {
+    files: string[];
+    builtins: string[];
+  };
+  return { files: files.filter((file) => file !== probe), builtins };
+}
+
+describe("awslogin-credential-process, what it loads", () => {
+  it("a cache hit loads no file but its own and neither crypto nor streams", async () => {
+    await signIn(sandbox, emulator, "dev");
+    const { files, builtins } = await loadedModules(["--profile", "dev"]);
+    expect(files).toEqual([BIN]);
+    for (const heavy of ["crypto", "stream", "net", "tty", "zlib", "http"]) {
+      expect(builtins, heavy).not.toContain(`NativeModule ${heavy}`);
+    }
+  });
+
+  it("a refresh loads core's path from refresh.cjs", async () => {
+    await signIn(sandbox, emulator, "dev");
+    setExpiry(sandbox.cacheFile(DEFAULT_IDENTITY), 60_000);
+    const { files } = await loadedModules(["--profile", "dev"]);
+    expect(files).toEqual([BIN, join(dirname(BIN), "refresh.cjs")]);
   });
 });
 
@@ -134,7 +183,10 @@ describe("awslogin-credential-process, refresh", () => {
 describe("awslogin-credential-process, failures: non-zero exit, one line on stderr, nothing on stdout", () => {
   it("a profile that is not in the config file", async () => {
     sandbox.writeConfig("[profile dev]\nregion = us-east-1\n");
-    const line = expectOneErrorLine(await runCredentialProcess(["--profile", "nope"], sandbox.env), "PROFILE_NOT_FOUND");
+    const line = expectOneErrorLine(
+      await runCredentialProcess(["--profile", "nope"], sandbox.env),
+      "PROFILE_NOT_FOUND",
+    );
     expect(line).toContain("`awslogin login --profile nope`");
   });
 
@@ -144,13 +196,19 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
 
   it("a profile without login_session", async () => {
     sandbox.writeConfig("[profile keys]\nregion = us-east-1\noutput = json\n");
-    const line = expectOneErrorLine(await runCredentialProcess(["--profile", "keys"], sandbox.env), "PROFILE_NOT_LOGIN");
+    const line = expectOneErrorLine(
+      await runCredentialProcess(["--profile", "keys"], sandbox.env),
+      "PROFILE_NOT_LOGIN",
+    );
     expect(line).toContain("`awslogin login --profile keys`");
   });
 
   it("no cache file for the session", async () => {
     sandbox.writeConfig(`[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = us-east-1\n`);
-    const line = expectOneErrorLine(await runCredentialProcess(["--profile", "dev"], sandbox.env), "CACHE_MISSING");
+    const line = expectOneErrorLine(
+      await runCredentialProcess(["--profile", "dev"], sandbox.env),
+      "CACHE_MISSING",
+    );
     expect(line).toContain("`awslogin login --profile dev`");
   });
 
@@ -159,7 +217,10 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
     const path = sandbox.cacheFile(DEFAULT_IDENTITY);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, '{"accessToken": {"accessKeyId": "ASIA');
-    const line = expectOneErrorLine(await runCredentialProcess(["--profile", "dev"], sandbox.env), "CACHE_MALFORMED");
+    const line = expectOneErrorLine(
+      await runCredentialProcess(["--profile", "dev"], sandbox.env),
+      "CACHE_MALFORMED",
+    );
     expect(line).toContain(path);
     expect(readFileSync(path, "utf8")).toBe('{"accessToken": {"accessKeyId": "ASIA');
   });
@@ -184,7 +245,10 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
     const path = sandbox.cacheFile(DEFAULT_IDENTITY);
     const text = setExpiry(path, 60_000);
     emulator.injectFault({ count: 1, error: "TOKEN_EXPIRED" });
-    const line = expectOneErrorLine(await runCredentialProcess(["--profile", "dev"], sandbox.env), "TOKEN_EXPIRED");
+    const line = expectOneErrorLine(
+      await runCredentialProcess(["--profile", "dev"], sandbox.env),
+      "TOKEN_EXPIRED",
+    );
     expect(line).toBe(
       "awslogin-credential-process: Your login session has ended. Run `awslogin login --profile dev` to sign in again. [TOKEN_EXPIRED]",
     );

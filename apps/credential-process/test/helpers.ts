@@ -4,7 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { login, type LoginResult, loginCacheKey } from "@awslogin/core";
+import { type LoginResult, login, loginCacheKey } from "@awslogin/core";
 import {
   createFileTokenStore,
   createHttpTransport,
@@ -42,6 +42,8 @@ export function createSandbox(): Sandbox {
       AWS_CONFIG_FILE: configPath,
       AWS_SHARED_CREDENTIALS_FILE: join(dir, ".aws", "credentials"),
       AWS_LOGIN_CACHE_DIRECTORY: cacheDir,
+      // A safety net: anything that loses its endpoint fails on a closed local port instead of reaching AWS.
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
     },
     cacheFile: (loginSession) => join(cacheDir, `${loginCacheKey(loginSession)}.json`),
     writeConfig(text) {
@@ -56,7 +58,12 @@ export function createSandbox(): Sandbox {
  * A real same-device login against the emulator through core's driver: loopback listener on 127.0.0.1,
  * a "browser" that follows the emulator's auto-approve redirect, PKCE and DPoP checked by the emulator.
  */
-export async function signIn(sandbox: Sandbox, emulator: Emulator, profile: string, region = "us-east-1"): Promise<LoginResult> {
+export async function signIn(
+  sandbox: Sandbox,
+  emulator: Emulator,
+  profile: string,
+  region = "us-east-1",
+): Promise<LoginResult> {
   return login(
     {
       clock: systemClock,

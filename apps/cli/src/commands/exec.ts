@@ -29,7 +29,8 @@ function splitArgv(argv: readonly string[]): { own: string[]; command: string[] 
 
 export class ExecCommand extends BaseCommand {
   static override summary = "Run a command with a profile's credentials in its environment.";
-  static override description = `Runs COMMAND (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+  static override description =
+    `Runs COMMAND (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION and, when known, AWS_REGION set, and AWS_PROFILE removed so that tools use these
 credentials. Credentials are refreshed first when 5 minutes or less are left; they are never put on a command line.
 SIGINT, SIGTERM and SIGHUP are passed on to the command; awslogin exits with its exit code (128 + N when signal N
@@ -41,7 +42,10 @@ ended it, 127 when it is not found).`;
   ];
   static override strict = false;
   static override flags = {
-    profile: Flags.string({ char: "p", description: "Profile whose credentials to use (default: AWS_PROFILE, then default)." }),
+    profile: Flags.string({
+      char: "p",
+      description: "Profile whose credentials to use (default: AWS_PROFILE, then default).",
+    }),
   };
   static override usage = "exec [--profile PROFILE] -- COMMAND [ARGS...]";
 
@@ -49,11 +53,17 @@ ended it, 127 when it is not found).`;
     const { own, command } = splitArgv(this.argv);
     const { flags, argv: extra } = await this.parse(ExecCommand, own);
     if (extra.length > 0) {
-      throw new AwsLoginError("INVALID_ARGUMENT", `Unexpected ${String(extra[0])}. Usage: awslogin ${ExecCommand.usage}`);
+      throw new AwsLoginError(
+        "INVALID_ARGUMENT",
+        `Unexpected ${String(extra[0])}. Usage: awslogin ${ExecCommand.usage}`,
+      );
     }
     const [file, ...args] = command;
     if (file === undefined || file === "") {
-      throw new AwsLoginError("INVALID_ARGUMENT", `Name the command to run. Usage: awslogin ${ExecCommand.usage}`);
+      throw new AwsLoginError(
+        "INVALID_ARGUMENT",
+        `Name the command to run. Usage: awslogin ${ExecCommand.usage}`,
+      );
     }
     const { credentials, region } = await loadCredentialsForProfile(flags.profile);
 
@@ -63,7 +73,8 @@ ended it, 127 when it is not found).`;
     env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
     env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
     if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
-    if (credentials.expiration !== undefined) env.AWS_CREDENTIAL_EXPIRATION = formatIsoExpiration(credentials.expiration);
+    if (credentials.expiration !== undefined)
+      env.AWS_CREDENTIAL_EXPIRATION = formatIsoExpiration(credentials.expiration);
     if (region !== undefined) env.AWS_REGION = region;
 
     const code = await run(file, args, env);

@@ -5,7 +5,8 @@ import { loadCredentialsForProfile } from "../profile-credentials.js";
 
 export class ExportCommand extends BaseCommand {
   static override summary = "Print a profile's credentials for a shell or a tool, refreshing them when due.";
-  static override description = `Prints exactly what \`aws configure export-credentials --format FORMAT\` prints: process (the
+  static override description =
+    `Prints exactly what \`aws configure export-credentials --format FORMAT\` prints: process (the
 credential_process JSON), env, env-no-export, powershell, windows-cmd or fish. The json format is awslogin's own:
 the process object plus AccountId and Region, on one line. Credentials are refreshed when 5 minutes or less are left.`;
   static override examples = [
@@ -15,7 +16,10 @@ the process object plus AccountId and Region, on one line. Credentials are refre
     "<%= config.bin %> export --format json | jq -r .AccountId",
   ];
   static override flags = {
-    profile: Flags.string({ char: "p", description: "Profile to export (default: AWS_PROFILE, then default)." }),
+    profile: Flags.string({
+      char: "p",
+      description: "Profile to export (default: AWS_PROFILE, then default).",
+    }),
     format: Flags.string({
       char: "f",
       description: "Output format.",

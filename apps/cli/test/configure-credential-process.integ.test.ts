@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { parseConfigFile } from "@awslogin/core";
+import { DEFAULT_IDENTITY } from "@awslogin/emulator";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSandbox, runCli, type Sandbox } from "./helpers.js";
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = createSandbox();
+  // `pnpm exec` puts the workspace's node_modules/.bin (with awslogin-credential-process) on PATH: take it off.
+  sandbox.env.PATH = (sandbox.env.PATH ?? "")
+    .split(delimiter)
+    .filter((directory) => !existsSync(join(directory, "awslogin-credential-process")))
+    .join(delimiter);
+});
+afterEach(() => sandbox.cleanup());
+
+const SHIM = fileURLToPath(new URL("../bin/awslogin-credential-process.cjs", import.meta.url));
+const SCRIPT = realpathSync(createRequire(import.meta.url).resolve("@awslogin/credential-process/bin"));
+const LOGIN = `[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = eu-west-1\n`;
+
+function writeConfig(text: string): void {
+  mkdirSync(dirname(sandbox.configPath), { recursive: true });
+  writeFileSync(sandbox.configPath, text);
+}
+
+describe("awslogin configure credential-process", () => {
+  it("writes PROFILE-process with node and the script by absolute path, quoted, and the region; keeps the rest", async () => {
+    writeConfig(`# my settings\n${LOGIN}\n[profile other] ; keep\noutput = json\n`);
+    const run = await runCli(["configure", "credential-process", "--profile", "dev"], sandbox.env);
+    expect(run.code, run.stderr).toBe(0);
+    const line = `"${process.execPath}" "${SCRIPT}" --profile dev`;
+    expect(run.stdout).toContain(`credential_process = ${line}`);
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe(
+      `# my settings\n${LOGIN}\n[profile other] ; keep\noutput = json\n\n[profile dev-process]\ncredential_process = ${line}\nregion = eu-west-1\n`,
+    );
+    // Running the line as the JS/Go SDKs do (through a shell) prints the process JSON or fails with one line.
+    await expect(promisify(execFile)("/bin/sh", ["-c", line], { env: sandbox.env })).rejects.toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringMatching(/^awslogin-credential-process: .+ \[CACHE_MISSING\]\n$/),
+    });
+  });
+
+  it("names the binary when it is on PATH, and --name picks the profile", async () => {
+    writeConfig(LOGIN);
+    const bin = join(sandbox.dir, "bin");
+    mkdirSync(bin);
+    symlinkSync(SHIM, join(bin, "awslogin-credential-process"));
+    const env = { ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}` };
+    const run = await runCli(["configure", "credential-process", "-p", "dev", "--name", "tf"], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseConfigFile(readFileSync(sandbox.configPath, "utf8")).tf).toEqual({
+      credential_process: "awslogin-credential-process --profile dev",
+      region: "eu-west-1",
+    });
+  });
+
+  it("is idempotent, and leaves out the region when the login profile has none", async () => {
+    writeConfig(`[default]\nlogin_session = ${DEFAULT_IDENTITY}\n`);
+    const first = await runCli(["configure", "credential-process"], sandbox.env);
+    expect(first.code, first.stderr).toBe(0);
+    const text = readFileSync(sandbox.configPath, "utf8");
+    const second = await runCli(["configure", "credential-process"], sandbox.env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe(text);
+    expect(parseConfigFile(text)["default-process"]).toEqual({
+      credential_process: `"${process.execPath}" "${SCRIPT}" --profile default`,
+    });
+  });
+
+  it("refuses a profile that gets credentials another way, leaving the file byte for byte", async () => {
+    for (const other of [
+      "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x",
+      "credential_process = /usr/local/bin/other-tool",
+      `login_session = ${DEFAULT_IDENTITY}`,
+      "role_arn = arn:aws:iam::1:role/r\nsource_profile = dev",
+      "sso_session = corp",
+    ]) {
+      const original = `${LOGIN}\n[profile dev-process]\n${other}\n`;
+      writeConfig(original);
+      const run = await runCli(["configure", "credential-process", "--profile", "dev"], sandbox.env);
+      expect(run.code, other).toBe(1);
+      expect(run.stderr).toMatch(
+        /^awslogin: Profile dev-process already gets credentials another way .+\[PROFILE_HAS_OTHER_CREDENTIALS\]\n$/,
+      );
+      expect(readFileSync(sandbox.configPath, "utf8")).toBe(original);
+    }
+  });
+
+  it("needs a login profile", async () => {
+    writeConfig("[profile keys]\nregion = us-east-1\n");
+    const missing = await runCli(["configure", "credential-process", "--profile", "nope"], sandbox.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("[PROFILE_NOT_FOUND]");
+    const notLogin = await runCli(["configure", "credential-process", "--profile", "keys"], sandbox.env);
+    expect(notLogin.code).toBe(1);
+    expect(notLogin.stderr).toContain("[PROFILE_NOT_LOGIN]");
+    const same = await runCli(
+      ["configure", "credential-process", "--profile", "keys", "--name", "keys"],
+      sandbox.env,
+    );
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("[INVALID_ARGUMENT]");
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe("[profile keys]\nregion = us-east-1\n");
+  });
+
+  it("the CLI's bin runs the same binary (one global install gives both)", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    expect(pkg.bin["awslogin-credential-process"]).toBe("./bin/awslogin-credential-process.cjs");
+    expect(statSync(SHIM).mode & 0o111).not.toBe(0);
+    const { stdout } = await promisify(execFile)(process.execPath, [SHIM, "--help"], { env: sandbox.env });
+    expect(stdout).toContain("Usage: awslogin-credential-process [--profile PROFILE]");
+  });
+});
