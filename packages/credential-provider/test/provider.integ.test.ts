@@ -281,33 +281,11 @@ describe("memory", () => {
     expect(refreshed.accessKeyId).not.toBe("ASIAREPLACEDBYANOTHERTOOL");
     expect((await cached()).accessKeyId).toBe(original.accessKeyId);
   });
-
-  it("is at least 20× faster warm than the official provider", async () => {
-    const { officialFromLoginCredentials } = await import("./helpers.js");
-    await start();
-    await signIn(emulator!, sandbox, { profile: "dev" });
-    const ours = fromLoginCredentials({ profile: "dev" });
-    const theirs = officialFromLoginCredentials({ profile: "dev" });
-    const median = async (call: () => Promise<unknown>, n: number) => {
-      for (let i = 0; i < 50; i++) await call();
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = process.hrtime.bigint();
-        await call();
-        samples.push(Number(process.hrtime.bigint() - t));
-      }
-      return samples.sort((x, y) => x - y)[n >> 1]!;
-    };
-    const theirsNs = await median(() => theirs(), 300);
-    const oursNs = await median(() => ours(), 300);
-    expect(theirsNs / oursNs).toBeGreaterThanOrEqual(20);
-    expect(refreshes()).toBe(0);
-  });
 });
 
 describe("errors", () => {
   for (const error of ["TOKEN_EXPIRED", "USER_CREDENTIALS_CHANGED", "INSUFFICIENT_PERMISSIONS"] as const) {
-    it(`${error} ends the chain, names the login command and leaves the cache as it was`, async () => {
+    it(`${error} ends the chain, names the login command and keeps the cached session as it was`, async () => {
       await start({ expiresIn: 60 });
       await signIn(emulator!, sandbox, { profile: "dev" });
       const before = cacheText();
@@ -316,7 +294,15 @@ describe("errors", () => {
       expect(failure.tryNextLink).toBe(false);
       expect(failure.code).toBe(error);
       expect(failure.message).toContain("awslogin login --profile dev");
-      expect(cacheText()).toBe(before);
+      // Credentials, refresh token and key are untouched; only the refusal is recorded (for `awslogin status`).
+      const { awslogin: afterMeta, ...after } = parseTokenCache(cacheText(), cacheFile());
+      const { awslogin: beforeMeta, ...original } = parseTokenCache(before, cacheFile());
+      expect(after).toEqual(original);
+      const refusal =
+        error === "TOKEN_EXPIRED" || error === "USER_CREDENTIALS_CHANGED"
+          ? { refreshRefused: { code: error } }
+          : {};
+      expect(afterMeta).toMatchObject({ ...beforeMeta, ...refusal });
       expect(refreshes()).toBe(1);
       // An SDK chain stops at it.
       const next = async () => ({ accessKeyId: "AKIDNEXT", secretAccessKey: "next" });
