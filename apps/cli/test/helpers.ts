@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Emulator, type EmulatorOptions, startEmulator } from "@awslogin/emulator";
+import { afterEach, beforeEach } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLI_BIN = join(here, "..", "bin", "run.js");
@@ -109,3 +111,22 @@ export function readJson(path: string): Record<string, unknown> {
 
 /** The authorize URL the CLI printed. */
 export const AUTHORIZE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/;
+
+/** A fresh sandbox and emulator for each test of the calling file (or describe block), stopped after it. */
+export interface Harness {
+  readonly emulator: Emulator;
+  readonly sandbox: Sandbox;
+}
+
+export function useEmulatorSandbox(options: EmulatorOptions = { autoApprove: true }): Harness {
+  const harness = {} as { emulator: Emulator; sandbox: Sandbox };
+  beforeEach(async () => {
+    harness.sandbox = createSandbox();
+    harness.emulator = await startEmulator(options);
+  });
+  afterEach(async () => {
+    await harness.emulator?.close();
+    harness.sandbox?.cleanup();
+  });
+  return harness;
+}

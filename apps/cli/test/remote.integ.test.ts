@@ -1,21 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loginCacheKey, parseTokenCache } from "@awslogin/core";
-import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, runCli, type Sandbox, startCli } from "./helpers.js";
+import { DEFAULT_IDENTITY } from "@awslogin/emulator";
+import { describe, expect, it } from "vitest";
+import { runCli, startCli, useEmulatorSandbox } from "./helpers.js";
 
-let emulator: Emulator;
-let sandbox: Sandbox;
-
-beforeEach(async () => {
-  sandbox = createSandbox();
-  emulator = await startEmulator({ autoApprove: true });
-});
-afterEach(async () => {
-  await emulator.close();
-  sandbox.cleanup();
-});
+const harness = useEmulatorSandbox();
 
 const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
 
@@ -35,18 +25,29 @@ async function codeFromConfirmationPage(url: string): Promise<string> {
 }
 
 function cacheFiles(): string[] {
-  return existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : [];
+  return existsSync(harness.sandbox.cacheDir) ? readdirSync(harness.sandbox.cacheDir) : [];
 }
 
 describe("awslogin login --remote (cross-device)", () => {
   it("accepts the pasted code after refusing empty, garbled and mismatched ones, then writes the session", async () => {
     const cli = startCli(
-      ["login", "--remote", "--profile", "far", "--region", "us-east-1", "--endpoint-url", emulator.url],
-      sandbox.env,
+      [
+        "login",
+        "--remote",
+        "--profile",
+        "far",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        harness.emulator.url,
+      ],
+      harness.sandbox.env,
     );
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     const authorize = new URL(url!);
-    expect(authorize.searchParams.get("redirect_uri")).toBe(`${emulator.url}/v1/sessions/confirmation`);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(
+      `${harness.emulator.url}/v1/sessions/confirmation`,
+    );
     const code = await codeFromConfirmationPage(url!);
     expect(Buffer.from(code, "base64").toString()).toContain(`state=${authorize.searchParams.get("state")}`);
 
@@ -64,7 +65,7 @@ describe("awslogin login --remote (cross-device)", () => {
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
-    const file = join(sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
+    const file = join(harness.sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
     const record = parseTokenCache(readFileSync(file, "utf8"), file);
     expect(record.clientId).toBe("arn:aws:signin:::devtools/cross-device");
   });
@@ -72,8 +73,8 @@ describe("awslogin login --remote (cross-device)", () => {
   it("reads the code from a pipe in one go (scripts)", async () => {
     // A script that already has the code: the URL is opened first, then the code piped in.
     const cli = startCli(
-      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url],
-      sandbox.env,
+      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", harness.emulator.url],
+      harness.sandbox.env,
     );
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     cli.child.stdin!.end(`${await codeFromConfirmationPage(url!)}\n`);
@@ -84,23 +85,23 @@ describe("awslogin login --remote (cross-device)", () => {
 
   it("ends clearly, writing nothing, when the input ends without a code", async () => {
     const run = await runCli(
-      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", emulator.url],
-      sandbox.env,
+      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", harness.emulator.url],
+      harness.sandbox.env,
       "",
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("input ended before a code was entered");
     expect(run.stderr).toContain("LOGIN_CANCELLED");
     expect(cacheFiles()).toEqual([]);
-    expect(existsSync(sandbox.configPath)).toBe(false);
+    expect(existsSync(harness.sandbox.configPath)).toBe(false);
   });
 });
 
 describe("hints toward --remote", () => {
   it("names --remote when no browser could be started, and keeps waiting on the loopback", async () => {
     const cli = startCli(
-      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--timeout", "20"],
-      { ...sandbox.env, BROWSER: "/nonexistent/browser" },
+      ["login", "--region", "us-east-1", "--endpoint-url", harness.emulator.url, "--timeout", "20"],
+      { ...harness.sandbox.env, BROWSER: "/nonexistent/browser" },
     );
     await cli.waitForStderr(/Could not start a browser/);
     await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);
@@ -114,9 +115,18 @@ describe("hints toward --remote", () => {
 
   it("names --remote in an SSH session without a display", async () => {
     const cli = startCli(
-      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      [
+        "login",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        harness.emulator.url,
+        "--no-browser",
+        "--timeout",
+        "1",
+      ],
       {
-        ...sandbox.env,
+        ...harness.sandbox.env,
         SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
       },
     );
@@ -127,9 +137,18 @@ describe("hints toward --remote", () => {
 
   it("gives no hint on a desktop session", async () => {
     const run = await runCli(
-      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      [
+        "login",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        harness.emulator.url,
+        "--no-browser",
+        "--timeout",
+        "1",
+      ],
       {
-        ...sandbox.env,
+        ...harness.sandbox.env,
         SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
         DISPLAY: ":0",
         AWSLOGIN_CONTAINER: "0",
@@ -141,9 +160,18 @@ describe("hints toward --remote", () => {
 
   it("names --remote in a container without a BROWSER helper", async () => {
     const run = await runCli(
-      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser", "--timeout", "1"],
+      [
+        "login",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        harness.emulator.url,
+        "--no-browser",
+        "--timeout",
+        "1",
+      ],
       {
-        ...sandbox.env,
+        ...harness.sandbox.env,
         AWSLOGIN_CONTAINER: "1",
       },
     );

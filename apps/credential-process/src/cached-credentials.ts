@@ -4,7 +4,10 @@
  * doubtful answers `undefined`, and the caller takes core's full path, which decides and explains.
  * @see PROTOCOL.md §6
  */
+import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import { sha256Hex } from "./sha256.js";
+
+export { parseRfc3339 };
 
 /** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see PROTOCOL.md §6 */
 export function cacheKey(loginSession: string): string {
@@ -17,33 +20,6 @@ export interface CachedCredentials {
   sessionToken: string;
   /** ms since the epoch */
   expiration: number;
-}
-
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined; the same rules as core's reader. */
-export function parseRfc3339(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const offsetHours = m[9] === undefined ? 0 : Number(m[10]);
-  const offsetMinutes = m[9] === undefined ? 0 : Number(m[11]);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return undefined;
-  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCMonth() !== month - 1) return undefined;
-  const fractionMs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
-  const offsetMs = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-  return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMs - offsetMs;
 }
 
 type Json = Record<string, unknown>;

@@ -16,6 +16,7 @@ export * from "./ports.js";
 export * from "./protocol.js";
 export * from "./refresh.js";
 export * from "./region.js";
+export * from "./rfc3339.js";
 export * from "./session-status.js";
 export * from "./token.js";
 export * from "./token-cache.js";

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { AwsLoginError } from "./errors.js";
+import { parseRfc3339 } from "./rfc3339.js";
 
 /** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see PROTOCOL.md §6, §12.1 */
 export function loginCacheKey(loginSession: string): string {
@@ -37,33 +38,6 @@ function expandUser(path: string, homeDir: string): string {
   const rest = path.slice(1);
   if (rest !== "" && !rest.startsWith("/") && !rest.startsWith("\\")) return path;
   return homeDir.replace(/[/\\]+$/, "") + rest || "/";
-}
-
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** Milliseconds since the epoch of an RFC 3339 timestamp (any fraction, `Z` or offset), or undefined. */
-function parseRfc3339(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const offsetHours = m[9] === undefined ? 0 : Number(m[10]);
-  const offsetMinutes = m[9] === undefined ? 0 : Number(m[11]);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return undefined;
-  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCMonth() !== month - 1) return undefined; // 31 April and the like
-  const fractionMs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
-  const offsetMs = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-  return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMs - offsetMs;
 }
 
 const rfc3339 = z

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 /** Debian's Chromium, or the one AWSLOGIN_CHROMIUM names. Never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.AWSLOGIN_CHROMIUM ?? "/usr/bin/chromium";
@@ -34,4 +35,16 @@ export function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/** One headless Chromium for the tests of the calling describe block, closed after them. */
+export function useChromium(): { readonly browser: Browser } {
+  const holder = {} as { browser: Browser };
+  beforeAll(async () => {
+    holder.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+  });
+  return holder;
 }
