@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { execute, settings } from "@oclif/core";
+// @oclif/core is bundled into dist: take it from there (one copy, and the fast start-up).
+import { execute, settings } from "../dist/main.js";
 
 // Sources are prebuilt: keep oclif from looking for TypeScript at start-up.
 settings.enableAutoTranspile = false;

@@ -1,8 +1,7 @@
-import { type DoctorFinding, doctorExitCode } from "@awslogin/core";
-import { runDoctor } from "@awslogin/core/node";
-import { Flags } from "@oclif/core";
+import { Flags, type Interfaces } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-import { createStdoutPaint, type Paint, paintStatus } from "../render.js";
+
+export type DoctorFlags = Interfaces.InferredFlags<typeof DoctorCommand.flags>;
 
 export class DoctorCommand extends BaseCommand {
   static override summary =
@@ -29,28 +28,7 @@ Exit status: 1 when any check fails, else 0 (warnings included).`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DoctorCommand);
-    const findings = await runDoctor({
-      env: process.env,
-      ...(flags.profile === undefined ? {} : { profile: flags.profile }),
-    });
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-    } else {
-      process.stdout.write(render(findings, createStdoutPaint(process.env)));
-    }
-    process.exitCode = doctorExitCode(findings);
+    const { diagnose } = await import("../actions/doctor.js");
+    await diagnose(flags);
   }
-}
-
-function render(findings: readonly DoctorFinding[], paint: Paint): string {
-  const lines = findings.map((finding) => {
-    const fix = finding.fix === null ? "" : `\n       ${paint("fix:", "dim")} ${finding.fix}`;
-    return `${paintStatus(finding.status, paint)}  ${paint(finding.check, "bold")}: ${finding.message}${fix}`;
-  });
-  const count = (status: string) => findings.filter((finding) => finding.status === status).length;
-  lines.push(
-    "",
-    `${count("ok")} ok, ${count("warn")} warning${count("warn") === 1 ? "" : "s"}, ${count("fail")} failed`,
-  );
-  return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,13 @@
-import { DEFAULT_IDENTITY, startEmulator } from "@awslogin/emulator";
-import { Flags } from "@oclif/core";
+import { Flags, type Interfaces } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
+
+/**
+ * The emulator's DEFAULT_IDENTITY, copied so that help does not load the emulator (jose, smithy);
+ * emulator.test.ts checks that the two agree.
+ */
+export const EMULATOR_DEFAULT_IDENTITY = "arn:aws:sts::111122223333:assumed-role/Developer/awslogin-demo";
+
+export type EmulatorFlags = Interfaces.InferredFlags<typeof EmulatorCommand.flags>;
 
 export class EmulatorCommand extends BaseCommand {
   static override summary =
@@ -8,7 +15,7 @@ export class EmulatorCommand extends BaseCommand {
   static override description =
     `Prints its base URL (http://127.0.0.1:PORT) on the first line of stdout and serves until
 SIGINT or SIGTERM. Point logins at it with --endpoint-url, refreshes with AWS_ENDPOINT_URL_SIGNIN, and STS
-clients with endpoint = the same URL. The default identity is ${DEFAULT_IDENTITY}.`;
+clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT_IDENTITY}.`;
   static override examples = [
     "<%= config.bin %> emulator --auto-approve",
     "<%= config.bin %> emulator --port 9000 --identity arn:aws:iam::111122223333:user/alice --identity arn:aws:sts::444455556666:assumed-role/Admin/bob",
@@ -54,29 +61,7 @@ clients with endpoint = the same URL. The default identity is ${DEFAULT_IDENTITY
 
   async run(): Promise<void> {
     const { flags } = await this.parse(EmulatorCommand);
-    const emulator = await startEmulator({
-      port: flags.port,
-      ...(flags.identity === undefined ? {} : { identities: flags.identity }),
-      autoApprove: flags["auto-approve"],
-      expiresIn: flags["expires-in"],
-      sessionDuration: flags["session-duration"],
-      refreshReuseWindow: flags["refresh-reuse-window"],
-      codeTtl: flags["code-ttl"],
-      ...(flags.quiet ? {} : { logger: (line: string) => process.stderr.write(`${line}\n`) }),
-    });
-    process.stdout.write(`${emulator.url}\n`);
-    process.stderr.write(
-      `AWS Sign-In + STS emulator listening on ${emulator.url}\n` +
-        `  login:   awslogin login --endpoint-url ${emulator.url} --region us-east-1\n` +
-        `  refresh: export AWS_ENDPOINT_URL_SIGNIN=${emulator.url}\n` +
-        `  STS:     export AWS_ENDPOINT_URL_STS=${emulator.url}\n` +
-        "Press Ctrl-C to stop.\n",
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
-    await emulator.close();
+    const { serveEmulator } = await import("../actions/emulator.js");
+    await serveEmulator(flags);
   }
 }

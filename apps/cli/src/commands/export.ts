@@ -1,7 +1,22 @@
-import { EXPORT_FORMATS, formatCredentials } from "@awslogin/credential-process";
-import { Flags } from "@oclif/core";
+import type { ExportFormat } from "@awslogin/credential-process";
+import { Flags, type Interfaces } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-import { loadCredentialsForProfile } from "../profile-credentials.js";
+
+/**
+ * @awslogin/credential-process's EXPORT_FORMATS, copied so that help does not load that package;
+ * export.test.ts checks that the two lists are the same.
+ */
+export const FORMAT_OPTIONS = [
+  "process",
+  "env",
+  "env-no-export",
+  "powershell",
+  "windows-cmd",
+  "fish",
+  "json",
+] as const satisfies readonly ExportFormat[];
+
+export type ExportFlags = Interfaces.InferredFlags<typeof ExportCommand.flags>;
 
 export class ExportCommand extends BaseCommand {
   static override summary = "Print a profile's credentials for a shell or a tool, refreshing them when due.";
@@ -23,15 +38,14 @@ the process object plus AccountId and Region, on one line. Credentials are refre
     format: Flags.string({
       char: "f",
       description: "Output format.",
-      options: [...EXPORT_FORMATS],
+      options: [...FORMAT_OPTIONS],
       default: "process",
     }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ExportCommand);
-    const format = EXPORT_FORMATS.find((name) => name === flags.format) ?? "process";
-    const { credentials, accountId, region } = await loadCredentialsForProfile(flags.profile);
-    process.stdout.write(formatCredentials(credentials, format, { accountId, region }));
+    const { exportCredentials } = await import("../actions/export.js");
+    await exportCredentials(flags);
   }
 }

@@ -1,11 +1,7 @@
-import { getProfile, parseConfigFile } from "@awslogin/core";
-import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
-import { Flags } from "@oclif/core";
+import { Flags, type Interfaces } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-import { createContext, resolveProfileName } from "../context.js";
 
-const STILL_VALID =
-  "Credentials already handed out (to the AWS CLI, SDKs, `awslogin export` or `exec`) stay valid until they expire, at most 15 minutes.";
+export type LogoutFlags = Interfaces.InferredFlags<typeof LogoutCommand.flags>;
 
 export class LogoutCommand extends BaseCommand {
   static override summary =
@@ -35,32 +31,7 @@ and nothing else. A profile without a session only gets a warning (exit 0).`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LogoutCommand);
-    const context = createContext();
-
-    if (flags.all) {
-      const removed = await removeAllLoginTokens(context.store.directory);
-      if (removed.length === 0) {
-        this.log("No cached login sessions found.");
-        return;
-      }
-      this.log(
-        `Removed ${removed.length} cached login session${removed.length === 1 ? "" : "s"} from ${context.store.directory}.`,
-      );
-      this.log(STILL_VALID);
-      return;
-    }
-
-    const profile = resolveProfileName(flags.profile, context.env);
-    const loginSession = getProfile(parseConfigFile(await context.config.read()), profile)?.login_session;
-    if (loginSession === undefined || loginSession === "") {
-      process.stderr.write(`warning: no login session found for profile '${profile}'\n`);
-      return;
-    }
-    if (await removeCacheFile(context.store.pathFor(loginSession))) {
-      this.log(`Removed cached login credentials for profile '${profile}'.`);
-      this.log(STILL_VALID);
-    } else {
-      this.log(`Profile '${profile}' has no cached login credentials (already logged out).`);
-    }
+    const { logOut } = await import("../actions/logout.js");
+    await logOut(this, flags);
   }
 }

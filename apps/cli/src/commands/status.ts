@@ -1,9 +1,7 @@
-import { isUsableState, type SessionStatus } from "@awslogin/core";
-import { readSessionStatuses } from "@awslogin/core/node";
-import { Flags } from "@oclif/core";
-import { BaseCommand, EXIT } from "../base-command.js";
-import { resolveProfileName } from "../context.js";
-import { createStdoutPaint, formatTable, type Paint, paintState, relativeTime } from "../render.js";
+import { Flags, type Interfaces } from "@oclif/core";
+import { BaseCommand } from "../base-command.js";
+
+export type StatusFlags = Interfaces.InferredFlags<typeof StatusCommand.flags>;
 
 export class StatusCommand extends BaseCommand {
   static override summary =
@@ -37,71 +35,7 @@ Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (al
 
   async run(): Promise<void> {
     const { flags } = await this.parse(StatusCommand);
-    const env = process.env;
-    const now = Date.now();
-    const report = await readSessionStatuses({
-      ...(flags.all ? { all: true } : { profile: resolveProfileName(flags.profile, env) }),
-      env,
-      now,
-    });
-    const { statuses } = report;
-    const usable = statuses.length > 0 && statuses.every((status) => isUsableState(status.state));
-
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(flags.all ? statuses : statuses[0], null, 2)}\n`);
-    } else if (statuses.length === 0) {
-      process.stderr.write(
-        `No profile in ${report.configPath} has a login_session. Run \`awslogin login\` to sign in.\n`,
-      );
-    } else {
-      const paint = createStdoutPaint(env);
-      process.stdout.write(
-        `${flags.all ? renderTable(statuses, now, paint) : renderOne(statuses[0]!, now, paint)}\n`,
-      );
-    }
-    if (!usable) process.exitCode = EXIT.failure;
+    const { showStatus } = await import("../actions/status.js");
+    await showStatus(flags);
   }
-}
-
-function when(iso: string | null | undefined, now: number): string {
-  return iso === null || iso === undefined ? "-" : `${iso} (${relativeTime(iso, now)})`;
-}
-
-function renderOne(status: SessionStatus, now: number, paint: Paint): string {
-  const rows: string[][] = [
-    ["Profile", paint(status.profile, "bold")],
-    ["State", paintState(status.state, paint)],
-  ];
-  if (status.reason !== undefined) rows.push(["Reason", status.reason]);
-  rows.push(
-    ["Login session", status.loginSession ?? "-"],
-    ["Account", status.accountId ?? "-"],
-    ["Region", status.region ?? "-"],
-    ["Credentials expire", when(status.expiresAt, now)],
-  );
-  if (status.sessionExpiresAt !== undefined) {
-    rows.push(["Session ends", `${when(status.sessionExpiresAt, now)} ${paint("at the latest", "dim")}`]);
-  }
-  rows.push(["Cache file", status.cachePath ?? "-"]);
-  return formatTable(rows.map(([key, value]) => [`${key}:`, value ?? ""]));
-}
-
-function renderTable(statuses: readonly SessionStatus[], now: number, paint: Paint): string {
-  const rows = [
-    ["PROFILE", "STATE", "ACCOUNT", "REGION", "CREDENTIALS", "SESSION ENDS"].map((title) =>
-      paint(title, "bold"),
-    ),
-    ...statuses.map((status) => [
-      status.profile,
-      paintState(status.state, paint),
-      status.accountId ?? "-",
-      status.region ?? "-",
-      status.expiresAt === null ? "-" : relativeTime(status.expiresAt, now),
-      relativeTime(status.sessionExpiresAt, now),
-    ]),
-  ];
-  const reasons = statuses
-    .filter((status) => status.reason !== undefined)
-    .map((status) => `  ${status.profile}: ${status.reason}`);
-  return [formatTable(rows), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }

@@ -1,18 +1,9 @@
-import { AwsLoginError, findOtherCredentialKeys } from "@awslogin/core";
-import { resolveProfileSession, updateProfile } from "@awslogin/core/node";
-import { Flags } from "@oclif/core";
+import { Flags, type Interfaces } from "@oclif/core";
 import { BaseCommand } from "../../base-command.js";
-import { createContext, resolveProfileName } from "../../context.js";
-import { credentialProcessCommand, isAwsloginCredentialProcess } from "../../credential-process-command.js";
 
-/** Keys that give a profile credentials, beyond core's list of `aws login`'s refusals. */
-const CREDENTIAL_KEYS = [
-  "login_session",
-  "aws_secret_access_key",
-  "aws_session_token",
-  "source_profile",
-  "credential_source",
-];
+export type ConfigureCredentialProcessFlags = Interfaces.InferredFlags<
+  typeof ConfigureCredentialProcessCommand.flags
+>;
 
 export class ConfigureCredentialProcessCommand extends BaseCommand {
   static override summary =
@@ -38,45 +29,7 @@ left alone.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ConfigureCredentialProcessCommand);
-    const context = createContext();
-    const profile = resolveProfileName(flags.profile, context.env);
-    const name = flags.name ?? `${profile}-process`;
-    if (name === profile) {
-      throw new AwsLoginError("INVALID_ARGUMENT", `--name must differ from the login profile ${profile}.`);
-    }
-
-    // The login profile must exist and have a session (PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN otherwise).
-    const source = await resolveProfileSession({
-      profile,
-      env: context.env,
-      configFilepath: context.configPath,
-    });
-    const values: Record<string, string> = {
-      credential_process: credentialProcessCommand(profile, context.env),
-    };
-    if (source.region) values.region = source.region;
-    await updateProfile(context.configPath, name, values, (target = {}) => {
-      const existing = [
-        ...findOtherCredentialKeys(target),
-        ...CREDENTIAL_KEYS.filter((key) => target[key] !== undefined),
-      ];
-      const isOurs =
-        existing.length === 1 &&
-        existing[0] === "credential_process" &&
-        isAwsloginCredentialProcess(target.credential_process ?? "");
-      if (existing.length > 0 && !isOurs) {
-        throw new AwsLoginError(
-          "PROFILE_HAS_OTHER_CREDENTIALS",
-          `Profile ${name} already gets credentials another way (${existing.join(", ")}). Nothing was changed. Choose another name with --name, or remove those keys first.`,
-          { path: context.configPath },
-        );
-      }
-    });
-
-    this.log(`Wrote profile ${name} to ${context.configPath}:`);
-    for (const [key, value] of Object.entries(values)) this.log(`  ${key} = ${value}`);
-    this.log(
-      `Tools that do not understand login_session can use it, e.g. \`AWS_PROFILE=${name} terraform plan\`.`,
-    );
+    const { configureCredentialProcess } = await import("../../actions/configure/credential-process.js");
+    await configureCredentialProcess(this, flags);
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * `awslogin emulator`: starts the local Sign-In + STS emulator and serves until SIGINT or SIGTERM.
+ */
+import { startEmulator } from "@awslogin/emulator";
+import type { EmulatorFlags } from "../commands/emulator.js";
+
+export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
+  const emulator = await startEmulator({
+    port: flags.port,
+    ...(flags.identity === undefined ? {} : { identities: flags.identity }),
+    autoApprove: flags["auto-approve"],
+    expiresIn: flags["expires-in"],
+    sessionDuration: flags["session-duration"],
+    refreshReuseWindow: flags["refresh-reuse-window"],
+    codeTtl: flags["code-ttl"],
+    ...(flags.quiet ? {} : { logger: (line: string) => process.stderr.write(`${line}\n`) }),
+  });
+  process.stdout.write(`${emulator.url}\n`);
+  process.stderr.write(
+    `AWS Sign-In + STS emulator listening on ${emulator.url}\n` +
+      `  login:   awslogin login --endpoint-url ${emulator.url} --region us-east-1\n` +
+      `  refresh: export AWS_ENDPOINT_URL_SIGNIN=${emulator.url}\n` +
+      `  STS:     export AWS_ENDPOINT_URL_STS=${emulator.url}\n` +
+      "Press Ctrl-C to stop.\n",
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await emulator.close();
+}

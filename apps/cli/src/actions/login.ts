@@ -1,0 +1,160 @@
+/**
+ * `awslogin login`: signs in through core's login flow, with the browser, the loopback listener and the
+ * terminal of this machine.
+ */
+import {
+  AwsLoginError,
+  DEFAULT_REGION,
+  getProfile,
+  isRegionName,
+  type LoginFlow,
+  login,
+  parseConfigFile,
+  resolveLoginRegion,
+  resolveSignInEndpoint,
+  sameDeviceDoubt,
+} from "@awslogin/core";
+import {
+  createBrowserOpener,
+  createHttpTransport,
+  isInContainer,
+  startCallbackListener,
+  systemClock,
+  systemRandom,
+} from "@awslogin/core/node";
+import type { Command } from "@oclif/core";
+import type { LoginFlags } from "../commands/login.js";
+import { createContext, resolveProfileName } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { createTerminal } from "../terminal.js";
+
+export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginFlags): Promise<void> {
+  const context = createContext();
+  const { env } = context;
+  const terminal = createTerminal(env);
+  const profile = resolveProfileName(flags.profile, env);
+  const profileConfig = getProfile(parseConfigFile(await context.config.read()), profile);
+
+  let region = resolveLoginRegion({ flag: flags.region, env, profileRegion: profileConfig?.region });
+  if (region === undefined) {
+    if (!terminal.isInteractive) {
+      throw new AwsLoginError(
+        "NO_REGION",
+        `No region is set for profile ${profile}. Pass --region (e.g. --region ${DEFAULT_REGION}) or set AWS_REGION.`,
+      );
+    }
+    region = await terminal.ask("AWS Region", DEFAULT_REGION);
+  }
+  if (!isRegionName(region)) {
+    throw new AwsLoginError("INVALID_ARGUMENT", `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`);
+  }
+  const endpoint = resolveSignInEndpoint({
+    region,
+    ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
+    env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+  });
+  const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
+
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    process.exitCode = EXIT.interrupted;
+    interrupt.abort();
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    const result = await login(
+      {
+        clock: systemClock,
+        random: systemRandom,
+        transport: createHttpTransport({ userAgent: `awslogin/${cli.config.version} md/command#login` }),
+        browser: createBrowserOpener({ env }),
+        startListener: startCallbackListener,
+        store: context.store,
+        config: context.config,
+        prompt: terminal,
+        ui: {
+          showAuthorizeUrl(url, shownFlow, opened) {
+            if (shownFlow === "cross-device") {
+              process.stderr.write(
+                `Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`,
+              );
+              return;
+            }
+            const lead =
+              opened === true
+                ? "Attempting to open your default browser. If the browser does not open, open the following URL:"
+                : opened === false
+                  ? "Could not start a browser. Open the following URL in a browser on this machine:"
+                  : "Open the following URL in a browser on this machine:";
+            process.stderr.write(`${lead}\n\n${url}\n\n`);
+            const doubt = sameDeviceDoubt({
+              env,
+              browserOpened: opened,
+              inContainer: isInContainer(env),
+              platform: process.platform,
+            });
+            if (doubt !== undefined) {
+              process.stderr.write(
+                `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
+              );
+            } else if (terminal.isInteractive) {
+              process.stderr.write(
+                terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"),
+              );
+            }
+          },
+          waiting(active) {
+            terminal.spinner(active, "Waiting for the sign-in to complete in your browser…");
+          },
+          async promptCode(problem, signal) {
+            if (problem !== undefined)
+              process.stderr.write(
+                `${terminal.paint("That code did not work:", "red")} ${problem.message}\n`,
+              );
+            for (;;) {
+              const text = await terminal.readLine(
+                "Enter the authorization code displayed in your browser: ",
+                signal,
+              );
+              if (text.trim() !== "") return text;
+              process.stderr.write(
+                "The code is empty. Copy the whole code shown on the page after you sign in.\n",
+              );
+            }
+          },
+          ...(terminal.isInteractive && !flags.remote
+            ? {
+                offerRemote(start: () => void, signal: AbortSignal) {
+                  terminal.readLine("", signal).then(start, () => undefined);
+                },
+              }
+            : {}),
+        },
+      },
+      {
+        profile,
+        region,
+        flow,
+        baseUrl: endpoint.baseUrl,
+        tokenUrl: endpoint.tokenUrl,
+        ...(endpoint.source === "partition"
+          ? {}
+          : { endpointOverride: endpoint.tokenUrl.replace(/\/v1\/token$/, "") }),
+        timeoutMs: flags.timeout * 1000,
+        openBrowser: flags.browser,
+        ...(flags["redirect-port"] === undefined ? {} : { redirectPort: flags["redirect-port"] }),
+        force: flags.force,
+        ...(flags["expect-account"] === undefined ? {} : { expectAccount: flags["expect-account"] }),
+        signal: interrupt.signal,
+      },
+    );
+    const who = terminal.paint(result.loginSession, "bold");
+    cli.log(`Signed in as ${who} (account ${result.accountId}).`);
+    cli.log(`Updated profile ${result.profile} to use this session (${result.configPath}).`);
+    const use = result.profile === "default" ? "" : ` --profile ${result.profile}`;
+    cli.log(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.`);
+  } finally {
+    process.off("SIGINT", onSigint);
+    terminal.close();
+  }
+}
