@@ -2,7 +2,7 @@
  * The terminal side of the CLI: prompts on stdin/stderr, a spinner, colour that honours NO_COLOR.
  */
 import { createInterface } from "node:readline";
-import type { Prompt } from "@awslogin/core";
+import { AwsLoginError, type Prompt } from "@awslogin/core";
 
 export interface Terminal extends Prompt {
   /** stdin and stderr are both terminals: someone can answer. */
@@ -19,6 +19,11 @@ export interface Terminal extends Prompt {
 
 const CODES = { green: 32, red: 31, yellow: 33, bold: 1, dim: 2 } as const;
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** A question left unanswered (Ctrl-D, end of input): nothing was written. */
+function endedPrompt(): never {
+  throw new AwsLoginError("LOGIN_CANCELLED", "No answer was given (end of input). Nothing was written.");
+}
 
 export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const stdin = process.stdin;
@@ -78,11 +83,11 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
     isInteractive,
     color,
     async confirm(question) {
-      const answer = await readLine(`${question} (y/n): `);
+      const answer = await readLine(`${question} (y/n): `).catch(endedPrompt);
       return /^\s*y(es)?\s*$/i.test(answer);
     },
     async ask(question, defaultValue) {
-      const answer = (await readLine(`${question} [${defaultValue}]: `)).trim();
+      const answer = (await readLine(`${question} [${defaultValue}]: `).catch(endedPrompt)).trim();
       return answer === "" ? defaultValue : answer;
     },
     readLine,

@@ -231,6 +231,18 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     expect(existsSync(sandbox.configPath)).toBe(false);
   });
 
+  it("refuses a profile name the SDKs could not read before signing in, writing nothing", async () => {
+    const run = await runCli(
+      ["login", "--profile", "my profile", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      browserEnv(),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("INVALID_ARGUMENT");
+    expect(emulator.stats().tokenRequests.authorization_code).toBe(0);
+    expect(cacheFiles()).toEqual([]);
+    expect(existsSync(sandbox.configPath)).toBe(false);
+  });
+
   it("needs a region when there is no terminal to ask", async () => {
     const run = await runCli(["login", "--endpoint-url", emulator.url], browserEnv());
     expect(run.code).toBe(1);

@@ -100,12 +100,25 @@ describe("one refresh at a time across processes", () => {
   }, 120_000);
 });
 
+/** Resolves once the emulator has answered every token request it received. */
+async function allAnswered(emulator: Emulator): Promise<void> {
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  for (let i = 0; i < 100; i++) {
+    const stats = emulator.stats();
+    if (sum(stats.tokenResults) >= sum(stats.tokenRequests)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the emulator did not answer every token request");
+}
+
 describe("crash safety: SIGKILL at random points of a refresh", () => {
   async function killAtRandom(reuseWindow: number, rounds: number) {
     const { emulator, sandbox, cacheFile } = await setUp({ refreshReuseWindow: reuseWindow });
     const outcomes: string[] = [];
     for (let round = 0; round < rounds; round++) {
       makeDue(cacheFile);
+      const refreshTokenBefore = parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile).refreshToken;
+      const answeredBefore = emulator.stats().tokenResults.ok ?? 0;
       // Slow the service down so the kill can land before, during and after the token call.
       emulator.injectFault({ count: 1, delayMs: 150 });
       const victim = startWorker(sandbox.env);
@@ -113,7 +126,13 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
       const timer = setTimeout(() => victim.child.kill("SIGKILL"), killAfter);
       const killed = await victim.done;
       clearTimeout(timer);
+      // A request the victim sent before dying is still answered by the service (after the delay): wait for it.
+      await allAnswered(emulator);
       emulator.clearFaults();
+      // The service rotated the refresh token for the victim, but the victim died before its rename.
+      const answeredButLost =
+        (emulator.stats().tokenResults.ok ?? 0) > answeredBefore &&
+        parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile).refreshToken === refreshTokenBefore;
 
       // Whatever the moment, the cache file is whole and no lock blocks the next call.
       expect(existsSync(cacheFile)).toBe(true);
@@ -121,10 +140,18 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
       expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
       const next = await startWorker(sandbox.env).done;
       if (next.code === 0) {
-        outcomes.push(killed.signal === "SIGKILL" ? "recovered" : "finished-before-kill");
+        outcomes.push(
+          answeredButLost
+            ? "recovered-after-answer"
+            : killed.signal === "SIGKILL"
+              ? "recovered"
+              : "finished-before-kill",
+        );
       } else {
-        // Only a clear "log in again" is acceptable, never a broken file or a stuck lock.
+        // Only a clear "log in again" is acceptable, never a broken file or a stuck lock, and only when the
+        // kill landed between the service's answer and the rename (the rotated token was lost with the process).
         expect(next.stderr).toMatch(/^TOKEN_EXPIRED: .*awslogin login --profile storm/);
+        expect(answeredButLost).toBe(true);
         outcomes.push("log-in-again");
         // Start the next round from a new login.
         const login = await runCli(
@@ -137,25 +164,22 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
         expect(login.code).toBe(0);
       }
       expect(record.refreshToken.length).toBeGreaterThan(0);
-      const leftovers = readdirSync(sandbox.cacheDir).filter(
-        (f) => !f.endsWith(".json") && !f.endsWith(".lock"),
-      );
-      expect(leftovers.filter((f) => !f.includes(".tmp"))).toEqual([]);
+      // Nothing but the cache file is left: no lock, and no temp file holding the secrets.
+      expect(readdirSync(sandbox.cacheDir)).toEqual([`${loginCacheKey(DEFAULT_IDENTITY)}.json`]);
     }
-    console.log("outcomes", reuseWindow, outcomes.join(","));
+    console.info(`crash rounds (reuse window ${reuseWindow} s): ${outcomes.join(", ")}`);
     return outcomes;
   }
 
   it("with the service's reuse window on, the next call always recovers", async () => {
     const outcomes = await killAtRandom(30, 12);
     expect(outcomes).not.toContain("log-in-again");
-    expect(outcomes).toContain("recovered");
+    expect(outcomes.some((o) => o.startsWith("recovered"))).toBe(true);
   }, 180_000);
 
   it("with the reuse window off, a kill after the service answered ends only in a clear 'log in again'", async () => {
+    // The per-round checks hold every outcome to that rule; the rounds must also have killed mid-refresh.
     const outcomes = await killAtRandom(0, 12);
-    expect(outcomes.every((o) => ["recovered", "finished-before-kill", "log-in-again"].includes(o))).toBe(
-      true,
-    );
+    expect(outcomes.some((o) => o !== "finished-before-kill")).toBe(true);
   }, 180_000);
 });

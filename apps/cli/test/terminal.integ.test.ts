@@ -33,7 +33,7 @@ function startInTmux(args: string[], env: NodeJS.ProcessEnv): string {
     .map(([key, value]) => `${key}=${quote(value!)}`);
   writeFileSync(
     script,
-    `#!/bin/sh\nenv -i ${vars.join(" ")} ${quote(process.execPath)} ${quote(CLI_BIN)} ${args.map(quote).join(" ")}\necho "[exit $?]"\nsleep 600\n`,
+    `#!/bin/sh\n# Ctrl-C reaches the whole foreground group: the script survives it to print the exit code.\ntrap : INT\nenv -i ${vars.join(" ")} ${quote(process.execPath)} ${quote(CLI_BIN)} ${args.map(quote).join(" ")}\necho "[exit $?]"\nsleep 600\n`,
     { mode: 0o700 },
   );
   tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", name, script);
@@ -190,5 +190,30 @@ describe("colour on a terminal", () => {
     const text = screen(plain, true);
     expect(text).toMatch(/State:\s+valid/);
     expect(text).not.toContain(`${ESC}[`);
+  });
+});
+
+describe("exec in a real terminal", () => {
+  it("Ctrl-C reaches the command once (the terminal delivers it; awslogin does not send it again)", async () => {
+    await loginProfile(sandbox, emulator, "dev");
+    const counter = join(sandbox.dir, "count-sigint.mjs");
+    writeFileSync(
+      counter,
+      'let n = 0; process.on("SIGINT", () => { n++; }); console.log("ready"); setTimeout(() => { console.log(`SIGINT x${n}`); process.exit(n); }, 1500);\n',
+    );
+    const name = startInTmux(["exec", "--profile", "dev", "--", process.execPath, counter], sandbox.env);
+    await waitForScreen(name, /^ready$/m);
+    tmux("send-keys", "-t", name, "C-c");
+    expect(await exitCode(name)).toBe(1);
+    expect(screen(name)).toContain("SIGINT x1");
+  });
+
+  it("Ctrl-D at the region prompt ends the login with a typed error, writing nothing", async () => {
+    const name = startInTmux(["login", "--profile", "fresh", "--endpoint-url", emulator.url], browserEnv());
+    await waitForScreen(name, /AWS Region \[us-east-1\]: $/m);
+    tmux("send-keys", "-t", name, "C-d");
+    expect(await exitCode(name)).toBe(1);
+    expect(screen(name)).toContain("[LOGIN_CANCELLED]");
+    expect(existsSync(sandbox.configPath)).toBe(false);
   });
 });

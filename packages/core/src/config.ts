@@ -173,6 +173,15 @@ function checkEntry(key: string, value: string): void {
   }
 }
 
+/** Throws INVALID_ARGUMENT for a profile name the AWS SDKs could not read back from the config file. */
+export function assertWritableProfileName(profileName: string): void {
+  if (!PROFILE_NAME.test(profileName) || profileName === "__proto__") {
+    throw invalid(
+      `The profile name ${JSON.stringify(profileName)} cannot be written so that the AWS SDKs read it: use letters, digits and - _ @ + . % : / only.`,
+    );
+  }
+}
+
 /**
  * Sets keys of `[default]` (profile "default") or `[profile NAME]`, changing nothing else: comments, blank
  * lines, order, other keys and sections, line endings. An existing key is replaced where it stands (every
@@ -180,11 +189,7 @@ function checkEntry(key: string, value: string): void {
  * section is appended after one blank line. @see PROTOCOL.md §7
  */
 export function setProfileValues(text: string, profileName: string, values: Record<string, string>): string {
-  if (!PROFILE_NAME.test(profileName) || profileName === "__proto__") {
-    throw invalid(
-      `The profile name ${JSON.stringify(profileName)} cannot be written so that the AWS SDKs read it: use letters, digits and - _ @ + . % : / only.`,
-    );
-  }
+  assertWritableProfileName(profileName);
   const entries = Object.entries(values);
   for (const [key, value] of entries) checkEntry(key, value);
 

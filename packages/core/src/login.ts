@@ -6,7 +6,13 @@
  */
 import { createAuthorizationAttempt } from "./attempt.js";
 import { decodeVerificationCode } from "./authorize.js";
-import { assertLoginCapableProfile, getProfile, parseConfigFile, setProfileValues } from "./config.js";
+import {
+  assertLoginCapableProfile,
+  assertWritableProfileName,
+  getProfile,
+  parseConfigFile,
+  setProfileValues,
+} from "./config.js";
 import { type DpopKey, exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import { AwsLoginError } from "./errors.js";
 import {
@@ -279,6 +285,8 @@ export interface LoginDeps extends AuthorizeDeps {
   store: TokenStore;
   config: ConfigStore;
   prompt: Prompt;
+  /** The session's inter-process lock, held while the cache file is written (a refresh may be running). */
+  lock?: (loginSession: string) => Promise<() => Promise<void>>;
 }
 
 export interface LoginOptions {
@@ -316,6 +324,7 @@ export interface LoginResult {
  * Nothing is written unless the exchange succeeded and every check passed.
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
+  assertWritableProfileName(options.profile);
   const before = getProfile(parseConfigFile(await deps.config.read()), options.profile);
   if (before !== undefined) assertLoginCapableProfile(options.profile, before);
 
@@ -378,12 +387,18 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
     signInRegion: options.region,
     ...(options.endpointOverride === undefined ? {} : { endpoint: options.endpointOverride }),
   });
-  await deps.store.write(loginSession, record);
-
+  // Every check of the config edit runs before anything is written.
   const values: Record<string, string> = { login_session: loginSession };
   if (current?.region === undefined || current.region === "") values.region = options.region;
-  const text = await deps.config.read();
-  await deps.config.write(setProfileValues(text, options.profile, values));
+  const edited = setProfileValues(await deps.config.read(), options.profile, values);
+
+  const release = await deps.lock?.(loginSession);
+  try {
+    await deps.store.write(loginSession, record);
+  } finally {
+    await release?.();
+  }
+  await deps.config.write(edited);
 
   return {
     profile: options.profile,

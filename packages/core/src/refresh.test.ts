@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import { AwsLoginError } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./ports.js";
-import { getFreshToken, type RefreshDeps } from "./refresh.js";
+import { getFreshToken, type RefreshDeps, refreshTokenUrl } from "./refresh.js";
 import type { TokenCacheRecord } from "./token-cache.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -154,5 +154,41 @@ describe("getFreshToken records the service's refusal (awslogin.refreshRefused)"
     expect(h.stored()?.awslogin).toEqual({ sessionStartedAt: "2025-11-19T08:00:00.000Z" });
     expect(h.stored()?.accessToken.accessKeyId).toBe("ASIANEW");
     expect(h.stored()?.foreignKey).toEqual({ kept: true });
+  });
+});
+
+describe("refreshTokenUrl: where a refresh goes (PROTOCOL.md §1, §15)", () => {
+  const foreign = (): TokenCacheRecord => {
+    const { awslogin: _ours, ...record } = cachedRecord({ signInRegion: "eu-west-1" });
+    return record as TokenCacheRecord;
+  };
+  const ours = (endpoint?: string): TokenCacheRecord =>
+    cachedRecord({
+      signInRegion: "eu-west-1",
+      awslogin: { sessionStartedAt: "2025-11-19T08:00:00.000Z", ...(endpoint ? { endpoint } : {}) },
+    });
+
+  it("goes to the session's region by default", () => {
+    expect(refreshTokenUrl(ours(), {})).toBe("https://eu-west-1.signin.aws.amazon.com/v1/token");
+  });
+  it("goes to the endpoint recorded at login", () => {
+    expect(refreshTokenUrl(ours("http://127.0.0.1:7000"), {})).toBe("http://127.0.0.1:7000/v1/token");
+  });
+  it("AWS_ENDPOINT_URL_SIGNIN wins over the recorded endpoint", () => {
+    expect(
+      refreshTokenUrl(ours("http://127.0.0.1:7000"), {
+        env: { AWS_ENDPOINT_URL_SIGNIN: "http://127.0.0.1:8000" },
+      }),
+    ).toBe("http://127.0.0.1:8000/v1/token");
+  });
+  it("a global AWS_ENDPOINT_URL (LocalStack) does not redirect a session awslogin created", () => {
+    expect(refreshTokenUrl(ours(), { env: { AWS_ENDPOINT_URL: "http://localhost:4566" } })).toBe(
+      "https://eu-west-1.signin.aws.amazon.com/v1/token",
+    );
+  });
+  it("a record the official tools wrote follows AWS_ENDPOINT_URL, as those tools do", () => {
+    expect(refreshTokenUrl(foreign(), { env: { AWS_ENDPOINT_URL: "http://localhost:4566" } })).toBe(
+      "http://localhost:4566/v1/token",
+    );
   });
 });

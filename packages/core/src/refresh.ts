@@ -21,6 +21,9 @@ import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token
 import { requestToken } from "./token-client.js";
 import type { TokenStore } from "./token-store.js";
 
+/** The longest one refresh may take; below the lock's 90 s staleness backstop. */
+export const REFRESH_DEADLINE_MS = 60_000;
+
 /** Takes the inter-process lock of a login session; resolves to its release function. */
 export type LockSession = (loginSession: string, signal?: AbortSignal) => Promise<() => Promise<void>>;
 
@@ -62,14 +65,20 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
 }
 
 /**
- * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then
- * `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`. @see PROTOCOL.md §1, §15
+ * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then (only for records
+ * awslogin did not write) `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`.
+ * @see PROTOCOL.md §1, §15
  */
-export function refreshTokenUrl(record: TokenCacheRecord, options: RefreshOptions): string {
+export function refreshTokenUrl(
+  record: TokenCacheRecord,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl">,
+): string {
   const region = record.signInRegion || options.region;
   const recorded = typeof record.awslogin?.endpoint === "string" ? record.awslogin.endpoint : undefined;
-  const override =
-    options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || options.env?.AWS_ENDPOINT_URL;
+  // A record awslogin wrote knows its endpoint (recorded, or the partition's): a global AWS_ENDPOINT_URL (LocalStack
+  // and the like) must not redirect it. Records of the official tools follow AWS_ENDPOINT_URL, as those tools do.
+  const general = record.awslogin === undefined ? options.env?.AWS_ENDPOINT_URL : undefined;
+  const override = options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || general;
   if (region === undefined || region === "") {
     if (override === undefined) {
       throw new AwsLoginError(
@@ -135,7 +144,23 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
           // Someone else broke the file while we waited: nothing to refresh from.
           return { type: "refresh-failed", error: asError(error) };
         }
-      case "refresh":
+      case "refresh": {
+        // The whole refresh ends well before the lock's staleness backstop, so no waiter takes over a live lock.
+        const deadline = new AbortController();
+        const timer = setTimeout(
+          () =>
+            deadline.abort(
+              new AwsLoginError(
+                "TIMEOUT",
+                `The sign-in service did not complete the refresh within ${REFRESH_DEADLINE_MS / 1000} s. Check your network and try again.`,
+                { retryable: true },
+              ),
+            ),
+          REFRESH_DEADLINE_MS,
+        );
+        timer.unref?.();
+        const signal =
+          options.signal === undefined ? deadline.signal : AbortSignal.any([options.signal, deadline.signal]);
         try {
           const record = effect.token.record;
           const response = await requestToken({
@@ -148,7 +173,7 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
             grant: "refresh_token",
             ...(options.profile === undefined ? {} : { profile: options.profile }),
             ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            signal,
           });
           return {
             type: "refreshed",
@@ -158,7 +183,10 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
           const failure = asError(error);
           if (REFUSALS_TO_RECORD.has(failure.code)) await recordRefusal(effect.token.record, failure);
           return { type: "refresh-failed", error: failure };
+        } finally {
+          clearTimeout(timer);
         }
+      }
       case "write":
         try {
           await deps.store.write(options.loginSession, effect.token.record);

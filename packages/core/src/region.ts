@@ -7,7 +7,7 @@ export const DEFAULT_REGION = "us-east-1";
 
 /** A syntactically valid region name. */
 export function isRegionName(value: string): boolean {
-  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value);
+  return /^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(value);
 }
 
 /**

@@ -163,6 +163,15 @@ describe("requestToken", () => {
     expect(sleeps).toHaveLength(0);
   });
 
+  it("does not retry a NETWORK error that says retrying cannot help (TLS)", async () => {
+    const { transport, promise } = await run([
+      new AwsLoginError("NETWORK", "certificate", { retryable: false }),
+      ok(),
+    ]);
+    expect((await caught(promise)).code).toBe("NETWORK");
+    expect(transport.requests).toHaveLength(1);
+  });
+
   it("does not retry unexpected transport errors", async () => {
     const { transport, promise } = await run([new TypeError("bug"), ok()]);
     await expect(promise).rejects.toThrow(TypeError);

@@ -74,7 +74,8 @@ export async function requestToken(args: RequestTokenArgs): Promise<TokenRespons
       if (!hasErrorCode(error, "NETWORK", "TIMEOUT")) throw error;
       failure = error;
     }
-    if (!hasErrorCode(failure, ...RETRYABLE) || attempt >= maxAttempts) throw failure;
+    // A TLS failure is a NETWORK error that retrying cannot fix: it says so with `retryable: false`.
+    if (!hasErrorCode(failure, ...RETRYABLE) || !failure.retryable || attempt >= maxAttempts) throw failure;
     throwIfAborted(args.signal);
     await sleep(backoffMs({ attempt, baseDelayMs, maxDelayMs, retryAfterMs, random: args.random }));
   }

@@ -3,6 +3,7 @@
  * credentials the token endpoint issued.
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
  */
+import { createHash } from "node:crypto";
 import { type EmulatorContext, headerValue, type IncomingCall, type Reply } from "./context.js";
 import { escapeHtml as escapeXml } from "./pages.js";
 import {
@@ -89,6 +90,28 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
   if (!auth.signedHeaders.includes("host")) {
     return stsErrorReply(400, "IncompleteSignature", "The host header must be signed.", requestId);
   }
+  if (auth.service !== "sts") {
+    return stsErrorReply(
+      403,
+      "SignatureDoesNotMatch",
+      `Credential should be scoped to correct service: 'sts', not '${auth.service}'.`,
+      requestId,
+    );
+  }
+  // A signed x-amz-content-sha256 stands for the body in the signature: it must be the body's hash.
+  const contentHash = headerValue(call, "x-amz-content-sha256");
+  if (
+    contentHash !== undefined &&
+    contentHash !== "UNSIGNED-PAYLOAD" &&
+    !signaturesMatch(createHash("sha256").update(call.body).digest("hex"), contentHash)
+  ) {
+    return stsErrorReply(
+      400,
+      "XAmzContentSHA256Mismatch",
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      requestId,
+    );
+  }
   const issued = ctx.state.credentials.get(auth.accessKeyId);
   if (!issued) {
     return stsErrorReply(
@@ -98,7 +121,7 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
       requestId,
     );
   }
-  if (headerValue(call, "x-amz-security-token") !== issued.sessionToken) {
+  if (!signaturesMatch(issued.sessionToken, headerValue(call, "x-amz-security-token") ?? "")) {
     return stsErrorReply(
       403,
       "InvalidClientTokenId",

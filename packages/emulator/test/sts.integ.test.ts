@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -29,7 +30,13 @@ async function stsError(url: string, credentials: Creds): Promise<STSServiceExce
 }
 
 /** A hand-signed awsQuery call, to test what the SDK will not send. */
-async function signedFetch(url: string, creds: Creds, body: string, region = "eu-west-1"): Promise<Response> {
+async function signedFetch(
+  url: string,
+  creds: Creds,
+  body: string,
+  region = "eu-west-1",
+  options: { service?: string; contentHash?: string; sendBody?: string } = {},
+): Promise<Response> {
   const target = new URL(url);
   const request = new HttpRequest({
     method: "POST",
@@ -37,13 +44,20 @@ async function signedFetch(url: string, creds: Creds, body: string, region = "eu
     hostname: target.hostname,
     port: Number(target.port),
     path: "/",
-    headers: { host: target.host, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      host: target.host,
+      "content-type": "application/x-www-form-urlencoded",
+      ...(options.contentHash ? { "x-amz-content-sha256": options.contentHash } : {}),
+    },
     body,
   });
-  const signed = await new SignatureV4({ service: "sts", region, credentials: creds, sha256: Sha256 }).sign(
-    request,
-  );
-  return fetch(`${url}/`, { method: "POST", headers: signed.headers as Record<string, string>, body });
+  const service = options.service ?? "sts";
+  const signed = await new SignatureV4({ service, region, credentials: creds, sha256: Sha256 }).sign(request);
+  return fetch(`${url}/`, {
+    method: "POST",
+    headers: signed.headers as Record<string, string>,
+    body: options.sendBody ?? body,
+  });
 }
 
 describe("STS GetCallerIdentity", () => {
@@ -152,5 +166,36 @@ describe("STS GetCallerIdentity", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("<Code>IncompleteSignature</Code>");
+  });
+
+  it("refuses a signature scoped to another service", async () => {
+    emu = await startEmulator({ autoApprove: true });
+    const { answer } = await login(emu);
+    const res = await signedFetch(
+      emu.url,
+      answer.accessToken,
+      "Action=GetCallerIdentity&Version=2011-06-15",
+      "us-east-1",
+      {
+        service: "s3",
+      },
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+  });
+
+  it("refuses a body that does not match its signed x-amz-content-sha256", async () => {
+    emu = await startEmulator({ autoApprove: true });
+    const { answer } = await login(emu);
+    const body = "Action=GetCallerIdentity&Version=2011-06-15";
+    const hash = createHash("sha256").update(body).digest("hex");
+    const honest = await signedFetch(emu.url, answer.accessToken, body, "us-east-1", { contentHash: hash });
+    expect(honest.status).toBe(200);
+    const tampered = await signedFetch(emu.url, answer.accessToken, body, "us-east-1", {
+      contentHash: hash,
+      sendBody: "Action=GetCallerIdentity&Version=2011-06-15&x=1",
+    });
+    expect(tampered.status).toBe(400);
+    expect(await tampered.text()).toContain("<Code>XAmzContentSHA256Mismatch</Code>");
   });
 });

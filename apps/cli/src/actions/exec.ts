@@ -12,6 +12,13 @@ import { loadCredentialsForProfile } from "../profile-credentials.js";
 /** Signals passed on to the command, so that stopping `awslogin exec` stops what it runs. */
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/**
+ * Ctrl-C and Ctrl-\ on a terminal reach the whole foreground process group, the command included: passing them on
+ * again would deliver them twice (a second SIGINT makes terraform abort without cleaning up). On a terminal they
+ * are only kept from stopping awslogin, which waits for the command; elsewhere (`kill -INT`) they are passed on.
+ */
+const TERMINAL_SIGNALS = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT"]);
+
 /** Shell conventions: 127 not found, 126 found but not runnable, 128 + N killed by signal N. */
 const EXIT_NOT_FOUND = 127;
 const EXIT_NOT_RUNNABLE = 126;
@@ -57,7 +64,9 @@ export async function execWithCredentials(
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { env, stdio: "inherit" });
+    const fromTerminal = Boolean(process.stdin.isTTY);
     const forward = (signal: NodeJS.Signals) => {
+      if (fromTerminal && TERMINAL_SIGNALS.has(signal)) return;
       child.kill(signal);
     };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);

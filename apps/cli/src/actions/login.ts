@@ -15,6 +15,7 @@ import {
   sameDeviceDoubt,
 } from "@awslogin/core";
 import {
+  acquireLock,
   createBrowserOpener,
   createHttpTransport,
   isInContainer,
@@ -70,6 +71,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         browser: createBrowserOpener({ env }),
         startListener: startCallbackListener,
         store: context.store,
+        lock: (loginSession) => acquireLock(`${context.store.pathFor(loginSession)}.lock`),
         config: context.config,
         prompt: terminal,
         ui: {

@@ -238,6 +238,15 @@ describe("login machine", () => {
     });
   });
 
+  it("ends at once when the code cannot be read at all (exchange-failed while waiting)", () => {
+    const error = new AwsLoginError("NO_TERMINAL", "no prompt");
+    const { state } = run([
+      [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }],
+      [10, { type: "exchange-failed", error }],
+    ]);
+    expect(state).toEqual({ name: "failed", error });
+  });
+
   it("cancels from any waiting state, and final states ignore events", () => {
     const cancelled = run([start, [10, { type: "cancel" }]]);
     expect(cancelled.state.name).toBe("failed");

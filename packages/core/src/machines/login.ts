@@ -189,6 +189,9 @@ function transitionWaiting(
         effects: [{ type: "stop-waiting" }, { type: "exchange", attempt, code: event.code }],
       };
     }
+    case "exchange-failed":
+      // Raised while waiting only when the code cannot be read at all (no prompt): nothing to wait for.
+      return fail(event.error);
     case "paste-invalid": {
       const attempt = state.attempts.find((a) => a.flow === "cross-device");
       if (attempt === undefined) return { state, effects: [] };

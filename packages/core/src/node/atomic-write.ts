@@ -3,7 +3,7 @@
  * any point leaves a whole file: temp file in the same directory, fsync, rename over, fsync the directory.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 export interface AtomicWriteOptions {
@@ -43,6 +43,50 @@ export async function writeFileAtomic(
     throw error;
   }
   await syncDirectory(directory);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Whether a process with this pid runs on this machine. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Deletes the temp files of writes to `path` that can no longer finish: their writer is dead, or they are older
+ * than `maxAgeMs` (`all` deletes every one, for logout). A writer killed between creating its temp file and the
+ * rename leaves one behind, holding the same secrets as the file itself. Never throws.
+ */
+export async function removeTempFiles(
+  path: string,
+  options: { all?: boolean; maxAgeMs?: number } = {},
+): Promise<void> {
+  const directory = dirname(path);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (match === null) continue;
+    const temp = join(directory, name);
+    let abandoned = options.all === true || !isAlive(Number(match[1]));
+    if (!abandoned) {
+      const info = await stat(temp).catch(() => undefined);
+      abandoned = info !== undefined && Date.now() - info.mtimeMs > (options.maxAgeMs ?? 60_000);
+    }
+    if (abandoned) await unlink(temp).catch(() => undefined);
+  }
 }
 
 /** Makes the rename durable. Some platforms (Windows) cannot open or fsync a directory: best effort. */

@@ -178,7 +178,6 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
       const tokenUrl =
         record !== undefined
           ? refreshTokenUrl(record, {
-              loginSession: status.loginSession ?? "",
               env: endpointEnv,
               ...(region ? { region } : {}),
             })

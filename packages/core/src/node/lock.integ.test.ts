@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -110,5 +110,15 @@ describe("acquireLock (inter-process)", () => {
     );
     await release();
     expect(existsSync(lockPath)).toBe(true);
+  });
+});
+
+describe("acquireLock on a machine's first login", () => {
+  it("creates the missing cache folder (0700) for the lock file", async () => {
+    const lockPath = join(dir, "new", "cache", "s.json.lock");
+    const release = await acquireLock(lockPath);
+    expect(statSync(join(dir, "new", "cache")).mode & 0o777).toBe(0o700);
+    await release();
+    expect(existsSync(lockPath)).toBe(false);
   });
 });

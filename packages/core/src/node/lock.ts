@@ -8,8 +8,9 @@
  * A waiter gives up after `waitMs` with LOCK_TIMEOUT: nobody waits forever.
  */
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
 
 export interface LockOptions {
@@ -59,14 +60,20 @@ async function readOwner(path: string): Promise<LockOwner | undefined | "unreada
 }
 
 /** Creates `path` exclusively with our owner record; false when it exists. */
-async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+async function tryCreate(path: string, owner: LockOwner, retried = false): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "wx", 0o600);
     await handle.writeFile(JSON.stringify(owner));
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code === "ENOENT" && !retried) {
+      // The first login of a machine: the cache folder does not exist yet.
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      return tryCreate(path, owner, true);
+    }
     throw new AwsLoginError(
       "CACHE_WRITE_FAILED",
       `Could not create the lock file ${path}: check the folder's permissions.`,

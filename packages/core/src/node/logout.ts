@@ -8,6 +8,7 @@ import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped } from "../token-cache.js";
+import { removeTempFiles } from "./atomic-write.js";
 import { acquireLock } from "./lock.js";
 
 /** How long logout waits for a refresh in progress before giving up (nothing removed). */
@@ -36,6 +37,8 @@ export async function removeCacheFile(path: string): Promise<boolean> {
   if (!(await exists(path)) && !(await exists(lockPath))) return false;
   const release = await acquireLock(lockPath, { waitMs: LOCK_WAIT_MS });
   try {
+    // Under the lock no write is in flight: every temp file of this cache file is abandoned, and holds secrets.
+    await removeTempFiles(path, { all: true });
     await unlink(path);
     return true;
   } catch (error) {
@@ -50,7 +53,7 @@ export async function removeCacheFile(path: string): Promise<boolean> {
   }
 }
 
-/** Our atomic writer's temp files (`.<name>.<pid>.<random>.tmp`): a write in flight, not a token to sweep. */
+/** Our atomic writer's temp files (`.<name>.<pid>.<random>.tmp`): removed with their cache file, not on their own. */
 const TEMP_FILE = /^\..+\.tmp$/;
 
 /**

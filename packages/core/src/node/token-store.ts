@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
@@ -80,6 +80,8 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
           mode: FILE_MODE,
           directoryMode: DIRECTORY_MODE,
         });
+        // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
+        await removeTempFiles(path);
       } catch (error) {
         if (AwsLoginError.isInstance(error)) throw error;
         throw new AwsLoginError(
