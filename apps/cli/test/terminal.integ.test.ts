@@ -199,7 +199,7 @@ describe("exec in a real terminal", () => {
     const counter = join(sandbox.dir, "count-sigint.mjs");
     writeFileSync(
       counter,
-      'let n = 0; process.on("SIGINT", () => { n++; }); console.log("ready"); setTimeout(() => { console.log(`SIGINT x${n}`); process.exit(n); }, 1500);\n',
+      'let n = 0; process.on("SIGINT", () => { n++; }); console.log("ready"); setTimeout(() => { console.log("SIGINT x" + n); process.exit(n); }, 1500);\n',
     );
     const name = startInTmux(["exec", "--profile", "dev", "--", process.execPath, counter], sandbox.env);
     await waitForScreen(name, /^ready$/m);
