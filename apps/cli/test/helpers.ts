@@ -130,3 +130,18 @@ export function useEmulatorSandbox(options: EmulatorOptions = { autoApprove: tru
   });
   return harness;
 }
+
+/** What a person does on the other device: open the URL, sign in, read the code on the confirmation page. */
+export async function codeFromConfirmationPage(url: string): Promise<string> {
+  let next: string | undefined = url;
+  let html = "";
+  for (let hop = 0; hop < 5 && next; hop++) {
+    const response: Response = await fetch(next, { redirect: "manual" });
+    html = await response.text();
+    const location = response.headers.get("location");
+    next = location ? new URL(location, next).toString() : undefined;
+  }
+  const match = html.match(/<code id="verification-code"[^>]*>([^<]+)<\/code>/);
+  if (!match) throw new Error(`no verification code on the page:\n${html}`);
+  return match[1]!;
+}

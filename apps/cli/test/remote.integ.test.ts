@@ -3,26 +3,11 @@ import { join } from "node:path";
 import { loginCacheKey, parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { runCli, startCli, useEmulatorSandbox } from "./helpers.js";
+import { codeFromConfirmationPage, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
 
 const harness = useEmulatorSandbox();
 
 const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
-
-/** What a person does on the other device: open the URL, sign in, read the code on the confirmation page. */
-async function codeFromConfirmationPage(url: string): Promise<string> {
-  let next: string | undefined = url;
-  let html = "";
-  for (let hop = 0; hop < 5 && next; hop++) {
-    const response: Response = await fetch(next, { redirect: "manual" });
-    html = await response.text();
-    const location = response.headers.get("location");
-    next = location ? new URL(location, next).toString() : undefined;
-  }
-  const match = html.match(/<code id="verification-code"[^>]*>([^<]+)<\/code>/);
-  if (!match) throw new Error(`no verification code on the page:\n${html}`);
-  return match[1]!;
-}
 
 function cacheFiles(): string[] {
   return existsSync(harness.sandbox.cacheDir) ? readdirSync(harness.sandbox.cacheDir) : [];
@@ -113,29 +98,19 @@ describe("hints toward --remote", () => {
     expect(run.code, run.stderr).toBe(0);
   });
 
-  it("names --remote in an SSH session without a display", async () => {
-    const cli = startCli(
-      [
-        "login",
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        harness.emulator.url,
-        "--no-browser",
-        "--timeout",
-        "1",
-      ],
-      {
-        ...harness.sandbox.env,
-        SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
-      },
-    );
-    const run = await cli.done;
-    expect(run.stderr).toContain("SSH session without a display");
-    expect(run.stderr).toContain("awslogin login --remote");
-  });
-
-  it("gives no hint on a desktop session", async () => {
+  it.each<[string, NodeJS.ProcessEnv, string | undefined]>([
+    [
+      "an SSH session without a display",
+      { SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22" },
+      "this is an SSH session without a display",
+    ],
+    [
+      "a desktop session (no hint)",
+      { SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22", DISPLAY: ":0", AWSLOGIN_CONTAINER: "0" },
+      undefined,
+    ],
+    ["a container without a BROWSER helper", { AWSLOGIN_CONTAINER: "1" }, "this looks like a container"],
+  ])("in %s", async (_name, extraEnv, doubt) => {
     const run = await runCli(
       [
         "login",
@@ -147,35 +122,14 @@ describe("hints toward --remote", () => {
         "--timeout",
         "1",
       ],
-      {
-        ...harness.sandbox.env,
-        SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22",
-        DISPLAY: ":0",
-        AWSLOGIN_CONTAINER: "0",
-      },
+      { ...harness.sandbox.env, AWSLOGIN_CONTAINER: "0", ...extraEnv },
     );
     expect(run.stderr).toContain("Open the following URL");
-    expect(run.stderr).not.toContain("Hint:");
-  });
-
-  it("names --remote in a container without a BROWSER helper", async () => {
-    const run = await runCli(
-      [
-        "login",
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        harness.emulator.url,
-        "--no-browser",
-        "--timeout",
-        "1",
-      ],
-      {
-        ...harness.sandbox.env,
-        AWSLOGIN_CONTAINER: "1",
-      },
-    );
-    expect(run.stderr).toContain("this looks like a container");
-    expect(run.stderr).toContain("awslogin login --remote");
+    if (doubt === undefined) {
+      expect(run.stderr).not.toContain("Hint:");
+    } else {
+      expect(run.stderr).toContain(doubt);
+      expect(run.stderr).toContain("awslogin login --remote");
+    }
   });
 });

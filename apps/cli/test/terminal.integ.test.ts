@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseConfigFile } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLI_BIN, createSandbox, FAKE_BROWSER, type Sandbox } from "./helpers.js";
+import { CLI_BIN, codeFromConfirmationPage, createSandbox, FAKE_BROWSER, type Sandbox } from "./helpers.js";
 import { cachePathOf, loginProfile, readRecord, writeConfig } from "./session-helpers.js";
 
 const SOCKET = `awslogin-test-${process.pid}`;
@@ -154,17 +154,7 @@ describe("interactive login in a real terminal (tmux)", () => {
     expect(crossDeviceUrl).not.toBe(sameDeviceUrl);
 
     // The other device: open the URL, follow to the confirmation page, read the code.
-    let next: string | undefined = crossDeviceUrl;
-    let html = "";
-    for (let hop = 0; hop < 5 && next; hop++) {
-      const response: Response = await fetch(next, { redirect: "manual" });
-      html = await response.text();
-      const location = response.headers.get("location");
-      next = location ? new URL(location, next).toString() : undefined;
-    }
-    const code = html.match(/<code id="verification-code"[^>]*>([^<]+)<\/code>/)?.[1];
-    expect(code).toBeDefined();
-    type(name, code!);
+    type(name, await codeFromConfirmationPage(crossDeviceUrl!));
 
     expect(await exitCode(name)).toBe(0);
     const record = readRecord(cachePathOf(sandbox, DEFAULT_IDENTITY));

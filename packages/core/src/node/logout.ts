@@ -4,12 +4,13 @@
  * lock also clears a stale one (dead holder, or older than 90 s); releasing it removes the lock file.
  * Never touches the config file and calls no service, as `aws logout`. @see PROTOCOL.md §7
  */
-import { readdir, readFile, stat, unlink } from "node:fs/promises";
+import { readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped } from "../token-cache.js";
 import { removeTempFiles } from "./atomic-write.js";
 import { acquireLock } from "./lock.js";
+import { readCacheDirectory } from "./token-store.js";
 
 /** How long logout waits for a refresh in progress before giving up (nothing removed). */
 const LOCK_WAIT_MS = 10_000;
@@ -61,17 +62,7 @@ const TEMP_FILE = /^\..+\.tmp$/;
  * as `aws logout --all` finds them (any name; other files are left alone). @see PROTOCOL.md §6, §7
  */
 export async function findLoginTokenFiles(directory: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(directory);
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
-    throw new AwsLoginError(
-      "CACHE_MALFORMED",
-      `The login token cache directory ${directory} could not be read (${errorCode(error)}). Check its permissions.`,
-      { path: directory, cause: error },
-    );
-  }
+  const names = await readCacheDirectory(directory);
   const found: string[] = [];
   for (const name of names.sort()) {
     if (TEMP_FILE.test(name)) continue;

@@ -46,6 +46,20 @@ async function tightenDirectory(directory: string): Promise<void> {
   }
 }
 
+/** The names in the cache folder; none when it does not exist; CACHE_MALFORMED when it cannot be read. */
+export async function readCacheDirectory(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw new AwsLoginError(
+      "CACHE_MALFORMED",
+      `The login token cache directory ${directory} could not be read (${errorCode(error)}). Check its permissions.`,
+      { path: directory, cause: error },
+    );
+  }
+}
+
 /** A {@link TokenStore} on the file system, compatible with the AWS CLI/SDK cache. @see PROTOCOL.md §6 */
 export function createFileTokenStore(options: { directory: string }): TokenStore {
   const { directory } = options;
@@ -108,17 +122,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
     },
 
     async list() {
-      let names: string[];
-      try {
-        names = await readdir(directory);
-      } catch (error) {
-        if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
-        throw new AwsLoginError(
-          "CACHE_MALFORMED",
-          `The login token cache directory ${directory} could not be read (${errorCode(error)}). Check its permissions.`,
-          { path: directory, cause: error },
-        );
-      }
+      const names = await readCacheDirectory(directory);
       const entries: TokenStoreEntry[] = [];
       for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
         const path = join(directory, name);
