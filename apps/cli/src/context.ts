@@ -7,7 +7,9 @@ import { resolveLoginCacheDirectory } from "@awslogin/core";
 import {
   createFileTokenStore,
   readConfigText,
+  readCredentialsSection,
   resolveConfigFilePath,
+  resolveSharedFilePaths,
   writeConfigText,
 } from "@awslogin/core/node";
 
@@ -26,6 +28,7 @@ export function resolveProfileName(flag: string | undefined, env: NodeJS.Process
 export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
   const homeDir = homedir();
   const configPath = resolveConfigFilePath({ env, homeDir });
+  const { credentialsPath } = resolveSharedFilePaths({}, env, homeDir);
   return {
     env,
     configPath,
@@ -33,6 +36,7 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
       path: configPath,
       read: () => readConfigText(configPath),
       write: (text) => writeConfigText(configPath, text),
+      readCredentialsSection: (profile) => readCredentialsSection(credentialsPath, profile),
     },
     store: createFileTokenStore({ directory: resolveLoginCacheDirectory({ env, homeDir }) }),
   };

@@ -202,6 +202,21 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     expect(emulator.stats().tokenRequests.authorization_code).toBe(0);
   });
 
+  it("refuses a profile whose keys are in the credentials file (the SDKs' merged view), writing nothing", async () => {
+    const credentials = "[keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n";
+    mkdirSync(dirname(sandbox.configPath), { recursive: true });
+    writeFileSync(sandbox.env.AWS_SHARED_CREDENTIALS_FILE!, credentials);
+    const run = await runCli(
+      ["login", "--profile", "keys", "--region", "us-east-1", "--endpoint-url", emulator.url],
+      browserEnv(),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("PROFILE_HAS_OTHER_CREDENTIALS");
+    expect(readFileSync(sandbox.env.AWS_SHARED_CREDENTIALS_FILE!, "utf8")).toBe(credentials);
+    expect(existsSync(sandbox.configPath)).toBe(false);
+    expect(emulator.stats().tokenRequests.authorization_code).toBe(0);
+  });
+
   it("refuses to replace another login_session without a terminal unless --force", async () => {
     const original =
       "[profile dev]\nlogin_session = arn:aws:iam::999988887777:user/other\nregion = eu-west-1\n";

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
@@ -89,6 +89,30 @@ describe("the official provider and awslogin-credential-process share one cache"
     const exported = await runCli(["export", "--profile", "dev", "--format", "json"], harness.sandbox.env);
     expect(exported.code, exported.stderr).toBe(0);
     expect(JSON.parse(exported.stdout).AccessKeyId).toBe(again.accessKeyId);
+  });
+});
+
+describe("a login_session in the credentials file, as the SDKs read it", () => {
+  it("export and the credential_process binary find it (config and credentials files merged)", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    const { sandbox } = harness;
+    writeFileSync(sandbox.configPath, "");
+    writeFileSync(
+      sandbox.env.AWS_SHARED_CREDENTIALS_FILE!,
+      `[dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = us-east-1\n`,
+    );
+    const record = readRecord(cachePathOf(sandbox, DEFAULT_IDENTITY));
+
+    const run = await runBinary("dev");
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).AccessKeyId).toBe(record.accessToken.accessKeyId);
+    const exported = await runCli(["export", "--profile", "dev", "--format", "json"], sandbox.env);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      AccessKeyId: record.accessToken.accessKeyId,
+      Region: "us-east-1",
+    });
+    expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(0);
   });
 });
 

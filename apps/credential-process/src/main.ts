@@ -14,7 +14,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
 import { type ExportableCredentials, formatProcess } from "./formats.js";
-import { cacheDirectoryOf, configPathOf } from "./paths.js";
+import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
 import { readProfile } from "./profile-reader.js";
 
 declare const __VERSION__: string;
@@ -67,6 +67,9 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
   const directory = cacheDirectoryOf(env, home);
   if (directory === undefined) return undefined;
   try {
+    // A section of that name in the credentials file overrides the config's keys (as the SDKs read them):
+    // rare, and core's full path handles it.
+    if (mentionsSection(credentialsPathOf(env, home), profile)) return undefined;
     const lookup = readProfile(readFileSync(configPathOf(env, home), "utf8"), profile);
     const session = lookup.kind === "found" ? lookup.values.login_session : undefined;
     if (!session) return undefined;
@@ -79,6 +82,17 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
   } catch {
     return undefined;
   }
+}
+
+/** Whether the credentials file has a `[profile]` section (a missing file has none). */
+function mentionsSection(path: string, profile: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return false;
+  }
+  return text.split(/\r?\n/).some((line) => line.trim().replace(/\s*[#;].*$/, "") === `[${profile}]`);
 }
 
 /**

@@ -5,13 +5,22 @@
  */
 import { join } from "node:path";
 
-/** The config file, as core's `resolveConfigFilePath`: AWS_CONFIG_FILE (a leading `~/` expanded), else ~/.aws/config. */
-export function configPathOf(env: NodeJS.ProcessEnv, home: string): string {
-  const configured = env.AWS_CONFIG_FILE;
-  if (!configured) return join(home, ".aws", "config");
+/** A file-path variable as the SDK reads it (a leading `~/` expanded), else the default under ~/.aws. */
+function sharedFilePath(configured: string | undefined, home: string, fallback: string): string {
+  if (!configured) return join(home, ".aws", fallback);
   return configured.startsWith("~/") || configured.startsWith("~\\")
     ? join(home, configured.slice(2))
     : configured;
+}
+
+/** The config file, as core's `resolveConfigFilePath`: AWS_CONFIG_FILE (a leading `~/` expanded), else ~/.aws/config. */
+export function configPathOf(env: NodeJS.ProcessEnv, home: string): string {
+  return sharedFilePath(env.AWS_CONFIG_FILE, home, "config");
+}
+
+/** The credentials file, as the SDK resolves it: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials. */
+export function credentialsPathOf(env: NodeJS.ProcessEnv, home: string): string {
+  return sharedFilePath(env.AWS_SHARED_CREDENTIALS_FILE, home, "credentials");
 }
 
 /** The cache folder, as core's `resolveLoginCacheDirectory`; undefined for `$VAR` and `~user` forms, left to core. */

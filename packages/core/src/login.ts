@@ -76,6 +76,20 @@ export interface ConfigStore {
   readonly path: string;
   read(): Promise<string>;
   write(text: string): Promise<void>;
+  /** The credentials file's section of that name, which the SDKs merge over the config's profile. */
+  readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
+}
+
+/** A profile as the SDKs see it: the config file's keys, overridden by the credentials file's section. */
+async function readMergedProfile(
+  config: ConfigStore,
+  profile: string,
+): Promise<Record<string, string | undefined> | undefined> {
+  const fromConfig = getProfile(parseConfigFile(await config.read()), profile);
+  const fromCredentials = await config.readCredentialsSection?.(profile);
+  return fromConfig === undefined && fromCredentials === undefined
+    ? undefined
+    : { ...fromConfig, ...fromCredentials };
 }
 
 /** Yes/no questions; `isInteractive` false means there is nobody to ask. */
@@ -325,7 +339,7 @@ export interface LoginResult {
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
   assertWritableProfileName(options.profile);
-  const before = getProfile(parseConfigFile(await deps.config.read()), options.profile);
+  const before = await readMergedProfile(deps.config, options.profile);
   if (before !== undefined) assertLoginCapableProfile(options.profile, before);
 
   const dpopKey = generateDpopKey();
@@ -356,7 +370,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   }
 
   // Read the profile again: the file may have changed while the browser was open.
-  const current = getProfile(parseConfigFile(await deps.config.read()), options.profile);
+  const current = await readMergedProfile(deps.config, options.profile);
   if (current !== undefined) assertLoginCapableProfile(options.profile, current);
   const previous = current?.login_session;
   if (previous !== undefined && previous !== "" && previous !== loginSession && !options.force) {

@@ -23,11 +23,13 @@ import {
   acquireLock,
   createFileTokenStore,
   createHttpTransport,
+  readProfile,
+  resolveSharedFilePaths,
+  type SharedFilePaths,
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
 import { toProviderError } from "./provider-error.js";
-import { readProfile, resolveSharedFilePaths, type SharedFilePaths } from "./shared-files.js";
 import type {
   CallerProperties,
   EndpointLike,

@@ -6,6 +6,7 @@ export * from "./logout.js";
 export * from "./loopback.js";
 export * from "./profile-credentials.js";
 export * from "./session-status.js";
+export * from "./shared-files.js";
 export * from "./system.js";
 export * from "./token-store.js";
 export * from "./transport.js";

@@ -14,6 +14,7 @@ import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cach
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { acquireLock } from "./lock.js";
+import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
 import { createFileTokenStore } from "./token-store.js";
 import { createHttpTransport } from "./transport.js";
@@ -33,6 +34,8 @@ export interface ResolveProfileOptions {
   env?: NodeJS.ProcessEnv;
   /** Config file; default AWS_CONFIG_FILE, then ~/.aws/config. */
   configFilepath?: string;
+  /** Credentials file; default AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials. */
+  filepath?: string;
   /** Token cache folder; default AWS_LOGIN_CACHE_DIRECTORY, then ~/.aws/login/cache. */
   cacheDirectory?: string;
 }
@@ -42,7 +45,14 @@ export async function resolveProfileSession(options: ResolveProfileOptions = {})
   const env = options.env ?? process.env;
   const profile = options.profile ?? (env.AWS_PROFILE || "default");
   const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
-  const section = getProfile(parseConfigFile(await readConfigText(configPath)), profile);
+  const { credentialsPath } = resolveSharedFilePaths({ filepath: options.filepath }, env, homedir());
+  // The SDK's view: the config file's profile, overridden by the credentials file's section of that name.
+  const fromConfig = getProfile(parseConfigFile(await readConfigText(configPath)), profile);
+  const fromCredentials = await readCredentialsSection(credentialsPath, profile);
+  const section =
+    fromConfig === undefined && fromCredentials === undefined
+      ? undefined
+      : { ...fromConfig, ...fromCredentials };
   if (section === undefined) {
     throw new AwsLoginError(
       "PROFILE_NOT_FOUND",

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { sdkConfig } from "../test/helpers.js";
 import { parseCredentialsFile, readProfile, resolveSharedFilePaths } from "./shared-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "awslogin-shared-files-"));
@@ -17,7 +17,7 @@ async function sdkRead(config: string, credentials: string) {
   const filepath = join(dir, `credentials-${n}`);
   writeFileSync(configFilepath, config);
   writeFileSync(filepath, credentials);
-  const files = await sdkConfig.loadSharedConfigFiles({ configFilepath, filepath, ignoreCache: true });
+  const files = await loadSharedConfigFiles({ configFilepath, filepath, ignoreCache: true });
   return { files, paths: { configPath: configFilepath, credentialsPath: filepath } };
 }
 

@@ -1,11 +1,12 @@
 /**
- * The shared config and credentials files, read as the AWS SDK for JavaScript reads them for
- * `fromLoginCredentials` (`parseKnownFiles`): a profile's keys from `~/.aws/config`, overridden by
- * those of the same section in `~/.aws/credentials`. @see PROTOCOL.md §7
+ * The shared config and credentials files, read as the AWS SDK for JavaScript reads them (`parseKnownFiles`): a
+ * profile's keys from `~/.aws/config`, overridden by those of the same section in `~/.aws/credentials`. The
+ * provider, credential_process, export/exec and the login's profile guard all see this merged view, as the AWS
+ * CLI does. @see PROTOCOL.md §7
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { getProfile, parseConfigFile } from "@awslogin/core";
+import { getProfile, parseConfigFile } from "../config.js";
 
 export type ProfileValues = Record<string, string | undefined>;
 
@@ -84,6 +85,15 @@ async function readOrEmpty(path: string): Promise<string> {
   }
 }
 
+/** The credentials file's section named `profile` (read as the SDK reads it: unreadable means empty). */
+export async function readCredentialsSection(
+  path: string,
+  profile: string,
+): Promise<ProfileValues | undefined> {
+  const sections = parseCredentialsFile(await readOrEmpty(path));
+  return Object.hasOwn(sections, profile) ? sections[profile] : undefined;
+}
+
 /** The profile's keys from both files (the credentials file wins), or undefined when neither has it. */
 export async function readProfile(
   paths: SharedFilePaths,
@@ -94,8 +104,8 @@ export async function readProfile(
     readOrEmpty(paths.credentialsPath),
   ]);
   const fromConfig = getProfile(parseConfigFile(configText), profile);
-  const credentials = parseCredentialsFile(credentialsText);
-  const fromCredentials = Object.hasOwn(credentials, profile) ? credentials[profile] : undefined;
+  const sections = parseCredentialsFile(credentialsText);
+  const fromCredentials = Object.hasOwn(sections, profile) ? sections[profile] : undefined;
   if (fromConfig === undefined && fromCredentials === undefined) return undefined;
   return { ...fromConfig, ...fromCredentials };
 }
