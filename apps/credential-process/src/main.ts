@@ -4,7 +4,8 @@
  * `credential_process` format, refreshing them when 5 minutes or less are left.
  *
  * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path and node:os (no
- * crypto, no streams: see sha256.ts and writeStdout): it reads the profile with a minimal reader, hashes the
+ * crypto, no streams: see sha256.ts and writeStdout): it reads the profile with core's dependency-free config
+ * reader (`@awslogin/core/config`, the same code every other path uses), hashes the
  * session, checks the cache file and prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
  * core's full path in `refresh.cjs`, required only then.
  * @see PROTOCOL.md §6, §8, §9
@@ -12,10 +13,10 @@
 import { readFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { getProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
 import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
 import { type ExportableCredentials, formatProcess } from "./formats.js";
 import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
-import { readProfile } from "./profile-reader.js";
 
 declare const __VERSION__: string;
 
@@ -67,11 +68,11 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
   const directory = cacheDirectoryOf(env, home);
   if (directory === undefined) return undefined;
   try {
-    // A section of that name in the credentials file overrides the config's keys (as the SDKs read them):
-    // rare, and core's full path handles it.
-    if (mentionsSection(credentialsPathOf(env, home), profile)) return undefined;
-    const lookup = readProfile(readFileSync(configPathOf(env, home), "utf8"), profile);
-    const session = lookup.kind === "found" ? lookup.values.login_session : undefined;
+    // The SDKs' view of the profile: the config file's keys, overridden by the credentials file's section.
+    const sections = parseCredentialsFile(readOptional(credentialsPathOf(env, home)));
+    const fromCredentials = Object.hasOwn(sections, profile) ? sections[profile] : undefined;
+    const fromConfig = getProfile(parseConfigFile(readFileSync(configPathOf(env, home), "utf8")), profile);
+    const session = fromCredentials?.login_session ?? fromConfig?.login_session;
     if (!session) return undefined;
     const credentials = readCachedCredentials(
       readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
@@ -84,15 +85,13 @@ function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentia
   }
 }
 
-/** Whether the credentials file has a `[profile]` section (a missing file has none). */
-function mentionsSection(path: string, profile: string): boolean {
-  let text: string;
+/** A file's text, or "" when it does not exist or cannot be read (as the SDKs read the credentials file). */
+function readOptional(path: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
-    return false;
+    return "";
   }
-  return text.split(/\r?\n/).some((line) => line.trim().replace(/\s*[#;].*$/, "") === `[${profile}]`);
 }
 
 /**

@@ -246,3 +246,16 @@ export function setProfileValues(text: string, profileName: string, values: Reco
 function join(lines: readonly string[], endings: readonly string[]): string {
   return lines.map((line, i) => line + (endings[i] ?? "")).join("");
 }
+
+/** A profile's keys. */
+export type ProfileValues = Record<string, string | undefined>;
+
+/**
+ * The credentials file as the SDK's `loadSharedConfigFiles().credentialsFile`: sections by their literal name
+ * (`[dev]` → `dev`; `[profile dev]` → `profile.dev`, which is not profile `dev`), the same line rules as the
+ * config file. The SDKs merge a profile's section here over its config keys. @see PROTOCOL.md §7
+ */
+export function parseCredentialsFile(text: string): Record<string, ProfileValues> {
+  const map = sectionMap(scanLines(splitLines(text)));
+  return map === undefined ? {} : Object.fromEntries(map);
+}

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseCredentialsFile, readProfile, resolveSharedFilePaths } from "./shared-files.js";
+import { parseCredentialsFile } from "../config.js";
+import { readProfile, resolveSharedFilePaths } from "./shared-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "awslogin-shared-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

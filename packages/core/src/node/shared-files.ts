@@ -6,9 +6,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { getProfile, parseConfigFile } from "../config.js";
+import { getProfile, type ProfileValues, parseConfigFile, parseCredentialsFile } from "../config.js";
 
-export type ProfileValues = Record<string, string | undefined>;
+export type { ProfileValues };
 
 export interface SharedFilePaths {
   configPath: string;
@@ -33,47 +33,6 @@ export function resolveSharedFilePaths(
     configPath: expandHome(configPath, homeDir),
     credentialsPath: expandHome(credentialsPath, homeDir),
   };
-}
-
-const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
-const SECTION_TYPES = ["profile", "sso-session", "services"];
-
-/**
- * The credentials file as the SDK's `loadSharedConfigFiles().credentialsFile`: sections by their literal
- * name (`[dev]` → `dev`; `[profile dev]` → `profile.dev`, which is not profile `dev`), sub-properties as
- * `parent.key`, comments cut at `#`/`;` at the start or after whitespace. A `[__proto__]` section makes
- * the SDK read the whole file as empty, so it does here too.
- */
-export function parseCredentialsFile(text: string): Record<string, ProfileValues> {
-  const sections: Record<string, ProfileValues> = Object.create(null);
-  let section: string | undefined;
-  let subSection: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = (line.split(/(?:^|\s)[;#]/)[0] ?? "").trim();
-    if (trimmed.startsWith("[") && trimmed.endsWith("]") && trimmed.length >= 2) {
-      const name = trimmed.slice(1, -1);
-      if (name === "__proto__" || name === "profile __proto__") return {};
-      const match = PREFIXED_SECTION.exec(name);
-      section =
-        match === null ? name : SECTION_TYPES.includes(match[1]!) ? `${match[1]}.${match[3]}` : undefined;
-      subSection = undefined;
-      continue;
-    }
-    const equals = trimmed.indexOf("=");
-    if (!section || equals <= 0) continue;
-    const key = trimmed.slice(0, equals).trim();
-    const value = trimmed.slice(equals + 1).trim();
-    if (value === "") {
-      subSection = key;
-      continue;
-    }
-    if (subSection !== undefined && line.trimStart() === line) subSection = undefined;
-    const values = sections[section] ?? {};
-    sections[section] = values;
-    // The SDK's `values["__proto__"] = "…"` changes nothing (the section itself still counts).
-    if (key !== "__proto__") values[subSection === undefined ? key : `${subSection}.${key}`] = value;
-  }
-  return { ...sections };
 }
 
 /** The file's text; "" when it cannot be read, as the SDK swallows every read error of these files. */
