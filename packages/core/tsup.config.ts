@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "node/index": "src/node/index.ts", rfc3339: "src/rfc3339.ts", config: "src/config.ts" },
+  entry: {
+    index: "src/index.ts",
+    "node/index": "src/node/index.ts",
+    rfc3339: "src/rfc3339.ts",
+    config: "src/config.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
