@@ -250,6 +250,22 @@ function join(lines: readonly string[], endings: readonly string[]): string {
 /** A profile's keys. */
 export type ProfileValues = Record<string, string | undefined>;
 
+/** A profile as the SDKs see it: the config file's keys, overridden by the credentials file's section. @see PROTOCOL.md §7 */
+export function mergeProfile(
+  fromConfig: ProfileValues | undefined,
+  fromCredentials: ProfileValues | undefined,
+): ProfileValues | undefined {
+  return fromConfig === undefined && fromCredentials === undefined
+    ? undefined
+    : { ...fromConfig, ...fromCredentials };
+}
+
+/** The credentials file's section of that name (own keys only: `constructor` is no profile). */
+export function getCredentialsSection(text: string, profile: string): ProfileValues | undefined {
+  const sections = parseCredentialsFile(text);
+  return Object.hasOwn(sections, profile) ? sections[profile] : undefined;
+}
+
 /**
  * The credentials file as the SDK's `loadSharedConfigFiles().credentialsFile`: sections by their literal name
  * (`[dev]` → `dev`; `[profile dev]` → `profile.dev`, which is not profile `dev`), the same line rules as the

@@ -38,6 +38,23 @@ export function doctorExitCode(findings: readonly DoctorFinding[]): 0 | 1 {
   return findings.some((finding) => finding.status === "fail") ? 1 : 0;
 }
 
+/** A file or folder that belongs to someone else, with the chown that gives it back. */
+function foreignOwner(
+  check: DoctorCheck,
+  status: DoctorStatus,
+  path: string,
+  uid: number,
+  ownUid: number,
+  how: string,
+): DoctorFinding {
+  return finding(
+    check,
+    status,
+    `${path} belongs to another user (uid ${uid}).`,
+    `chown ${ownUid} ${path}${how}`,
+  );
+}
+
 function finding(
   check: DoctorCheck,
   status: DoctorStatus,
@@ -93,12 +110,7 @@ export function judgeConfigFile(
     );
   }
   if (ownUid !== undefined && seen.uid !== ownUid && seen.uid !== 0) {
-    return finding(
-      "config-file",
-      "warn",
-      `${path} belongs to another user (uid ${seen.uid}).`,
-      `chown ${ownUid} ${path}`,
-    );
+    return foreignOwner("config-file", "warn", path, seen.uid, ownUid, "");
   }
   return finding("config-file", "ok", `${path} is readable (mode ${octal(seen.mode)}).`);
 }
@@ -128,12 +140,7 @@ export function judgeCacheDirectory(
     );
   }
   if (ownUid !== undefined && seen.uid !== ownUid) {
-    return finding(
-      "cache-directory",
-      "fail",
-      `${path} belongs to another user (uid ${seen.uid}).`,
-      `chown ${ownUid} ${path} (as root)`,
-    );
+    return foreignOwner("cache-directory", "fail", path, seen.uid, ownUid, " (as root)");
   }
   if ((seen.mode & 0o077) !== 0) {
     return finding(
@@ -161,12 +168,7 @@ export function judgeCacheFile(
     );
   }
   if (ownUid !== undefined && seen.uid !== ownUid) {
-    return finding(
-      "cache-file",
-      "fail",
-      `${path} belongs to another user (uid ${seen.uid}).`,
-      `chown ${ownUid} ${path} (as root)`,
-    );
+    return foreignOwner("cache-file", "fail", path, seen.uid, ownUid, " (as root)");
   }
   if ((seen.mode & 0o077) !== 0) {
     return finding(

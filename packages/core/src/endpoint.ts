@@ -112,6 +112,14 @@ export interface SignInEndpoint {
   source: SignInEndpointSource;
 }
 
+/** The two variables that point Sign-In elsewhere, picked from an environment. @see PROTOCOL.md §1 */
+export function signInEndpointEnv(env: Record<string, string | undefined>): {
+  AWS_ENDPOINT_URL_SIGNIN: string | undefined;
+  AWS_ENDPOINT_URL: string | undefined;
+} {
+  return { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL };
+}
+
 /**
  * Resolves the Sign-In endpoint: `endpointUrl` → `AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL` → the partition rules.
  * The caller passes the environment in; this function reads none. @see PROTOCOL.md §1

@@ -10,6 +10,7 @@ import {
   assertLoginCapableProfile,
   assertWritableProfileName,
   getProfile,
+  mergeProfile,
   parseConfigFile,
   setProfileValues,
 } from "./config.js";
@@ -80,16 +81,16 @@ export interface ConfigStore {
   readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
 }
 
-/** A profile as the SDKs see it: the config file's keys, overridden by the credentials file's section. */
-async function readMergedProfile(
+/** A profile as the SDKs see it, from the config file's text and the credentials file's section. */
+async function mergedProfileOf(
   config: ConfigStore,
+  configText: string,
   profile: string,
 ): Promise<Record<string, string | undefined> | undefined> {
-  const fromConfig = getProfile(parseConfigFile(await config.read()), profile);
-  const fromCredentials = await config.readCredentialsSection?.(profile);
-  return fromConfig === undefined && fromCredentials === undefined
-    ? undefined
-    : { ...fromConfig, ...fromCredentials };
+  return mergeProfile(
+    getProfile(parseConfigFile(configText), profile),
+    await config.readCredentialsSection?.(profile),
+  );
 }
 
 /** Yes/no questions; `isInteractive` false means there is nobody to ask. */
@@ -339,7 +340,7 @@ export interface LoginResult {
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
   assertWritableProfileName(options.profile);
-  const before = await readMergedProfile(deps.config, options.profile);
+  const before = await mergedProfileOf(deps.config, await deps.config.read(), options.profile);
   if (before !== undefined) assertLoginCapableProfile(options.profile, before);
 
   const dpopKey = generateDpopKey();
@@ -370,7 +371,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   }
 
   // Read the profile again: the file may have changed while the browser was open.
-  const current = await readMergedProfile(deps.config, options.profile);
+  const current = await mergedProfileOf(deps.config, await deps.config.read(), options.profile);
   if (current !== undefined) assertLoginCapableProfile(options.profile, current);
   const previous = current?.login_session;
   if (previous !== undefined && previous !== "" && previous !== loginSession && !options.force) {
@@ -404,6 +405,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   // Every check of the config edit runs before anything is written.
   const values: Record<string, string> = { login_session: loginSession };
   if (current?.region === undefined || current.region === "") values.region = options.region;
+  // Read once more: the question above may have waited on a person while something else edited the file.
   const edited = setProfileValues(await deps.config.read(), options.profile, values);
 
   const release = await deps.lock?.(loginSession);

@@ -14,18 +14,19 @@ import {
   credentialsFromRecord,
   getFreshToken,
   type LoginCredentials,
-  loginHint,
   REFRESH_THRESHOLD_MS,
   resolveLoginCacheDirectory,
+  signInEndpointEnv,
   type Transport,
 } from "@awslogin/core";
 import {
-  acquireLock,
   createFileTokenStore,
   createHttpTransport,
+  loginSessionOf,
   readProfile,
   resolveSharedFilePaths,
   type SharedFilePaths,
+  sessionLock,
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
@@ -131,26 +132,12 @@ async function load(
 ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
   const { profile, paths } = target;
   const section = await readProfile(paths, profile);
-  if (section === undefined) {
-    throw new AwsLoginError(
-      "PROFILE_NOT_FOUND",
-      `Profile ${profile} is in neither ${paths.configPath} nor ${paths.credentialsPath}. Run \`${loginHint(profile)}\` to create it.`,
-      { path: paths.configPath },
-    );
-  }
-  const loginSession = section.login_session;
-  if (loginSession === undefined || loginSession === "") {
-    throw new AwsLoginError(
-      "PROFILE_NOT_LOGIN",
-      `Profile ${profile} does not contain login_session. Run \`${loginHint(profile)}\` to sign in with it.`,
-      { path: paths.configPath },
-    );
-  }
+  const loginSession = loginSessionOf(profile, section, paths);
   const env = process.env;
   // The cache's signInRegion wins over all of these (core's refreshTokenUrl); then as the SDK's provider.
   const region =
     (await resolveOptional(init.clientConfig?.region)) ||
-    section.region ||
+    section?.region ||
     (await resolveOptional(caller?.region)) ||
     env.AWS_REGION ||
     undefined;
@@ -163,13 +150,12 @@ async function load(
       random: systemRandom,
       transport,
       store,
-      lock: (session, signal) =>
-        acquireLock(`${store.pathFor(session)}.lock`, signal === undefined ? {} : { signal }),
+      lock: sessionLock(store),
     },
     {
       loginSession,
       profile,
-      env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+      env: signInEndpointEnv(env),
       ...(region === undefined ? {} : { region }),
       ...(endpointUrl === undefined ? {} : { endpointUrl }),
     },

@@ -13,12 +13,13 @@ import {
   resolveLoginRegion,
   resolveSignInEndpoint,
   sameDeviceDoubt,
+  signInEndpointEnv,
 } from "@awslogin/core";
 import {
-  acquireLock,
   createBrowserOpener,
   createHttpTransport,
   isInContainer,
+  sessionLock,
   startCallbackListener,
   systemClock,
   systemRandom,
@@ -52,7 +53,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
   const endpoint = resolveSignInEndpoint({
     region,
     ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
-    env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+    env: signInEndpointEnv(env),
   });
   const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
 
@@ -71,7 +72,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         browser: createBrowserOpener({ env }),
         startListener: startCallbackListener,
         store: context.store,
-        lock: (loginSession) => acquireLock(`${context.store.pathFor(loginSession)}.lock`),
+        lock: sessionLock(context.store),
         config: context.config,
         prompt: terminal,
         ui: {

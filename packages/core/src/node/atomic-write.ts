@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { isProcessAlive } from "./system.js";
 
 export interface AtomicWriteOptions {
   /** Mode of the written file, applied exactly (not filtered by the umask). */
@@ -49,16 +50,6 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Whether a process with this pid runs on this machine. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Deletes the temp files of writes to `path` that can no longer finish: their writer is dead, or they are older
  * than `maxAgeMs` (`all` deletes every one, for logout). A writer killed between creating its temp file and the
@@ -80,7 +71,7 @@ export async function removeTempFiles(
     const match = pattern.exec(name);
     if (match === null) continue;
     const temp = join(directory, name);
-    let abandoned = options.all === true || !isAlive(Number(match[1]));
+    let abandoned = options.all === true || !isProcessAlive(Number(match[1]));
     if (!abandoned) {
       const info = await stat(temp).catch(() => undefined);
       abandoned = info !== undefined && Date.now() - info.mtimeMs > (options.maxAgeMs ?? 60_000);

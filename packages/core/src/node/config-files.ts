@@ -7,11 +7,7 @@ import { join } from "node:path";
 import { getProfile, parseConfigFile, setProfileValues } from "../config.js";
 import { AwsLoginError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "unknown error";
-}
+import { errnoCode } from "./errno.js";
 
 /** `$AWS_CONFIG_FILE` (a leading `~/` expanded, as the SDK does) else `<home>/.aws/config`. @see PROTOCOL.md §7 */
 export function resolveConfigFilePath(args: {
@@ -30,7 +26,7 @@ export async function readConfigText(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     if (code === "ENOENT") return "";
     throw new AwsLoginError(
       "CONFIG_MALFORMED",
@@ -48,11 +44,11 @@ export async function writeConfigText(path: string, text: string): Promise<void>
   try {
     // Write where a symlinked config (dotfile managers) really lives, so the link survives.
     const target = await realpath(path).catch((error: unknown) => {
-      if (errorCode(error) === "ENOENT") return path;
+      if (errnoCode(error) === "ENOENT") return path;
       throw error;
     });
     const existing = await stat(target).catch((error: unknown) => {
-      if (errorCode(error) === "ENOENT") return undefined;
+      if (errnoCode(error) === "ENOENT") return undefined;
       throw error;
     });
     const rewritesOthersFile = existing !== undefined && process.getuid?.() === 0 && existing.uid !== 0;
@@ -64,7 +60,7 @@ export async function writeConfigText(path: string, text: string): Promise<void>
   } catch (error) {
     throw new AwsLoginError(
       "CONFIG_WRITE_FAILED",
-      `Could not update the AWS config file ${path} (${errorCode(error)}). Check that you can write to it and to its folder; the file was left as it was.`,
+      `Could not update the AWS config file ${path} (${errnoCode(error)}). Check that you can write to it and to its folder; the file was left as it was.`,
       { path, cause: error },
     );
   }

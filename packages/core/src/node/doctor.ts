@@ -19,12 +19,14 @@ import {
   judgeProfileCache,
   type LockObservation,
 } from "../doctor.js";
-import { resolveSignInEndpoint } from "../endpoint.js";
+import { resolveSignInEndpoint, signInEndpointEnv } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { errnoCode } from "./errno.js";
 import { readSessionStatuses } from "./session-status.js";
+import { isProcessAlive } from "./system.js";
 import { createHttpTransport } from "./transport.js";
 
 export interface DoctorOptions {
@@ -38,26 +40,12 @@ export interface DoctorOptions {
   probeTimeoutMs?: number;
 }
 
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "unknown error";
-}
-
 async function observe(path: string): Promise<FileObservation> {
   try {
     const info = await stat(path);
     return { kind: "found", isDirectory: info.isDirectory(), mode: info.mode, uid: info.uid };
   } catch (error) {
-    return errorCode(error) === "ENOENT" ? { kind: "missing" } : { kind: "error", code: errorCode(error) };
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errnoCode(error) === "ENOENT" ? { kind: "missing" } : { kind: "error", code: errnoCode(error) };
   }
 }
 
@@ -81,7 +69,7 @@ async function observeLock(path: string, now: number): Promise<LockObservation |
       path,
       owner: { pid: parsed.pid, host, createdAt: parsed.createdAt },
       ageMs,
-      holderAlive: host === hostname() ? isAlive(parsed.pid) : undefined,
+      holderAlive: host === hostname() ? isProcessAlive(parsed.pid) : undefined,
     };
   } catch {
     return { path, owner: "unreadable", ageMs, holderAlive: undefined };
@@ -128,7 +116,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   if (configSeen.kind === "found" && !configSeen.isDirectory) {
     const unreadable = await readConfigText(configPath).then(
       () => undefined,
-      (error: unknown) => errorCode(AwsLoginError.isInstance(error) ? error.cause : error),
+      (error: unknown) => errnoCode(AwsLoginError.isInstance(error) ? error.cause : error),
     );
     if (unreadable !== undefined) configSeen = { kind: "error", code: unreadable };
   }
@@ -166,10 +154,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   for (const status of report.statuses) findings.push(judgeProfileCache(status));
 
   // The Sign-In endpoints the profiles refresh against (AWS_ENDPOINT_URL_SIGNIN, the recorded one, the region's).
-  const endpointEnv = {
-    AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN,
-    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
-  };
+  const endpointEnv = signInEndpointEnv(env);
   const endpoints = new Set<string>();
   for (const status of report.statuses) {
     const record = report.records.get(status.profile);

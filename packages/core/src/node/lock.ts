@@ -12,6 +12,8 @@ import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
+import type { TokenStore } from "../token-store.js";
+import { isProcessAlive } from "./system.js";
 
 export interface LockOptions {
   /** Give up waiting after this long (default 60 s). */
@@ -32,15 +34,6 @@ interface LockOwner {
 
 /** Releases a held lock. Safe to call twice; never throws. */
 export type ReleaseLock = () => Promise<void>;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function readOwner(path: string): Promise<LockOwner | undefined | "unreadable"> {
   try {
@@ -90,7 +83,7 @@ async function tryCreate(path: string, owner: LockOwner, retried = false): Promi
 /** Whether the holder recorded in a lock file is gone, judged by pid on this host, or by age. */
 export function isStale(owner: LockOwner, now: number, staleMs: number, host = hostname()): boolean {
   if (now - owner.createdAt > staleMs) return true;
-  return owner.host === host && !isAlive(owner.pid);
+  return owner.host === host && !isProcessAlive(owner.pid);
 }
 
 /** A file the creator may have written partly (killed between open and write): judge it by its age. */
@@ -136,6 +129,15 @@ async function takeOver(path: string, judged: LockOwner | "unreadable", me: Lock
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The lock of a login session's cache file (`<cache file>.lock`), for the refresh and login drivers. */
+export function sessionLock(store: Pick<TokenStore, "pathFor">, options: Omit<LockOptions, "signal"> = {}) {
+  return (loginSession: string, signal?: AbortSignal): Promise<ReleaseLock> =>
+    acquireLock(
+      `${store.pathFor(loginSession)}.lock`,
+      signal === undefined ? options : { ...options, signal },
+    );
+}
 
 /**
  * Takes the lock at `path`, waiting for a live holder to finish.

@@ -9,16 +9,12 @@ import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped } from "../token-cache.js";
 import { removeTempFiles } from "./atomic-write.js";
+import { errnoCode } from "./errno.js";
 import { acquireLock } from "./lock.js";
 import { readCacheDirectory } from "./token-store.js";
 
 /** How long logout waits for a refresh in progress before giving up (nothing removed). */
 const LOCK_WAIT_MS = 10_000;
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "unknown error";
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -43,10 +39,10 @@ export async function removeCacheFile(path: string): Promise<boolean> {
     await unlink(path);
     return true;
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return false;
+    if (errnoCode(error) === "ENOENT") return false;
     throw new AwsLoginError(
       "CACHE_WRITE_FAILED",
-      `Could not delete the login token cache file ${path} (${errorCode(error)}). Check the permissions of its folder.`,
+      `Could not delete the login token cache file ${path} (${errnoCode(error)}). Check the permissions of its folder.`,
       { path, cause: error },
     );
   } finally {

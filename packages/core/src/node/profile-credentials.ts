@@ -4,8 +4,9 @@
  * Shared by the SDK provider, the credential_process binary and the CLI's export/exec.
  */
 import { homedir } from "node:os";
-import { getProfile, parseConfigFile } from "../config.js";
+import { getProfile, mergeProfile, type ProfileValues, parseConfigFile } from "../config.js";
 import { credentialsFromRecord, type LoginCredentials } from "../credentials.js";
+import { signInEndpointEnv } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import { loginHint } from "../machines/refresh.js";
 import type { Transport } from "../ports.js";
@@ -13,7 +14,7 @@ import { getFreshToken } from "../refresh.js";
 import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
-import { acquireLock } from "./lock.js";
+import { sessionLock } from "./lock.js";
 import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
 import { createFileTokenStore } from "./token-store.js";
@@ -40,24 +41,20 @@ export interface ResolveProfileOptions {
   cacheDirectory?: string;
 }
 
-/** The profile's login session; PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN when there is none. */
-export async function resolveProfileSession(options: ResolveProfileOptions = {}): Promise<ProfileSession> {
-  const env = options.env ?? process.env;
-  const profile = options.profile ?? (env.AWS_PROFILE || "default");
-  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
-  const { credentialsPath } = resolveSharedFilePaths({ filepath: options.filepath }, env, homedir());
-  // The SDK's view: the config file's profile, overridden by the credentials file's section of that name.
-  const fromConfig = getProfile(parseConfigFile(await readConfigText(configPath)), profile);
-  const fromCredentials = await readCredentialsSection(credentialsPath, profile);
-  const section =
-    fromConfig === undefined && fromCredentials === undefined
-      ? undefined
-      : { ...fromConfig, ...fromCredentials };
+/**
+ * A profile's `login_session`; PROFILE_NOT_FOUND when neither file has the profile, PROFILE_NOT_LOGIN when it
+ * has no session (the SDK provider turns both into `tryNextLink: true`).
+ */
+export function loginSessionOf(
+  profile: string,
+  section: ProfileValues | undefined,
+  files: { configPath: string; credentialsPath: string },
+): string {
   if (section === undefined) {
     throw new AwsLoginError(
       "PROFILE_NOT_FOUND",
-      `Profile ${profile} is not in ${configPath}. Run \`${loginHint(profile)}\` to create it.`,
-      { path: configPath },
+      `Profile ${profile} is in neither ${files.configPath} nor ${files.credentialsPath}. Run \`${loginHint(profile)}\` to create it.`,
+      { path: files.configPath },
     );
   }
   const loginSession = section.login_session;
@@ -65,14 +62,29 @@ export async function resolveProfileSession(options: ResolveProfileOptions = {})
     throw new AwsLoginError(
       "PROFILE_NOT_LOGIN",
       `Profile ${profile} has no login_session. Run \`${loginHint(profile)}\` to sign in with it.`,
-      { path: configPath },
+      { path: files.configPath },
     );
   }
+  return loginSession;
+}
+
+/** The profile's login session; PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN when there is none. */
+export async function resolveProfileSession(options: ResolveProfileOptions = {}): Promise<ProfileSession> {
+  const env = options.env ?? process.env;
+  const profile = options.profile ?? (env.AWS_PROFILE || "default");
+  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
+  const { credentialsPath } = resolveSharedFilePaths({ filepath: options.filepath }, env, homedir());
+  // The SDK's view: the config file's profile, overridden by the credentials file's section of that name.
+  const section = mergeProfile(
+    getProfile(parseConfigFile(await readConfigText(configPath)), profile),
+    await readCredentialsSection(credentialsPath, profile),
+  );
+  const loginSession = loginSessionOf(profile, section, { configPath, credentialsPath });
   const directory = options.cacheDirectory ?? resolveLoginCacheDirectory({ env, homeDir: homedir() });
   return {
     profile,
     loginSession,
-    region: section.region || undefined,
+    region: section?.region || undefined,
     configPath,
     store: createFileTokenStore({ directory }),
   };
@@ -111,13 +123,12 @@ export async function loadProfileCredentials(
       random: systemRandom,
       transport: options.transport ?? createHttpTransport(),
       store,
-      lock: (loginSession, signal) =>
-        acquireLock(`${store.pathFor(loginSession)}.lock`, signal === undefined ? {} : { signal }),
+      lock: sessionLock(store),
     },
     {
       loginSession: session.loginSession,
       profile: session.profile,
-      env: { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL },
+      env: signInEndpointEnv(env),
       ...(region === undefined ? {} : { region }),
       ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
       ...(options.force === undefined ? {} : { force: options.force }),

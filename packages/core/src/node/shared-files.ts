@@ -6,7 +6,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { getProfile, type ProfileValues, parseConfigFile, parseCredentialsFile } from "../config.js";
+import {
+  getCredentialsSection,
+  getProfile,
+  mergeProfile,
+  type ProfileValues,
+  parseConfigFile,
+} from "../config.js";
 
 export type { ProfileValues };
 
@@ -49,8 +55,7 @@ export async function readCredentialsSection(
   path: string,
   profile: string,
 ): Promise<ProfileValues | undefined> {
-  const sections = parseCredentialsFile(await readOrEmpty(path));
-  return Object.hasOwn(sections, profile) ? sections[profile] : undefined;
+  return getCredentialsSection(await readOrEmpty(path), profile);
 }
 
 /** The profile's keys from both files (the credentials file wins), or undefined when neither has it. */
@@ -62,9 +67,8 @@ export async function readProfile(
     readOrEmpty(paths.configPath),
     readOrEmpty(paths.credentialsPath),
   ]);
-  const fromConfig = getProfile(parseConfigFile(configText), profile);
-  const sections = parseCredentialsFile(credentialsText);
-  const fromCredentials = Object.hasOwn(sections, profile) ? sections[profile] : undefined;
-  if (fromConfig === undefined && fromCredentials === undefined) return undefined;
-  return { ...fromConfig, ...fromCredentials };
+  return mergeProfile(
+    getProfile(parseConfigFile(configText), profile),
+    getCredentialsSection(credentialsText, profile),
+  );
 }

@@ -21,3 +21,13 @@ export function isInContainer(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.container || env.KUBERNETES_SERVICE_HOST) return true;
   return ["/.dockerenv", "/run/.containerenv"].some((path) => existsSync(path));
 }
+
+/** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -8,19 +8,15 @@ import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
 import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
+import { errnoCode } from "./errno.js";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
 
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "unknown error";
-}
-
 function unreadable(path: string, error: unknown): AwsLoginError {
   return new AwsLoginError(
     "CACHE_MALFORMED",
-    `The login token cache file ${path} could not be read (${errorCode(error)}). Check that it is a file you can read, or run \`awslogin login\` to sign in again.`,
+    `The login token cache file ${path} could not be read (${errnoCode(error)}). Check that it is a file you can read, or run \`awslogin login\` to sign in again.`,
     { path, cause: error },
   );
 }
@@ -51,10 +47,10 @@ export async function readCacheDirectory(directory: string): Promise<string[]> {
   try {
     return await readdir(directory);
   } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return [];
     throw new AwsLoginError(
       "CACHE_MALFORMED",
-      `The login token cache directory ${directory} could not be read (${errorCode(error)}). Check its permissions.`,
+      `The login token cache directory ${directory} could not be read (${errnoCode(error)}). Check its permissions.`,
       { path: directory, cause: error },
     );
   }
@@ -70,7 +66,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
     try {
       return await readFile(path, "utf8");
     } catch (error) {
-      if (errorCode(error) === "ENOENT") return undefined;
+      if (errnoCode(error) === "ENOENT") return undefined;
       throw unreadable(path, error);
     }
   }
@@ -100,7 +96,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         if (AwsLoginError.isInstance(error)) throw error;
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
-          `Could not write the login token cache file ${path} (${errorCode(error)}). Check that ${directory} is a directory you can write to and that the disk is not full; the previous file, if any, is unchanged.`,
+          `Could not write the login token cache file ${path} (${errnoCode(error)}). Check that ${directory} is a directory you can write to and that the disk is not full; the previous file, if any, is unchanged.`,
           { path, cause: error },
         );
       }
@@ -112,10 +108,10 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         await unlink(path);
         return true;
       } catch (error) {
-        if (errorCode(error) === "ENOENT") return false;
+        if (errnoCode(error) === "ENOENT") return false;
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
-          `Could not delete the login token cache file ${path} (${errorCode(error)}). Check the permissions of ${directory}.`,
+          `Could not delete the login token cache file ${path} (${errnoCode(error)}). Check the permissions of ${directory}.`,
           { path, cause: error },
         );
       }
@@ -130,7 +126,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         try {
           text = await readFile(path, "utf8");
         } catch (error) {
-          const code = errorCode(error);
+          const code = errnoCode(error);
           if (code === "EISDIR" || code === "ENOENT") continue;
           entries.push({ path, error: unreadable(path, error) });
           continue;
