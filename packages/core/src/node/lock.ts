@@ -8,7 +8,7 @@
  * A waiter gives up after `waitMs` with LOCK_TIMEOUT: nobody waits forever.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
@@ -117,12 +117,8 @@ async function takeOver(path: string, judged: LockOwner | "unreadable", me: Lock
       current === "unreadable"
         ? judged === "unreadable"
         : current !== undefined && judged !== "unreadable" && current.nonce === judged.nonce;
-    if (same) {
-      // Move it aside first, then delete: a crash here leaves no lock file behind.
-      const aside = `${path}.stale.${me.nonce}`;
-      await rename(path, aside).catch(() => undefined);
-      await unlink(aside).catch(() => undefined);
-    }
+    // One unlink: a crash leaves either the stale lock (judged again by the next waiter) or nothing.
+    if (same) await unlink(path).catch(() => undefined);
   } finally {
     await unlink(takeoverPath).catch(() => undefined);
   }
