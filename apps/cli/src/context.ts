@@ -20,11 +20,6 @@ export interface Context {
   store: TokenStore;
 }
 
-/** The profile a command acts on: the flag, then AWS_PROFILE, then `default`. */
-export function resolveProfileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag ?? (env.AWS_PROFILE || undefined) ?? "default";
-}
-
 export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
   const homeDir = homedir();
   const configPath = resolveConfigFilePath({ env, homeDir });

@@ -1,10 +1,10 @@
 /**
- * Fresh credentials of a profile for `export` and `exec`: core's loadProfileCredentials (cache, refresh under
- * the inter-process lock), with its warnings on stderr and the region a tool should use.
+ * Fresh credentials of a profile for `export` and `exec`. A cache hit is read the way the credential_process
+ * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
+ * inter-process lock, every check and message), with its warnings on stderr.
  */
-import { type LoadedCredentials, loadProfileCredentials } from "@awslogin/core/node";
-import type { ExportableCredentials } from "@awslogin/credential-process";
-import { resolveProfileName } from "./context.js";
+import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+import { resolveProfileName } from "./profile-name.js";
 
 export interface ProfileCredentials {
   profile: string;
@@ -12,7 +12,6 @@ export interface ProfileCredentials {
   accountId: string;
   /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region; undefined when none is set. */
   region: string | undefined;
-  loaded: LoadedCredentials;
 }
 
 export async function loadCredentialsForProfile(
@@ -20,6 +19,13 @@ export async function loadCredentialsForProfile(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProfileCredentials> {
   const profile = resolveProfileName(flag, env);
+  const regionFromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const hit = readCacheHit(profile, env);
+  if (hit !== undefined) {
+    const { accountId, ...credentials } = hit.credentials;
+    return { profile, credentials, accountId, region: regionFromEnv ?? hit.region };
+  }
+  const { loadProfileCredentials } = await import("@awslogin/core/node");
   const loaded = await loadProfileCredentials({
     profile,
     env,
@@ -35,7 +41,6 @@ export async function loadCredentialsForProfile(
       expiration: credentials.expiration.getTime(),
     },
     accountId: credentials.accountId,
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || loaded.region,
-    loaded,
+    region: regionFromEnv ?? loaded.region,
   };
 }

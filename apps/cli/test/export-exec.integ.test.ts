@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   formatExpiresAt,
   loginCacheKey,
@@ -85,6 +86,69 @@ describe("awslogin export: the formats of `aws configure export-credentials` (PR
       AWS_REGION: "ap-south-1",
     });
     expect(JSON.parse(run.stdout)).toMatchObject({ AccountId: "111122223333", Region: "ap-south-1" });
+  });
+
+  it("a cache hit (read without core) prints the same bytes as core's full path, credentials file merged", async () => {
+    // The credentials file's section overrides the config's region, as the SDKs merge them.
+    const credentialsFile = sandbox.env.AWS_SHARED_CREDENTIALS_FILE!;
+    writeFileSync(credentialsFile, "[dev]\nregion = ca-central-1\n");
+    try {
+      // A `$VAR` cache folder is one the hot path leaves to core, which expands it: the same files, core's path.
+      const viaCore: NodeJS.ProcessEnv = {
+        ...sandbox.env,
+        AWSLOGIN_TEST_CACHE: sandbox.cacheDir,
+        AWS_LOGIN_CACHE_DIRECTORY: "$AWSLOGIN_TEST_CACHE",
+      };
+      const before = emulator.stats().tokenRequests.refresh_token;
+      for (const format of ["json", "process", "env"]) {
+        const hit = await runCli(["export", "--profile", "dev", "--format", format], sandbox.env);
+        const core = await runCli(["export", "--profile", "dev", "--format", format], viaCore);
+        expect([hit.code, core.code], `${hit.stderr}${core.stderr}`).toEqual([0, 0]);
+        expect(hit.stdout, format).toBe(core.stdout);
+      }
+      const json = await runCli(["export", "--profile", "dev", "--format", "json"], sandbox.env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ Region: "ca-central-1" });
+      expect(emulator.stats().tokenRequests.refresh_token).toBe(before);
+    } finally {
+      writeFileSync(credentialsFile, "");
+    }
+  });
+
+  it("export and exec serve a cache hit without loading core; a due one goes through core", async () => {
+    const forbidCore = {
+      ...sandbox.env,
+      NODE_OPTIONS: `--import ${fileURLToPath(new URL("./fixtures/forbid-core.mjs", import.meta.url))}`,
+    };
+    const exported = await runCli(["export", "--profile", "dev", "--format", "env-no-export"], forbidCore);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`AWS_ACCESS_KEY_ID=${record.accessToken.accessKeyId}\n`);
+    const executed = await runCli(
+      [
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "-e",
+        "process.stdout.write(process.env.AWS_ACCESS_KEY_ID)",
+      ],
+      forbidCore,
+    );
+    expect(executed.code, executed.stderr).toBe(0);
+    expect(executed.stdout).toBe(record.accessToken.accessKeyId);
+
+    const due = {
+      ...record,
+      accessToken: { ...record.accessToken, expiresAt: formatExpiresAt(Date.now() + 60_000) },
+    };
+    writeFileSync(cachePath, serializeTokenCache(due));
+    try {
+      const refresh = await runCli(["export", "--profile", "dev"], forbidCore);
+      expect(refresh.code).not.toBe(0);
+      expect(refresh.stderr).toContain("core was loaded: @awslogin/core/node");
+    } finally {
+      writeFileSync(cachePath, serializeTokenCache(record));
+    }
   });
 
   it("refreshes credentials with 5 minutes or less left, once, and prints the new ones", async () => {

@@ -46,6 +46,7 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
       secretAccessKey: "secret",
       sessionToken: "token",
       expiration: Date.UTC(2025, 10, 19, 0, 15, 0),
+      accountId: VALID.accessToken.accountId,
     });
     expect(readCachedCredentials(text)?.expiration).toBe(expiresAtMs(parseTokenCache(text, "x")));
   });

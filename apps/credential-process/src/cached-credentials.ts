@@ -20,6 +20,7 @@ export interface CachedCredentials {
   sessionToken: string;
   /** ms since the epoch */
   expiration: number;
+  accountId: string;
 }
 
 type Json = Record<string, unknown>;
@@ -67,5 +68,5 @@ export function readCachedCredentials(text: string): CachedCredentials | undefin
   }
   const expiration = typeof expiresAt === "string" ? parseRfc3339(expiresAt) : undefined;
   if (expiration === undefined) return undefined;
-  return { accessKeyId, secretAccessKey, sessionToken, expiration };
+  return { accessKeyId, secretAccessKey, sessionToken, expiration, accountId };
 }

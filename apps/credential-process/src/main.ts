@@ -4,25 +4,20 @@
  * `credential_process` format, refreshing them when 5 minutes or less are left.
  *
  * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path and node:os (no
- * crypto, no streams: see sha256.ts and writeStdout): it reads the profile with core's dependency-free config
- * reader (`@awslogin/core/config`, the same code every other path uses), hashes the
- * session, checks the cache file and prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
+ * crypto, no streams: see sha256.ts and writeStdout): `readCacheHit` reads the profile with core's
+ * dependency-free config reader (`@awslogin/core/config`, the same code every other path uses), hashes the
+ * session and checks the cache file; this prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
  * core's full path in `refresh.cjs`, required only then.
  * @see PROTOCOL.md §6, §8, §9
  */
-import { readFileSync, writeSync } from "node:fs";
-import { homedir } from "node:os";
+import { writeSync } from "node:fs";
 import { join } from "node:path";
-import { getProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
-import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
-import { type ExportableCredentials, formatProcess } from "./formats.js";
-import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
+import { readCacheHit } from "./cache-hit.js";
+import { formatProcess } from "./formats.js";
 
 declare const __VERSION__: string;
 
 const NAME = "awslogin-credential-process";
-/** Refresh once this little time is left, as every SDK does. @see PROTOCOL.md §8 */
-const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
 
 const USAGE = `Usage: ${NAME} [--profile PROFILE]
 
@@ -57,41 +52,6 @@ function parseArgs(args: readonly string[]): Parsed {
     profile = value;
   }
   return { profile };
-}
-
-/**
- * The credentials straight from the cache when that is certainly what core would answer: the profile
- * found by the minimal reader, a well-formed cache file, more than 5 minutes left. Else undefined.
- */
-function fromCache(profile: string, env: NodeJS.ProcessEnv): ExportableCredentials | undefined {
-  const home = homedir();
-  const directory = cacheDirectoryOf(env, home);
-  if (directory === undefined) return undefined;
-  try {
-    // The SDKs' view of the profile: the config file's keys, overridden by the credentials file's section.
-    const sections = parseCredentialsFile(readOptional(credentialsPathOf(env, home)));
-    const fromCredentials = Object.hasOwn(sections, profile) ? sections[profile] : undefined;
-    const fromConfig = getProfile(parseConfigFile(readFileSync(configPathOf(env, home), "utf8")), profile);
-    const session = fromCredentials?.login_session ?? fromConfig?.login_session;
-    if (!session) return undefined;
-    const credentials = readCachedCredentials(
-      readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
-    );
-    if (credentials === undefined || credentials.expiration - Date.now() <= REFRESH_THRESHOLD_MS)
-      return undefined;
-    return credentials;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A file's text, or "" when it does not exist or cannot be read (as the SDKs read the credentials file). */
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
 }
 
 /**
@@ -139,9 +99,9 @@ function main(): void {
   }
   const env = process.env;
   const profile = parsed.profile ?? (env.AWS_PROFILE || "default");
-  const cached = fromCache(profile, env);
-  if (cached !== undefined) {
-    writeStdout(formatProcess(cached));
+  const hit = readCacheHit(profile, env);
+  if (hit !== undefined) {
+    writeStdout(formatProcess(hit.credentials));
     return;
   }
 

@@ -3,7 +3,6 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { AwsLoginError } from "@awslogin/core";
 import { formatIsoExpiration } from "@awslogin/credential-process";
 import type { Command } from "@oclif/core";
 import type { ExecFlags } from "../commands/exec.js";
@@ -37,12 +36,17 @@ export async function execWithCredentials(
   cli: Pick<Command, "exit">,
   { flags, extra, command, usage }: ExecInput,
 ): Promise<void> {
-  if (extra.length > 0) {
-    throw new AwsLoginError("INVALID_ARGUMENT", `Unexpected ${String(extra[0])}. Usage: awslogin ${usage}`);
-  }
   const [file, ...args] = command;
-  if (file === undefined || file === "") {
-    throw new AwsLoginError("INVALID_ARGUMENT", `Name the command to run. Usage: awslogin ${usage}`);
+  const problem =
+    extra.length > 0
+      ? `Unexpected ${String(extra[0])}.`
+      : file === undefined || file === ""
+        ? "Name the command to run."
+        : undefined;
+  if (problem !== undefined || file === undefined) {
+    // Core is loaded only here: a cache hit runs the command without it.
+    const { AwsLoginError } = await import("@awslogin/core");
+    throw new AwsLoginError("INVALID_ARGUMENT", `${problem} Usage: awslogin ${usage}`);
   }
   const { credentials, region } = await loadCredentialsForProfile(flags.profile);
 

@@ -26,8 +26,9 @@ import {
 } from "@awslogin/core/node";
 import type { Command } from "@oclif/core";
 import type { LoginFlags } from "../commands/login.js";
-import { createContext, resolveProfileName } from "../context.js";
+import { createContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { resolveProfileName } from "../profile-name.js";
 import { createTerminal } from "../terminal.js";
 
 export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginFlags): Promise<void> {

@@ -5,7 +5,8 @@ import { getProfile, parseConfigFile } from "@awslogin/core";
 import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
 import type { Command } from "@oclif/core";
 import type { LogoutFlags } from "../commands/logout.js";
-import { createContext, resolveProfileName } from "../context.js";
+import { createContext } from "../context.js";
+import { resolveProfileName } from "../profile-name.js";
 
 const STILL_VALID =
   "Credentials already handed out (to the AWS CLI, SDKs, `awslogin export` or `exec`) stay valid until they expire, at most 15 minutes.";

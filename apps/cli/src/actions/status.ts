@@ -4,8 +4,8 @@
 import { isUsableState, type SessionStatus } from "@awslogin/core";
 import { readSessionStatuses } from "@awslogin/core/node";
 import type { StatusFlags } from "../commands/status.js";
-import { resolveProfileName } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { resolveProfileName } from "../profile-name.js";
 import { createStdoutPaint, formatTable, type Paint, paintState, relativeTime } from "../render.js";
 
 export async function showStatus(flags: StatusFlags): Promise<void> {

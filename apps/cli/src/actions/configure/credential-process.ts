@@ -6,8 +6,9 @@ import { AwsLoginError, findOtherCredentialKeys } from "@awslogin/core";
 import { resolveProfileSession, updateProfile } from "@awslogin/core/node";
 import type { Command } from "@oclif/core";
 import type { ConfigureCredentialProcessFlags } from "../../commands/configure/credential-process.js";
-import { createContext, resolveProfileName } from "../../context.js";
+import { createContext } from "../../context.js";
 import { credentialProcessCommand, isAwsloginCredentialProcess } from "../../credential-process-command.js";
+import { resolveProfileName } from "../../profile-name.js";
 
 /** Keys that give a profile credentials, beyond core's list of `aws login`'s refusals. */
 const CREDENTIAL_KEYS = [

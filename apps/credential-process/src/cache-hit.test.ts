@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readCacheHit } from "./cache-hit.js";
+import { cacheKey } from "./cached-credentials.js";
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const SESSION = "arn:aws:sts::111122223333:assumed-role/Developer/alice";
+
+let home: string;
+let env: NodeJS.ProcessEnv;
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "awslogin-hit-"));
+  mkdirSync(join(home, ".aws", "login", "cache"), { recursive: true });
+  env = {};
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function writeCache(session: string, expiresAt: string): void {
+  const record = {
+    accessToken: {
+      accessKeyId: "ASIAEXAMPLE",
+      secretAccessKey: "secret",
+      sessionToken: "token",
+      accountId: "111122223333",
+      expiresAt,
+    },
+    tokenType: "aws_sigv4",
+    clientId: "arn:aws:signin:::devtools/same-device",
+    refreshToken: "rt",
+    idToken: "e30.e30.sig",
+    dpopKey: "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n",
+  };
+  writeFileSync(join(home, ".aws", "login", "cache", `${cacheKey(session)}.json`), JSON.stringify(record));
+}
+
+const write = (name: string, text: string) => writeFileSync(join(home, ".aws", name), text);
+
+describe("readCacheHit: a cache hit exactly when core would answer from the cache", () => {
+  it("answers the credentials, the account and the profile's region while more than 5 minutes are left", () => {
+    write("config", `[profile dev]\nlogin_session = ${SESSION}\nregion = eu-west-1\n`);
+    writeCache(SESSION, "2026-11-26T12:05:01Z");
+    expect(readCacheHit("dev", env, NOW, home)).toEqual({
+      credentials: {
+        accessKeyId: "ASIAEXAMPLE",
+        secretAccessKey: "secret",
+        sessionToken: "token",
+        accountId: "111122223333",
+        expiration: Date.UTC(2026, 10, 26, 12, 5, 1),
+      },
+      region: "eu-west-1",
+    });
+    // Exactly 5 minutes left is due: core refreshes, so this answers nothing.
+    expect(readCacheHit("dev", env, NOW + 1000, home)).toBeUndefined();
+  });
+
+  it("merges the credentials file over the config, as the SDKs do", () => {
+    const other = "arn:aws:sts::111122223333:assumed-role/Developer/bob";
+    write("config", `[profile dev]\nlogin_session = ${SESSION}\nregion = eu-west-1\n`);
+    write("credentials", `[dev]\nlogin_session = ${other}\nregion = ca-central-1\n`);
+    writeCache(other, "2026-11-26T13:00:00Z");
+    expect(readCacheHit("dev", env, NOW, home)).toMatchObject({ region: "ca-central-1" });
+    // A profile only in the credentials file counts too; `[profile dev]` there is not profile dev.
+    write("config", "");
+    expect(readCacheHit("dev", env, NOW, home)).toBeDefined();
+    write("credentials", `[profile dev]\nlogin_session = ${other}\n`);
+    expect(readCacheHit("dev", env, NOW, home)).toBeUndefined();
+  });
+
+  it("leaves to core: no profile, no session, no cache file, a malformed one, a $VAR cache folder", () => {
+    expect(readCacheHit("dev", env, NOW, home)).toBeUndefined(); // no config file at all
+    write("config", "[profile dev]\nregion = eu-west-1\n");
+    expect(readCacheHit("dev", env, NOW, home)).toBeUndefined();
+    write("config", `[profile dev]\nlogin_session = ${SESSION}\n`);
+    expect(readCacheHit("dev", env, NOW, home)).toBeUndefined();
+    writeFileSync(join(home, ".aws", "login", "cache", `${cacheKey(SESSION)}.json`), '{"accessToken":');
+    expect(readCacheHit("dev", env, NOW, home)).toBeUndefined();
+    writeCache(SESSION, "2026-11-26T13:00:00Z");
+    expect(readCacheHit("dev", env, NOW, home)).toMatchObject({ region: undefined });
+    expect(
+      readCacheHit("dev", { AWS_LOGIN_CACHE_DIRECTORY: "$HOME/.aws/login/cache" }, NOW, home),
+    ).toBeUndefined();
+  });
+
+  it("follows AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_LOGIN_CACHE_DIRECTORY", () => {
+    const elsewhere = join(home, "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "cfg"), `[default]\nlogin_session = ${SESSION}\n`);
+    writeFileSync(join(elsewhere, "creds"), "[default]\nregion = sa-east-1\n");
+    const cache = join(elsewhere, "cache");
+    mkdirSync(cache);
+    writeCache(SESSION, "2026-11-26T13:00:00Z");
+    rmSync(join(home, ".aws", "login", "cache"), { recursive: true });
+    env = {
+      AWS_CONFIG_FILE: join(elsewhere, "cfg"),
+      AWS_SHARED_CREDENTIALS_FILE: join(elsewhere, "creds"),
+      AWS_LOGIN_CACHE_DIRECTORY: cache,
+    };
+    expect(readCacheHit("default", env, NOW, home)).toBeUndefined(); // the cache file is not in `cache`
+    mkdirSync(join(home, ".aws", "login", "cache"), { recursive: true });
+    writeCache(SESSION, "2026-11-26T13:00:00Z");
+    env.AWS_LOGIN_CACHE_DIRECTORY = join(home, ".aws", "login", "cache");
+    expect(readCacheHit("default", env, NOW, home)).toMatchObject({ region: "sa-east-1" });
+  });
+});
