@@ -12,11 +12,13 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "apps", "cli", "bin", "run.js");
 const home = mkdtempSync(join(tmpdir(), "awslogin-demo-"));
+// None of your AWS_* settings (profile, files, endpoints, region) reach the demo.
 const env = {
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_"))),
   HOME: home,
   NODE_ENV: "production",
   AWS_CONFIG_FILE: join(home, ".aws", "config"),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
   AWS_LOGIN_CACHE_DIRECTORY: join(home, ".aws", "login", "cache"),
   BROWSER: `"${process.execPath}" "${join(root, "scripts", "follow-redirects-browser.mjs")}"`,
 };
