@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // N processes find the same login session's credentials due at the same moment: how many
-// CreateOAuth2Token calls reach the service, and how many processes fail? Ours (core's refresh driver:
-// inter-process lock, re-read, one refresh) next to the official @aws-sdk/credential-provider-login
-// (no lock), against the emulator with the service's reuse window off (PROTOCOL.md §4.3).
+// CreateOAuth2Token calls reach the service, and how many processes fail? What we ship (the built
+// awslogin-credential-process binary, and @awslogin/credential-provider in a worker process: inter-process
+// lock, re-read, one refresh) next to the official @aws-sdk/credential-provider-login (no lock), against the
+// emulator with the service's reuse window off (PROTOCOL.md §4.3).
+// Needs the built packages: pnpm exec turbo run build
 // Usage: node bench/concurrency.mjs [N=20] [reuseWindowSeconds=0]
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,9 +19,20 @@ const { startEmulator, DEFAULT_IDENTITY } = await import(
 );
 const core = await import(join(root, "packages", "core", "dist", "index.js"));
 
+/** Each worker is one process given the profile; `key` reads the access key id from what it printed. */
 const workers = {
-  awslogin: [join(root, "apps", "cli", "test", "fixtures", "get-credentials.mjs")],
-  "official provider": [join(root, "bench", "fixtures", "official-worker.cjs")],
+  "awslogin-credential-process": {
+    args: [join(root, "apps", "credential-process", "dist", "main.cjs"), "--profile"],
+    key: (document) => document.AccessKeyId,
+  },
+  "@awslogin/credential-provider": {
+    args: [join(root, "bench", "fixtures", "provider-worker.mjs")],
+    key: (document) => document.accessKeyId,
+  },
+  "official provider": {
+    args: [join(root, "bench", "fixtures", "official-worker.cjs")],
+    key: (document) => document.accessKeyId,
+  },
 };
 
 function run(command, args, env) {
@@ -37,7 +50,7 @@ function run(command, args, env) {
   });
 }
 
-async function trial(name, args) {
+async function trial(name, { args, key }) {
   const emulator = await startEmulator({ autoApprove: true, refreshReuseWindow: reuseWindow });
   const home = mkdtempSync(join(tmpdir(), "awslogin-bench-"));
   const env = {
@@ -45,8 +58,11 @@ async function trial(name, args) {
     HOME: home,
     NODE_ENV: "production",
     AWS_CONFIG_FILE: join(home, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
     AWS_LOGIN_CACHE_DIRECTORY: join(home, "cache"),
     AWS_ENDPOINT_URL_SIGNIN: emulator.url,
+    // Never AWS: anything that loses the Sign-In endpoint fails on a closed local port.
+    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
     BROWSER: `"${process.execPath}" "${join(root, "scripts", "follow-redirects-browser.mjs")}"`,
   };
   try {
@@ -66,9 +82,16 @@ async function trial(name, args) {
     const results = await Promise.all(
       Array.from({ length: n }, () => run(process.execPath, [...args, "bench"], env)),
     );
-    const keys = new Set(results.filter((r) => r.code === 0).map((r) => JSON.parse(r.out).accessKeyId));
+    const keys = new Set(results.filter((r) => r.code === 0).map((r) => key(JSON.parse(r.out))));
+    const errors = new Map();
+    for (const r of results.filter((r) => r.code !== 0)) {
+      // The last line says why; the ones before may be warnings (the SDK's about the Node version).
+      const line = r.err.trim().split("\n").at(-1) || `exit ${r.code}`;
+      errors.set(line, (errors.get(line) ?? 0) + 1);
+    }
     return {
       name,
+      errors,
       calls: emulator.stats().tokenRequests.refresh_token,
       failed: results.filter((r) => r.code !== 0).length,
       distinctKeys: keys.size,
@@ -80,13 +103,20 @@ async function trial(name, args) {
   }
 }
 
+for (const file of [
+  join(root, "apps", "credential-process", "dist", "main.cjs"),
+  join(root, "packages", "credential-provider", "dist", "index.js"),
+]) {
+  if (!existsSync(file)) throw new Error(`${file} is missing: build first (pnpm exec turbo run build)`);
+}
 console.log(`${n} processes, credentials due at once, service reuse window ${reuseWindow} s`);
 console.log(
-  `${"".padEnd(20)} ${"token calls".padStart(12)} ${"failed".padStart(8)} ${"distinct keys".padStart(14)} ${"wall ms".padStart(9)}`,
+  `${"".padEnd(30)} ${"token calls".padStart(12)} ${"failed".padStart(8)} ${"distinct keys".padStart(14)} ${"wall ms".padStart(9)}`,
 );
-for (const [name, args] of Object.entries(workers)) {
-  const r = await trial(name, args);
+for (const [name, worker] of Object.entries(workers)) {
+  const r = await trial(name, worker);
   console.log(
-    `${r.name.padEnd(20)} ${String(r.calls).padStart(12)} ${String(r.failed).padStart(8)} ${String(r.distinctKeys).padStart(14)} ${String(r.ms).padStart(9)}`,
+    `${r.name.padEnd(30)} ${String(r.calls).padStart(12)} ${String(r.failed).padStart(8)} ${String(r.distinctKeys).padStart(14)} ${String(r.ms).padStart(9)}`,
   );
+  for (const [line, count] of r.errors) console.log(`${"".padEnd(4)}${count} × ${line}`);
 }

@@ -52,7 +52,9 @@ if (requireE2e && e2ePassed === 0) {
   ok = false;
 }
 if (requireTerminal && terminalPassed === 0) {
-  console.error("The terminal tests (terminal.integ.test.ts) did not run: install tmux (apt-get install -y tmux).");
+  console.error(
+    "The terminal tests (terminal.integ.test.ts) did not run: install tmux (apt-get install -y tmux).",
+  );
   ok = false;
 }
 console.log(`${passed} passed, ${failed + missing.length} failed${skipped ? `, ${skipped} skipped` : ""}`);

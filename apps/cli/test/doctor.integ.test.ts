@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import type { DoctorFinding } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -63,6 +65,8 @@ describe("awslogin doctor", () => {
     for (const finding of findings) {
       expect(finding).toEqual({ check: finding.check, status: "ok", message: expect.any(String), fix: null });
     }
+    expect(only(findings, "cache-directory")[0]!.message).toBe(`${sandbox.cacheDir} has mode 0700.`);
+    expect(only(findings, "cache-file")[0]!.message).toBe(`${file} has mode 0600.`);
     expect(only(findings, "endpoint")[0]!.message).toContain(emulator.url);
     expect(only(findings, "clock-skew")[0]!.message).toMatch(/within \d s of/);
     expect(fingerprint(file)).toEqual(before);
@@ -92,7 +96,11 @@ describe("awslogin doctor", () => {
       status: "warn",
       fix: `chmod 700 ${sandbox.cacheDir}`,
     });
+    expect(only(findings, "cache-directory")[0]!.message).toBe(
+      `${sandbox.cacheDir} has mode 0755: others can list the cached sessions.`,
+    );
     expect(only(findings, "cache-file")[0]).toMatchObject({ status: "fail", fix: `chmod 600 ${file}` });
+    expect(only(findings, "cache-file")[0]!.message).toContain("has mode 0644");
 
     chmodSync(sandbox.configPath, 0o602);
     chmodSync(file, 0o600);
@@ -111,6 +119,11 @@ describe("awslogin doctor", () => {
       message: expect.stringContaining("is not valid JSON"),
       fix: "Run `awslogin login --profile dev` to replace the file.",
     });
+    expect(only(unreadable.findings, "cache-file")[0]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("is not valid JSON"),
+      fix: "Run `awslogin login --profile dev` to replace it.",
+    });
 
     rmSync(sandbox.configPath);
     mkdirSync(sandbox.configPath);
@@ -127,7 +140,7 @@ describe("awslogin doctor", () => {
   });
 
   it("warns (exit 0) for an ended or logged-out session and for a missing config; --profile checks only that profile", async () => {
-    const none = await doctor();
+    const none = await doctor([], { AWS_ENDPOINT_URL_SIGNIN: emulator.url });
     expect(none.code).toBe(0);
     expect(only(none.findings, "config-file")[0]).toMatchObject({
       status: "warn",
@@ -204,5 +217,113 @@ describe("awslogin doctor", () => {
     expect(locks[1]!.message).toMatch(/held for 1[12]\d s by pid/);
     expect(locks[2]!.message).toContain("in progress");
     expect(readdirSync(sandbox.cacheDir)).toEqual(listing); // doctor removes nothing
+  });
+
+  it("on a fresh machine checks the endpoint `awslogin login` would use: AWS_ENDPOINT_URL_SIGNIN, then AWS_ENDPOINT_URL", async () => {
+    const stats = emulator.stats();
+    for (const env of [
+      { AWS_ENDPOINT_URL_SIGNIN: emulator.url },
+      { AWS_ENDPOINT_URL: emulator.url },
+      { AWS_ENDPOINT_URL: emulator.url, AWS_REGION: "eu-west-1" },
+    ]) {
+      const { code, findings } = await doctor([], env);
+      expect(code, JSON.stringify(findings)).toBe(0);
+      expect(only(findings, "endpoint")).toEqual([
+        { check: "endpoint", status: "ok", message: expect.stringContaining(emulator.url), fix: null },
+      ]);
+      expect(only(findings, "clock-skew")[0]).toMatchObject({ status: "ok" });
+    }
+    expect(emulator.stats().tokenRequests).toEqual(stats.tokenRequests);
+
+    // The sandbox's AWS_ENDPOINT_URL (a closed port) is what login would use too: doctor says so.
+    const guarded = await doctor();
+    expect(guarded.code).toBe(1);
+    expect(only(guarded.findings, "endpoint")[0]!.message).toContain("http://127.0.0.1:9 is not reachable");
+  });
+
+  it("on a fresh machine without a region or an override says so, with the fix, and sends nothing", async () => {
+    const { code, findings } = await doctor([], { AWS_ENDPOINT_URL: undefined });
+    expect(code).toBe(0);
+    expect(only(findings, "endpoint")).toEqual([
+      {
+        check: "endpoint",
+        status: "warn",
+        message: expect.stringContaining("No region is set"),
+        fix: expect.stringMatching(/--region .*AWS_REGION/),
+      },
+    ]);
+    expect(only(findings, "clock-skew")).toEqual([]);
+
+    // The default profile's region is read as login reads it: a bad one fails before any request.
+    writeConfig(sandbox, "[default]\nregion = not a region\n");
+    const bad = await doctor([], { AWS_ENDPOINT_URL: undefined });
+    expect(bad.code).toBe(1);
+    expect(only(bad.findings, "endpoint")[0]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining('"not a region" is not a region name'),
+      fix: expect.stringContaining("AWS_REGION"),
+    });
+  });
+
+  it("warns, with a fix, when the endpoint answers without a Date header", async () => {
+    const server: Server = createHttpServer((_req, res) => {
+      res.sendDate = false;
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const { code, findings } = await doctor([], { AWS_ENDPOINT_URL_SIGNIN: `http://127.0.0.1:${port}` });
+      expect(code).toBe(0);
+      expect(only(findings, "endpoint")[0]).toMatchObject({ status: "ok" });
+      expect(only(findings, "clock-skew")).toEqual([
+        {
+          check: "clock-skew",
+          status: "warn",
+          message: `http://127.0.0.1:${port} sent no usable Date header, so the clock could not be compared.`,
+          fix: expect.stringContaining("timedatectl"),
+        },
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("fails, with a fix, when the cache path is a file or lies under one, and flags a cache file that is no record", async () => {
+    const env = { AWS_ENDPOINT_URL_SIGNIN: emulator.url };
+    const file = join(sandbox.dir, "not-a-folder");
+    writeFileSync(file, "", { mode: 0o644 });
+    const asFile = await doctor([], { ...env, AWS_LOGIN_CACHE_DIRECTORY: file });
+    expect(asFile.code).toBe(1);
+    expect(only(asFile.findings, "cache-directory")).toEqual([
+      {
+        check: "cache-directory",
+        status: "fail",
+        message: `${file} is a file (mode 0644), not a folder: no login can be cached.`,
+        fix: expect.stringContaining(`mv ${file} ${file}.bak`),
+      },
+    ]);
+
+    const under = await doctor([], { ...env, AWS_LOGIN_CACHE_DIRECTORY: join(file, "cache") });
+    expect(under.code).toBe(1);
+    expect(only(under.findings, "cache-directory")[0]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("(ENOTDIR)"),
+      fix: expect.stringContaining("AWS_LOGIN_CACHE_DIRECTORY"),
+    });
+
+    mkdirSync(sandbox.cacheDir, { recursive: true, mode: 0o700 });
+    const stray = join(sandbox.cacheDir, `${"d".repeat(64)}.json`);
+    writeFileSync(stray, "{ not json", { mode: 0o600 });
+    const malformed = await doctor([], env);
+    expect(malformed.code).toBe(1);
+    expect(only(malformed.findings, "cache-file")).toEqual([
+      {
+        check: "cache-file",
+        status: "fail",
+        message: expect.stringContaining(`${stray} is not valid JSON`),
+        fix: expect.stringContaining(`rm ${stray}`),
+      },
+    ]);
   });
 });

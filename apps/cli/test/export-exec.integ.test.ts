@@ -255,6 +255,43 @@ describe("awslogin exec", () => {
     }
   });
 
+  it("passes SIGQUIT, SIGUSR1 and SIGUSR2 on; each leaves awslogin waiting for the command's exit code", async () => {
+    for (const [signal, exitCode] of [
+      ["SIGQUIT", 11],
+      ["SIGUSR1", 12],
+      ["SIGUSR2", 13],
+    ] as const) {
+      // The command gives up on its own after 15 s, so an awslogin that died of the signal leaves nothing behind.
+      const script =
+        `process.on('${signal}', () => { process.stdout.write('child got ${signal}\\n'); process.exit(${exitCode}); });` +
+        "process.stdout.write('ready\\n'); setTimeout(() => process.exit(99), 15_000);";
+      const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
+      await until(() => cli.stdout().includes("ready\n"));
+      cli.child.kill(signal);
+      const run = await cli.done;
+      expect(run.stdout, signal).toBe(`ready\nchild got ${signal}\n`);
+      expect(run.signal, signal).toBeNull();
+      expect(run.code, signal).toBe(exitCode);
+      // SIGUSR1 did not start awslogin's inspector ("Debugger listening on ws://…").
+      expect(run.stderr, signal).toBe("");
+    }
+  });
+
+  it("passes repeated signals on while the command runs", async () => {
+    const script =
+      "let n = 0; process.on('SIGUSR2', () => { n++; process.stdout.write('USR2 ' + n + '\\n'); if (n === 3) process.exit(20 + n); });" +
+      "process.stdout.write('ready\\n'); setTimeout(() => process.exit(99), 15_000);";
+    const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
+    await until(() => cli.stdout().includes("ready\n"));
+    for (const n of [1, 2, 3]) {
+      cli.child.kill("SIGUSR2");
+      if (n < 3) await until(() => cli.stdout().includes(`USR2 ${n}\n`));
+    }
+    const run = await cli.done;
+    expect(run.stdout).toBe("ready\nUSR2 1\nUSR2 2\nUSR2 3\n");
+    expect(run.code).toBe(23);
+  });
+
   it("exits 127 with a clear message when the command is not found", async () => {
     const run = await runCli(["exec", "--profile", "dev", "--", "no-such-command-awslogin"], sandbox.env);
     expect(run.code).toBe(127);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loginCacheKey, parseConfigFile, parseTokenCache } from "@awslogin/core";
@@ -29,6 +30,21 @@ function writeConfig(text: string): void {
 
 function cacheFiles(): string[] {
   return existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : [];
+}
+
+/** Listens on 127.0.0.1 at a free port; `close` frees it again. */
+async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return {
+    port: address.port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe("awslogin login against the emulator (auto-approve)", () => {
@@ -153,6 +169,86 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     expect(run.stderr).toContain("User cancelled");
     expect(cacheFiles()).toEqual([]);
     expect(existsSync(sandbox.configPath)).toBe(false);
+  });
+
+  it("--no-browser opens nothing, even with BROWSER set; the printed URL completes the login", async () => {
+    const log = join(sandbox.dir, "browser.log");
+    const cli = startCli(
+      ["login", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"],
+      browserEnv({ FAKE_BROWSER_LOG: log }),
+    );
+    const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
+    expect(cli.stderr()).toContain("Open the following URL in a browser on this machine:");
+    expect(cli.stderr()).not.toContain("Attempting to open your default browser");
+    // The person opens the URL themselves (here: the emulator approves and redirects to the loopback).
+    const approved = await fetch(url!, { redirect: "manual" });
+    const callback = await fetch(approved.headers.get("location")!);
+    expect(callback.status).toBe(200);
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(cacheFiles()).toHaveLength(1);
+    // BROWSER was never run: its first act would have been to append its argv to the log.
+    expect(existsSync(log)).toBe(false);
+    expect(emulator.stats().authorize.requests).toBe(1);
+  });
+
+  it("--redirect-port puts the loopback on that port: the redirect_uri names it and the login completes through it", async () => {
+    const free = await holdPort();
+    await free.close();
+    const cli = startCli(
+      [
+        "login",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        emulator.url,
+        "--no-browser",
+        "--redirect-port",
+        String(free.port),
+      ],
+      sandbox.env,
+    );
+    const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
+    const redirectUri = `http://127.0.0.1:${free.port}/oauth/callback`;
+    expect(new URL(url!).searchParams.get("redirect_uri")).toBe(redirectUri);
+    const approved = await fetch(url!, { redirect: "manual" });
+    const location = approved.headers.get("location")!;
+    expect(location.startsWith(`${redirectUri}?`)).toBe(true);
+    const callback = await fetch(location);
+    expect(callback.status).toBe(200);
+    expect(await callback.text()).toContain('data-result="success"');
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
+  it("--redirect-port on a port already in use fails with CALLBACK_LISTENER_FAILED, saying what to do, before signing in", async () => {
+    const taken = await holdPort();
+    try {
+      const run = await runCli(
+        [
+          "login",
+          "--region",
+          "us-east-1",
+          "--endpoint-url",
+          emulator.url,
+          "--redirect-port",
+          String(taken.port),
+        ],
+        browserEnv(),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("[CALLBACK_LISTENER_FAILED]");
+      expect(run.stderr).toContain(
+        `Port ${taken.port} on 127.0.0.1 is in use. Pick another --redirect-port, or leave it out to use a free port.`,
+      );
+      expect(run.stderr).not.toContain("/v1/authorize");
+      expect(emulator.stats().authorize.requests).toBe(0);
+      expect(cacheFiles()).toEqual([]);
+      expect(existsSync(sandbox.configPath)).toBe(false);
+    } finally {
+      await taken.close();
+    }
   });
 
   it("stops after --timeout with a clear message and writes nothing", async () => {

@@ -2,15 +2,38 @@
  * The interactive paths, driven through a real terminal: tmux runs the CLI in a pane (200×50), the test types
  * with send-keys and reads the screen with capture-pane. Each test has its own session on a private tmux socket.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parseConfigFile } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLI_BIN, codeFromConfirmationPage, createSandbox, FAKE_BROWSER, type Sandbox } from "./helpers.js";
 import { cachePathOf, loginProfile, readRecord, writeConfig } from "./session-helpers.js";
 
+const TMUX_INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y tmux";
+
+/** True when tmux can run these tests. When it cannot, says so loudly, or fails under AWSLOGIN_REQUIRE_TMUX=1. */
+function hasTmux(): boolean {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    // not installed (or not runnable)
+  }
+  if (process.env.AWSLOGIN_REQUIRE_TMUX === "1") {
+    throw new Error(
+      `tmux is required for the terminal tests (AWSLOGIN_REQUIRE_TMUX=1) but is not installed. Install it: ${TMUX_INSTALL_HINT}`,
+    );
+  }
+  process.stderr.write(
+    `\n${"!".repeat(78)}\n!! Terminal tests NOT run: tmux is not installed.\n!! Install it with: ${TMUX_INSTALL_HINT}\n${"!".repeat(78)}\n\n`,
+  );
+  return false;
+}
+
+const describeInTmux = describe.skipIf(!hasTmux());
 const SOCKET = `awslogin-test-${process.pid}`;
 const ESC = String.fromCharCode(27);
 let emulator: Emulator;
@@ -100,7 +123,7 @@ afterAll(() => {
   }
 });
 
-describe("interactive login in a real terminal (tmux)", () => {
+describeInTmux("interactive login in a real terminal (tmux)", () => {
   it("asks for the region; Enter accepts us-east-1 and saves it to the profile", async () => {
     const name = startInTmux(["login", "--profile", "fresh", "--endpoint-url", emulator.url], browserEnv());
     await waitForScreen(name, /AWS Region \[us-east-1\]: $/m);
@@ -164,9 +187,53 @@ describe("interactive login in a real terminal (tmux)", () => {
       login_session: DEFAULT_IDENTITY,
     });
   });
+
+  it("Enter, then the same-device flow completes first: the code prompt is abandoned and the login succeeds", async () => {
+    const name = startInTmux(
+      ["login", "--profile", "near", "--region", "us-east-1", "--endpoint-url", emulator.url, "--no-browser"],
+      sandbox.env,
+    );
+    const [, sameDeviceUrl] = await waitForScreen(
+      name,
+      /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*same-device\S*)/,
+    );
+    await waitForScreen(name, /Press Enter to sign in from another device instead\.|\(or press Enter now\)/);
+    type(name, "");
+    await waitForScreen(name, /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device/);
+    await waitForScreen(name, /Enter the authorization code displayed in your browser: $/m);
+
+    // The browser on this machine still had the first URL open: it completes on the loopback.
+    const log = join(sandbox.dir, "browser.log");
+    // Asynchronously: the emulator answers from this process.
+    await promisify(execFile)(process.execPath, [FAKE_BROWSER, sameDeviceUrl!], {
+      env: { ...sandbox.env, FAKE_BROWSER_LOG: log },
+      timeout: 20_000,
+    });
+
+    expect(await exitCode(name)).toBe(0);
+    const text = screen(name);
+    expect(text).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
+    expect(text).not.toContain("did not work");
+    expect(text).not.toContain("LOGIN_CANCELLED");
+    const callback = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { url?: string; status?: number; body?: string })
+      .find((page) => page.url?.includes("/oauth/callback"));
+    expect(callback?.status).toBe(200);
+    expect(callback?.body).toContain('data-result="success"');
+    expect(readRecord(cachePathOf(sandbox, DEFAULT_IDENTITY)).clientId).toBe(
+      "arn:aws:signin:::devtools/same-device",
+    );
+    expect(readdirSync(sandbox.cacheDir)).toHaveLength(1);
+    expect(emulator.stats().tokenRequests.authorization_code).toBe(1);
+    expect(parseConfigFile(readFileSync(sandbox.configPath, "utf8")).near).toMatchObject({
+      login_session: DEFAULT_IDENTITY,
+    });
+  });
 });
 
-describe("colour on a terminal", () => {
+describeInTmux("colour on a terminal", () => {
   it("status paints the state on a terminal, and NO_COLOR turns it off", async () => {
     await loginProfile(sandbox, emulator, "dev");
     const { NO_COLOR: _unset, ...colourEnv } = sandbox.env;
@@ -183,7 +250,7 @@ describe("colour on a terminal", () => {
   });
 });
 
-describe("exec in a real terminal", () => {
+describeInTmux("exec in a real terminal", () => {
   it("Ctrl-C reaches the command once (the terminal delivers it; awslogin does not send it again)", async () => {
     await loginProfile(sandbox, emulator, "dev");
     const counter = join(sandbox.dir, "count-sigint.mjs");

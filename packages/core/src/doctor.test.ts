@@ -9,6 +9,7 @@ import {
   judgeConfigFile,
   judgeEndpoint,
   judgeLock,
+  judgeNoEndpoint,
 } from "./doctor.js";
 import { AwsLoginError } from "./errors.js";
 
@@ -61,6 +62,80 @@ describe("doctor judges", () => {
     expect(judgeCacheFile("/f", found(0o100600, 1001), 1000).status).toBe("fail");
   });
 
+  it("cache folder: the real mode in every message, access and listing errors each with their fix", () => {
+    expect(judgeCacheDirectory("/d", found(0o40700, 1000, true), 1000)).toEqual({
+      check: "cache-directory",
+      status: "ok",
+      message: "/d has mode 0700.",
+      fix: null,
+    });
+    expect(judgeCacheDirectory("/d", found(0o40755, 1000, true), 1000)).toMatchObject({
+      status: "warn",
+      message: expect.stringContaining("has mode 0755"),
+      fix: "chmod 700 /d",
+    });
+    expect(
+      judgeCacheDirectory("/d", { ...found(0o40500, 1000, true), accessError: "EACCES" }, 1000),
+    ).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/has mode 0500: .*\(EACCES\)/),
+      fix: "chmod 700 /d",
+    });
+    expect(judgeCacheDirectory("/d", found(0o100644), 1000)).toMatchObject({
+      status: "fail",
+      message: "/d is a file (mode 0644), not a folder: no login can be cached.",
+      fix: expect.stringContaining("mv /d /d.bak"),
+    });
+    for (const code of ["ENOTDIR", "EACCES", "ELOOP"]) {
+      const judged = judgeCacheDirectory("/d", { kind: "error", code }, 1000);
+      expect(judged).toMatchObject({ status: "fail", message: expect.stringContaining(`(${code})`) });
+      expect(judged.fix).toEqual(expect.stringContaining("AWS_LOGIN_CACHE_DIRECTORY"));
+    }
+    expect(judgeCacheDirectory("/d", { kind: "error", code: "ENOTDIR" }, 1000).message).toContain(
+      "a part of its path is a file",
+    );
+  });
+
+  it("cache file: the real mode, access, and whether it holds a record (fix names the profile using it)", () => {
+    expect(judgeCacheFile("/f", found(0o100600), 1000, { valid: true })).toEqual({
+      check: "cache-file",
+      status: "ok",
+      message: "/f has mode 0600.",
+      fix: null,
+    });
+    expect(judgeCacheFile("/f", found(0o100400), 1000).message).toBe("/f has mode 0400.");
+    expect(judgeCacheFile("/f", { ...found(0o100200), accessError: "EACCES" }, 1000)).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("mode 0200"),
+      fix: "chmod 600 /f",
+    });
+    const broken = { valid: false as const, problem: "/f is not valid JSON." };
+    expect(judgeCacheFile("/f", found(0o100600), 1000, { ...broken, profiles: ["dev", "ci"] })).toEqual({
+      check: "cache-file",
+      status: "fail",
+      message: "/f is not valid JSON.",
+      fix: "Run `awslogin login --profile dev` to replace it (also used by ci).",
+    });
+    expect(judgeCacheFile("/f", found(0o100600), 1000, { ...broken, profiles: [] }).fix).toContain("rm /f");
+    expect(judgeCacheFile("/f", { kind: "missing" }, 1000)).toMatchObject({ status: "ok", fix: null });
+    expect(judgeCacheFile("/f", { kind: "error", code: "EACCES" }, 1000).fix).toContain("chmod 600 /f");
+  });
+
+  it("no endpoint to probe: no region warns with the way to set one; a bad override fails", () => {
+    expect(judgeNoEndpoint({ kind: "no-region", profile: "default" })).toMatchObject({
+      check: "endpoint",
+      status: "warn",
+      message: expect.stringContaining("No region is set"),
+      fix: expect.stringMatching(/--region.*AWS_REGION/),
+    });
+    const bad = new AwsLoginError("INVALID_ARGUMENT", "AWS_ENDPOINT_URL_SIGNIN must be an http:// URL.");
+    expect(judgeNoEndpoint({ kind: "invalid", error: bad })).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining(bad.message),
+      fix: expect.stringContaining("AWS_ENDPOINT_URL_SIGNIN"),
+    });
+  });
+
   it("clock skew from the Date header: ok within 60 s, warn to 5 minutes, fail beyond", () => {
     expect(clockSkewMs(probe(NOW + 50) as Extract<EndpointProbe, { ok: true }>)).toBe(450);
     expect(judgeClockSkew(probe(NOW + 59_000))?.status).toBe("ok");
@@ -68,7 +143,13 @@ describe("doctor judges", () => {
     expect(judgeClockSkew(probe(NOW - 62_000))?.message).toContain("ahead of");
     expect(judgeClockSkew(probe(NOW + 299_000))?.status).toBe("warn");
     expect(judgeClockSkew(probe(NOW + 301_000))?.status).toBe("fail");
-    expect(judgeClockSkew(probe(undefined))?.status).toBe("warn");
+    expect(judgeClockSkew(probe(undefined))).toMatchObject({
+      status: "warn",
+      fix: expect.stringContaining("timedatectl"),
+    });
+    expect(
+      judgeClockSkew({ ...(probe(NOW) as Extract<EndpointProbe, { ok: true }>), date: "not a date" })?.fix,
+    ).not.toBeNull();
     expect(
       judgeClockSkew({ ok: false, url: "u", error: new AwsLoginError("NETWORK", "down") }),
     ).toBeUndefined();

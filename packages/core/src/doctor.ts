@@ -66,11 +66,19 @@ function finding(
 
 const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 
-/** What was seen of a file or folder: missing, unreadable (with the system error code), or its stat. */
+/**
+ * What was seen of a file or folder: missing, unreadable (with the system error code of the stat or of listing
+ * the folder), or its stat. `accessError` is the code of a failed access check (R_OK|W_OK, plus X_OK for a folder).
+ */
 export type FileObservation =
   | { kind: "missing" }
   | { kind: "error"; code: string }
-  | { kind: "found"; isDirectory: boolean; mode: number; uid: number };
+  | { kind: "found"; isDirectory: boolean; mode: number; uid: number; accessError?: string };
+
+/** What reading a cache file found: a record, or why it is none (CACHE_MALFORMED's message) and the profiles using it. */
+export type CacheRecordObservation =
+  | { valid: true }
+  | { valid: false; problem: string; profiles: readonly string[] };
 
 /** The config file: readable, and not writable by group or others (anyone who can write it can redirect credentials). @see PROTOCOL.md §7 */
 export function judgeConfigFile(
@@ -115,12 +123,13 @@ export function judgeConfigFile(
   return finding("config-file", "ok", `${path} is readable (mode ${octal(seen.mode)}).`);
 }
 
-/** The cache folder: private to its owner (0700). @see PROTOCOL.md §6 */
+/** The cache folder: yours, usable by you, private to you (0700). @see PROTOCOL.md §6 */
 export function judgeCacheDirectory(
   path: string,
   seen: FileObservation,
   ownUid: number | undefined,
 ): DoctorFinding {
+  const elsewhere = "point AWS_LOGIN_CACHE_DIRECTORY at a folder you own";
   if (seen.kind === "missing") {
     return finding(
       "cache-directory",
@@ -129,18 +138,49 @@ export function judgeCacheDirectory(
     );
   }
   if (seen.kind === "error") {
-    return finding("cache-directory", "fail", `${path} cannot be read (${seen.code}).`, `chmod 700 ${path}`);
+    switch (seen.code) {
+      case "ENOTDIR":
+        return finding(
+          "cache-directory",
+          "fail",
+          `${path} cannot be used: a part of its path is a file, not a folder (ENOTDIR).`,
+          `Remove or rename the file in the way, or ${elsewhere}.`,
+        );
+      case "EACCES":
+      case "EPERM":
+        return finding(
+          "cache-directory",
+          "fail",
+          `${path} cannot be read (${seen.code}): you lack permission to it or to a folder above it.`,
+          `chmod 700 ${path} as its owner, and check that you can enter every folder above it (ls -ld on each), or ${elsewhere}.`,
+        );
+      default:
+        return finding(
+          "cache-directory",
+          "fail",
+          `${path} cannot be read (${seen.code}).`,
+          `Check it with \`ls -ld ${path}\`: it must be a folder you own with mode 0700, or ${elsewhere}.`,
+        );
+    }
   }
   if (!seen.isDirectory) {
     return finding(
       "cache-directory",
       "fail",
-      `${path} is not a directory.`,
-      "Remove it or point AWS_LOGIN_CACHE_DIRECTORY at a directory.",
+      `${path} is a file (mode ${octal(seen.mode)}), not a folder: no login can be cached.`,
+      `Move it away (\`mv ${path} ${path}.bak\`; the next login creates the folder with mode 0700), or ${elsewhere}.`,
     );
   }
   if (ownUid !== undefined && seen.uid !== ownUid) {
     return foreignOwner("cache-directory", "fail", path, seen.uid, ownUid, " (as root)");
+  }
+  if (seen.accessError !== undefined) {
+    return finding(
+      "cache-directory",
+      "fail",
+      `${path} has mode ${octal(seen.mode)}: you cannot list, create and remove files in it (${seen.accessError}).`,
+      `chmod 700 ${path}`,
+    );
   }
   if ((seen.mode & 0o077) !== 0) {
     return finding(
@@ -150,25 +190,42 @@ export function judgeCacheDirectory(
       `chmod 700 ${path}`,
     );
   }
-  return finding("cache-directory", "ok", `${path} has mode 0700.`);
+  return finding("cache-directory", "ok", `${path} has mode ${octal(seen.mode)}.`);
 }
 
-/** A cache file (it holds credentials and the DPoP key): 0600 and owned by the user. @see PROTOCOL.md §6 */
+/**
+ * A cache file (it holds credentials and the DPoP key): 0600, yours, readable and writable by you, and a record
+ * (when `record` is given). @see PROTOCOL.md §6
+ */
 export function judgeCacheFile(
   path: string,
   seen: FileObservation,
   ownUid: number | undefined,
+  record?: CacheRecordObservation,
 ): DoctorFinding {
-  if (seen.kind !== "found") {
+  if (seen.kind === "missing") {
+    return finding("cache-file", "ok", `${path} was removed while doctor ran (a logout or another tool).`);
+  }
+  if (seen.kind === "error") {
     return finding(
       "cache-file",
       "fail",
-      `${path} cannot be read (${seen.kind === "error" ? seen.code : "gone"}).`,
-      `chmod 600 ${path}`,
+      `${path} cannot be read (${seen.code}).`,
+      seen.code === "EACCES" || seen.code === "EPERM"
+        ? `chmod 600 ${path} as its owner, and chmod 700 its folder.`
+        : `Check it with \`ls -l ${path}\`, or remove it: rm ${path}`,
     );
   }
   if (ownUid !== undefined && seen.uid !== ownUid) {
     return foreignOwner("cache-file", "fail", path, seen.uid, ownUid, " (as root)");
+  }
+  if (seen.accessError !== undefined) {
+    return finding(
+      "cache-file",
+      "fail",
+      `${path} has mode ${octal(seen.mode)}: you cannot read and write it (${seen.accessError}), so refreshes fail.`,
+      `chmod 600 ${path}`,
+    );
   }
   if ((seen.mode & 0o077) !== 0) {
     return finding(
@@ -178,7 +235,18 @@ export function judgeCacheFile(
       `chmod 600 ${path}`,
     );
   }
-  return finding("cache-file", "ok", `${path} has mode 0600.`);
+  if (record !== undefined && !record.valid) {
+    const [profile, ...others] = record.profiles;
+    return finding(
+      "cache-file",
+      "fail",
+      record.problem,
+      profile === undefined
+        ? `No profile in the config file uses it: remove it (rm ${path}), or sign in again to the profile of another tool that does.`
+        : `Run \`${loginHint(profile)}\` to replace it${others.length > 0 ? ` (also used by ${others.join(", ")})` : ""}.`,
+    );
+  }
+  return finding("cache-file", "ok", `${path} has mode ${octal(seen.mode)}.`);
 }
 
 /** A profile's login session as `status` judges it: usable, ended, gone or unreadable. @see PROTOCOL.md §6–§8 */
@@ -240,6 +308,32 @@ export function judgeEndpoint(probe: EndpointProbe): DoctorFinding {
   );
 }
 
+/**
+ * Why no endpoint was probed: no region to pick the one `awslogin login` would use, or an override or region that
+ * is not valid (resolveSignInEndpoint's INVALID_ARGUMENT). @see PROTOCOL.md §1
+ */
+export type EndpointChoiceFailure =
+  | { kind: "no-region"; profile: string }
+  | { kind: "invalid"; error: AwsLoginError };
+
+/** No endpoint to probe: without a region a fresh machine cannot be checked (warn); a bad override fails. */
+export function judgeNoEndpoint(failure: EndpointChoiceFailure): DoctorFinding {
+  if (failure.kind === "no-region") {
+    return finding(
+      "endpoint",
+      "warn",
+      `No region is set (AWS_REGION, AWS_DEFAULT_REGION or region in profile ${failure.profile}), so the Sign-In endpoint \`awslogin login\` would use, and the clock against it, could not be checked.`,
+      `Pass --region to \`awslogin login\` (e.g. --region us-east-1) or set AWS_REGION (\`export AWS_REGION=us-east-1\`), then run \`awslogin doctor\` again.`,
+    );
+  }
+  return finding(
+    "endpoint",
+    "fail",
+    `The Sign-In endpoint cannot be chosen: ${failure.error.message}`,
+    "Fix or unset AWS_ENDPOINT_URL_SIGNIN / AWS_ENDPOINT_URL, and use a region name such as us-east-1 in AWS_REGION or the profile.",
+  );
+}
+
 /** How far the server's clock (its `Date` header) is from ours, measured at the middle of the round trip. */
 export function clockSkewMs(probe: Extract<EndpointProbe, { ok: true }>): number | undefined {
   if (probe.date === undefined) return undefined;
@@ -258,7 +352,9 @@ export function judgeClockSkew(probe: EndpointProbe): DoctorFinding | undefined 
       "clock-skew",
       "warn",
       `${probe.url} sent no usable Date header, so the clock could not be compared.`,
-      null,
+      "Check the clock another way: `timedatectl status` should say the system clock is synchronized (else " +
+        "`timedatectl set-ntp true`). A proxy or the server named by AWS_ENDPOINT_URL_SIGNIN / AWS_ENDPOINT_URL " +
+        "may drop the Date header: check against the region's own endpoint.",
     );
   }
   const seconds = Math.round(Math.abs(skew) / 1000);

@@ -52,7 +52,7 @@ export interface CallbackListener {
 /** Starts a loopback listener on 127.0.0.1 (port 0 = any free port). */
 export type StartCallbackListener = (port: number) => Promise<CallbackListener>;
 
-/** Opens a URL in a browser; resolves false when no browser could be started. */
+/** Opens a URL in a browser; resolves false when no browser could be started (the login goes on while it finds out). */
 export interface BrowserOpener {
   open(url: string): Promise<boolean>;
 }
@@ -145,8 +145,12 @@ export async function authorizeAndExchange(
     events.push(event);
     wake?.();
   };
-  const stop = new AbortController();
+  // Aborted when waiting ends (a code is being exchanged, or the login is over); replaced when waiting
+  // resumes after a refused pasted code, so the prompt can be asked again.
+  let stop = new AbortController();
   let listener: CallbackListener | undefined;
+  /** The browser being opened; the URL is shown once it is known whether a browser started. */
+  let opening: Promise<void> | undefined;
   let tokenResponse: TokenResponse | undefined;
   let state: LoginState = initialLoginState;
   const onAbort = () => push({ type: "cancel" });
@@ -183,6 +187,7 @@ export async function authorizeAndExchange(
       }
     } finally {
       clearInterval(ticker);
+      await opening;
       deps.ui.waiting(false);
     }
     if (state.name === "failed") throw state.error;
@@ -199,10 +204,20 @@ export async function authorizeAndExchange(
   async function runEffect(effect: LoginEffect): Promise<void> {
     switch (effect.type) {
       case "open-browser": {
-        const opened = options.openBrowser ? await deps.browser.open(effect.url) : undefined;
-        deps.ui.showAuthorizeUrl(effect.url, "same-device", opened);
-        deps.ui.offerRemote?.(startRemote, stop.signal);
-        deps.ui.waiting(true);
+        const signal = stop.signal;
+        const show = (opened: boolean | undefined) => {
+          deps.ui.showAuthorizeUrl(effect.url, "same-device", opened);
+          // The sign-in may have completed while the opener was watched: then there is nothing to wait for.
+          if (signal.aborted) return;
+          deps.ui.offerRemote?.(startRemote, signal);
+          deps.ui.waiting(true);
+        };
+        if (!options.openBrowser) {
+          show(undefined);
+          return;
+        }
+        // Watched, not awaited: the opener may take a moment to fail, and callbacks are handled meanwhile.
+        opening = deps.browser.open(effect.url).then(show, () => show(false));
         return;
       }
       case "prompt-code":
@@ -216,6 +231,9 @@ export async function authorizeAndExchange(
       case "stop-waiting":
         deps.ui.waiting(false);
         stop.abort();
+        return;
+      case "resume-waiting":
+        if (stop.signal.aborted) stop = new AbortController();
         return;
       case "exchange":
         exchange(effect.attempt, effect.code);
@@ -245,7 +263,8 @@ export async function authorizeAndExchange(
       });
       return;
     }
-    promptCode(problem, stop.signal).then(
+    const signal = stop.signal;
+    promptCode(problem, signal).then(
       (text) => {
         try {
           const { state: pastedState, code } = decodeVerificationCode(text);
@@ -255,7 +274,7 @@ export async function authorizeAndExchange(
         }
       },
       () => {
-        if (!stop.signal.aborted) {
+        if (!signal.aborted) {
           push({
             type: "cancel",
             reason: "The input ended before a code was entered. Run the login again and paste the code.",

@@ -157,6 +157,33 @@ describe("getFreshToken records the service's refusal (awslogin.refreshRefused)"
   });
 });
 
+describe("getFreshToken past the 12-hour maximum (PROTOCOL.md §8: the end comes from the service)", () => {
+  const startedAt = new Date(NOW - 13 * 3_600_000).toISOString();
+  const old = () =>
+    cachedRecord({ awslogin: { sessionStartedAt: startedAt, endpoint: "http://127.0.0.1:9" } });
+
+  it("a session started 13 h ago with due credentials still sends the refresh, and keeps its start", async () => {
+    const h = harness(old(), success);
+    const fresh = await getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" });
+    expect(h.requests).toHaveLength(1);
+    expect(h.requests[0]!.url).toBe("http://127.0.0.1:9/v1/token");
+    expect(JSON.parse(h.requests[0]!.body!)).toMatchObject({
+      grantType: "refresh_token",
+      refreshToken: "refresh-1",
+    });
+    expect(fresh.refreshed).toBe(true);
+    expect(h.stored()?.accessToken.accessKeyId).toBe("ASIANEW");
+    expect(h.stored()?.awslogin?.sessionStartedAt).toBe(startedAt);
+  });
+
+  it("the service's TOKEN_EXPIRED is what ends it", async () => {
+    const h = harness(old(), refusal("TOKEN_EXPIRED", 401));
+    const error = await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
+    expect(h.requests).toHaveLength(1);
+    expect(error.code).toBe("TOKEN_EXPIRED");
+  });
+});
+
 describe("refreshTokenUrl: where a refresh goes (PROTOCOL.md §1, §15)", () => {
   const foreign = (): TokenCacheRecord => {
     const { awslogin: _ours, ...record } = cachedRecord({ signInRegion: "eu-west-1" });
@@ -190,5 +217,83 @@ describe("refreshTokenUrl: where a refresh goes (PROTOCOL.md §1, §15)", () => 
     expect(refreshTokenUrl(foreign(), { env: { AWS_ENDPOINT_URL: "http://localhost:4566" } })).toBe(
       "http://localhost:4566/v1/token",
     );
+  });
+});
+
+describe("getFreshToken: a process waiting for the lock takes the holder's new credentials as soon as they are written", () => {
+  /** A lock held by another process: never granted until `grant()`, rejected when the waiter's signal aborts. */
+  function heldLock() {
+    let grant: (() => void) | undefined;
+    const seen: { aborted: boolean; released: boolean } = { aborted: false, released: false };
+    const lock: RefreshDeps["lock"] = (_session, signal) =>
+      new Promise((resolve, reject) => {
+        grant = () =>
+          resolve(async () => {
+            seen.released = true;
+          });
+        signal?.addEventListener("abort", () => {
+          seen.aborted = true;
+          reject(new AwsLoginError("LOCK_TIMEOUT", "Stopped waiting for another awslogin process."));
+        });
+      });
+    return { lock, grant: () => grant?.(), seen };
+  }
+
+  const winner = (): TokenCacheRecord =>
+    cachedRecord({
+      accessToken: {
+        ...cachedRecord().accessToken,
+        accessKeyId: "ASIAWINNER",
+        expiresAt: "2025-11-19T12:15:00Z",
+      },
+      refreshToken: "refresh-2",
+    });
+
+  it("serves the winner's credentials without the lock and without a token call, and stops waiting", async () => {
+    const h = harness(cachedRecord(), success);
+    const held = heldLock();
+    const pending = getFreshToken(
+      { ...h.deps, lock: held.lock },
+      { loginSession: SESSION, region: "us-east-1" },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The holder writes (atomically) and has not released yet.
+    await h.deps.store.write(SESSION, winner());
+    const fresh = await pending;
+    expect(fresh.refreshed).toBe(false);
+    expect(fresh.record.accessToken.accessKeyId).toBe("ASIAWINNER");
+    expect(h.requests).toHaveLength(0);
+    expect(held.seen.aborted).toBe(true);
+  });
+
+  it("keeps waiting while the file still holds due credentials, then refreshes under the lock once granted", async () => {
+    const h = harness(cachedRecord(), success);
+    const held = heldLock();
+    const pending = getFreshToken(
+      { ...h.deps, lock: held.lock },
+      { loginSession: SESSION, region: "us-east-1" },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(h.requests).toHaveLength(0);
+    held.grant();
+    const fresh = await pending;
+    expect(fresh.refreshed).toBe(true);
+    expect(h.requests).toHaveLength(1);
+    expect(held.seen).toEqual({ aborted: false, released: true });
+  });
+
+  it("with force, a rewrite that did not refresh (same expiry) is not taken: it waits for the lock", async () => {
+    const h = harness(cachedRecord(), success);
+    const held = heldLock();
+    const pending = getFreshToken(
+      { ...h.deps, lock: held.lock },
+      { loginSession: SESSION, region: "us-east-1", force: true },
+    );
+    await h.deps.store.write(SESSION, { ...cachedRecord(), foreignKey: { rewritten: true } });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(held.seen.aborted).toBe(false);
+    held.grant();
+    expect((await pending).refreshed).toBe(true);
+    expect(h.requests).toHaveLength(1);
   });
 });

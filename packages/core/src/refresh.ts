@@ -8,6 +8,7 @@ import { importDpopKeyPem } from "./dpop.js";
 import { resolveSignInEndpoint } from "./endpoint.js";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import {
+  isRefreshDue,
   type RefreshEffect,
   type RefreshEvent,
   type RefreshPolicy,
@@ -20,6 +21,24 @@ import { refreshTokenRequest } from "./token.js";
 import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
 import { requestToken } from "./token-client.js";
 import type { TokenStore } from "./token-store.js";
+
+/** How often a process waiting for the lock looks whether the holder has written new credentials. */
+const LOCK_WATCH_INTERVAL_MS = 25;
+
+/** The promise's value, or undefined when `ms` pass first. */
+async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The longest one refresh may take; below the lock's 90 s staleness backstop. */
 export const REFRESH_DEADLINE_MS = 60_000;
@@ -44,6 +63,11 @@ export interface RefreshOptions extends RefreshPolicy {
   env?: { AWS_ENDPOINT_URL_SIGNIN?: string | undefined; AWS_ENDPOINT_URL?: string | undefined };
   /** An explicit endpoint (the provider's `clientConfig.endpoint`); wins over everything. */
   endpointUrl?: string;
+  /**
+   * The longest the token request may take, retries included (default {@link REFRESH_DEADLINE_MS}); past it the
+   * refresh ends with TIMEOUT and the lock is released. Keep it below the lock's staleness backstop (90 s).
+   */
+  deadlineMs?: number;
   signal?: AbortSignal;
 }
 
@@ -131,12 +155,7 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
   async function run(effect: RefreshEffect<Token>): Promise<RefreshEvent<Token> | undefined> {
     switch (effect.type) {
       case "lock":
-        try {
-          release = await deps.lock(options.loginSession, options.signal);
-          return { type: "locked" };
-        } catch (error) {
-          return { type: "lock-failed", error: asError(error) };
-        }
+        return state.name === "locking" ? lockOrTakeWinner(state.token) : undefined;
       case "read":
         try {
           return { type: "reread", token: toToken(await deps.store.read(options.loginSession)) };
@@ -146,17 +165,18 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
         }
       case "refresh": {
         // The whole refresh ends well before the lock's staleness backstop, so no waiter takes over a live lock.
+        const deadlineMs = options.deadlineMs ?? REFRESH_DEADLINE_MS;
         const deadline = new AbortController();
         const timer = setTimeout(
           () =>
             deadline.abort(
               new AwsLoginError(
                 "TIMEOUT",
-                `The sign-in service did not complete the refresh within ${REFRESH_DEADLINE_MS / 1000} s. Check your network and try again.`,
+                `The sign-in service did not complete the refresh within ${deadlineMs / 1000} s. Check your network and try again.`,
                 { retryable: true },
               ),
             ),
-          REFRESH_DEADLINE_MS,
+          deadlineMs,
         );
         timer.unref?.();
         const signal =
@@ -198,6 +218,50 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
         await release?.();
         release = undefined;
         return undefined;
+    }
+  }
+
+  /**
+   * Waits for the session's lock while watching the cache file: when the holder writes credentials that are no
+   * longer due (writes are atomic renames, so a read without the lock sees a whole file), this process takes them
+   * at once instead of queueing behind every other waiter for a lock it no longer needs.
+   */
+  async function lockOrTakeWinner(waiting: Token): Promise<RefreshEvent<Token>> {
+    const stopWaiting = new AbortController();
+    const signal =
+      options.signal === undefined
+        ? stopWaiting.signal
+        : AbortSignal.any([options.signal, stopWaiting.signal]);
+    const locking = deps.lock(options.loginSession, signal).then(
+      (granted): RefreshEvent<Token> => {
+        release = granted;
+        return { type: "locked" };
+      },
+      (error: unknown): RefreshEvent<Token> => ({ type: "lock-failed", error: asError(error) }),
+    );
+    for (;;) {
+      const outcome = await raceTimer(locking, LOCK_WATCH_INTERVAL_MS);
+      if (outcome !== undefined) return outcome;
+      const winner = await readWinner(waiting);
+      if (winner !== undefined) {
+        stopWaiting.abort();
+        if ((await locking).type === "locked") {
+          await release?.();
+          release = undefined;
+        }
+        return { type: "refreshed-meanwhile", token: winner };
+      }
+    }
+  }
+
+  /** The cached token when another process has refreshed it since `waiting` was read and it is not due. */
+  async function readWinner(waiting: Token): Promise<Token | undefined> {
+    try {
+      const token = toToken(await deps.store.read(options.loginSession));
+      if (token === undefined || token.expiresAt === waiting.expiresAt) return undefined;
+      return isRefreshDue(token, deps.clock.now(), { ...policy, force: false }) ? undefined : token;
+    } catch {
+      return undefined; // the lock holder decides what a bad file means
     }
   }
 

@@ -14,6 +14,12 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     refreshReuseWindow: flags["refresh-reuse-window"],
     codeTtl: flags["code-ttl"],
     ...(flags.quiet ? {} : { logger: (line: string) => process.stderr.write(`${line}\n`) }),
+  }).catch(async (error: unknown) => {
+    // startEmulator refuses a bad option (an unsupported --identity ARN, …) with a TypeError or RangeError:
+    // a usage error, reported as one line with exit 2 like every other.
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    const { AwsLoginError } = await import("@awslogin/core");
+    throw new AwsLoginError("INVALID_ARGUMENT", error.message, { cause: error });
   });
   process.stdout.write(`${emulator.url}\n`);
   process.stderr.write(

@@ -8,8 +8,17 @@ import type { Command } from "@oclif/core";
 import type { ExecFlags } from "../commands/exec.js";
 import { loadCredentialsForProfile } from "../profile-credentials.js";
 
-/** Signals passed on to the command, so that stopping `awslogin exec` stops what it runs. */
-const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/**
+ * Signals passed on to the command, so that stopping or poking `awslogin exec` stops or pokes what it runs (as
+ * `exec` in a shell would, where the command takes awslogin's place). A listener also keeps each of them from ending
+ * awslogin while the command runs.
+ *
+ * SIGUSR1 is safe to take: Node starts its inspector on SIGUSR1 only while no listener is installed (checked on
+ * Node 20, and by the exec tests). SIGWINCH and SIGCONT are left alone: the command shares awslogin's terminal, so a
+ * resize reaches it from the kernel directly, and SIGCONT (like SIGTSTP/SIGSTOP) is sent by the shell to the whole
+ * process group of a job, the command included. SIGKILL and SIGSTOP cannot be caught.
+ */
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /**
  * Ctrl-C and Ctrl-\ on a terminal reach the whole foreground process group, the command included: passing them on

@@ -23,8 +23,9 @@ export class ExecCommand extends BaseCommand {
     `Runs COMMAND (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION and, when known, AWS_REGION set, and AWS_PROFILE removed so that tools use these
 credentials. Credentials are refreshed first when 5 minutes or less are left; they are never put on a command line.
-SIGINT, SIGTERM and SIGHUP are passed on to the command; awslogin exits with its exit code (128 + N when signal N
-ended it, 127 when it is not found).`;
+SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are passed on to the command (SIGINT and SIGQUIT only when
+they cannot have come from the terminal, which sends them to the command itself); awslogin exits with its exit code
+(128 + N when signal N ended it, 127 when it is not found).`;
   static override examples = [
     "<%= config.bin %> exec --profile dev -- aws s3 ls",
     "<%= config.bin %> exec --profile dev -- terraform plan",

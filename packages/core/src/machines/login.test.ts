@@ -3,8 +3,10 @@ import { AwsLoginError } from "../errors.js";
 import {
   type AuthorizationAttempt,
   initialLoginState,
+  type LoginEffect,
   type LoginEvent,
   type LoginState,
+  MAX_REFUSED_CODES,
   transitionLogin,
 } from "./login.js";
 
@@ -44,7 +46,12 @@ const start: [number, LoginEvent] = [0, { type: "start", attempt: sameDevice, ti
 describe("login machine", () => {
   it("opens the browser on start and waits until the deadline", () => {
     const { state, effects } = run([start]);
-    expect(state).toEqual({ name: "waiting", attempts: [sameDevice], deadline: T0 + TIMEOUT });
+    expect(state).toEqual({
+      name: "waiting",
+      attempts: [sameDevice],
+      deadline: T0 + TIMEOUT,
+      refusedCodes: 0,
+    });
     expect(effects).toEqual([{ type: "open-browser", url: sameDevice.authorizeUrl }]);
   });
 
@@ -217,6 +224,140 @@ describe("login machine", () => {
     expect(effects.slice(3)).toEqual([
       { type: "stop-waiting" },
       { type: "exchange", attempt: crossDevice, code: "GOOD" },
+    ]);
+  });
+
+  const crossStart: [number, LoginEvent] = [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }];
+  const paste = (offset: number, code: string): [number, LoginEvent] => [
+    offset,
+    { type: "code-pasted", state: crossDevice.state, code },
+  ];
+  const refused = (offset: number, error: AwsLoginError): [number, LoginEvent] => [
+    offset,
+    { type: "exchange-failed", error },
+  ];
+  const authcodeExpired = new AwsLoginError("AUTHCODE_EXPIRED", "expired", { status: 401 });
+  const invalidRequest = new AwsLoginError("INVALID_REQUEST", "code must be at most 512 characters", {
+    status: 400,
+  });
+
+  it.each<[string, Array<[number, LoginEvent]>, string, LoginEffect[] | string]>([
+    [
+      "a pasted code refused as unknown (AUTHCODE_EXPIRED) → waiting again, same attempt, asked again",
+      [crossStart, paste(100, "TRUNC"), refused(200, authcodeExpired)],
+      "waiting",
+      [
+        { type: "resume-waiting" },
+        expect.objectContaining({ type: "prompt-code", attempt: crossDevice }) as LoginEffect,
+      ],
+    ],
+    [
+      "a pasted code refused as invalid (INVALID_REQUEST) → waiting again, asked again",
+      [crossStart, paste(100, "X".repeat(600)), refused(200, invalidRequest)],
+      "waiting",
+      [
+        { type: "resume-waiting" },
+        expect.objectContaining({ type: "prompt-code", attempt: crossDevice }) as LoginEffect,
+      ],
+    ],
+    [
+      "a refused code, then the right one → exchanging the right one with the same attempt",
+      [crossStart, paste(100, "TRUNC"), refused(200, authcodeExpired), paste(300, "GOOD")],
+      "exchanging",
+      [{ type: "stop-waiting" }, { type: "exchange", attempt: crossDevice, code: "GOOD" }],
+    ],
+    [
+      `${MAX_REFUSED_CODES} refused codes → failed with the service's code`,
+      [
+        crossStart,
+        ...Array.from({ length: MAX_REFUSED_CODES }, (_, i) => [
+          paste(100 + i * 100, `BAD${i}`),
+          refused(150 + i * 100, authcodeExpired),
+        ]).flat(),
+      ],
+      "failed",
+      "AUTHCODE_EXPIRED",
+    ],
+    [
+      "a refused code after the deadline → failed with LOGIN_TIMEOUT (no new prompt)",
+      [crossStart, paste(100, "TRUNC"), refused(TIMEOUT + 1, authcodeExpired)],
+      "failed",
+      "LOGIN_TIMEOUT",
+    ],
+    [
+      "a pasted code that fails otherwise (INSUFFICIENT_PERMISSIONS) → failed, not asked again",
+      [crossStart, paste(100, "GOOD"), refused(200, new AwsLoginError("INSUFFICIENT_PERMISSIONS", "no"))],
+      "failed",
+      "INSUFFICIENT_PERMISSIONS",
+    ],
+    [
+      "a refused same-device (loopback) code → failed: there is nothing to paste again",
+      [
+        start,
+        [
+          100,
+          { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "C" } },
+        ],
+        refused(200, authcodeExpired),
+      ],
+      "failed",
+      "AUTHCODE_EXPIRED",
+    ],
+  ])("cross-device retry: %s", (_name, events, expected, last) => {
+    const { state, effects } = run(events);
+    expect(state.name).toBe(expected);
+    if (typeof last === "string") {
+      expect(state.name === "failed" && state.error.code).toBe(last);
+      expect(effects.filter((e) => e.type === "prompt-code").length).toBeLessThanOrEqual(MAX_REFUSED_CODES);
+      expect(effects.at(-1)?.type).not.toBe("prompt-code");
+    } else {
+      expect(effects.slice(-last.length)).toEqual(last);
+    }
+  });
+
+  it("says what to do about a refused code, counts the tries left, and keeps the attempt's secrets", () => {
+    const first = run([crossStart, paste(100, "TRUNC"), refused(200, authcodeExpired)]);
+    expect(first.state).toEqual({
+      name: "waiting",
+      attempts: [crossDevice],
+      deadline: T0 + TIMEOUT,
+      refusedCodes: 1,
+    });
+    const prompt = first.effects.at(-1);
+    expect(prompt?.type === "prompt-code" && prompt.problem?.code).toBe("AUTHCODE_EXPIRED");
+    if (prompt?.type === "prompt-code") {
+      expect(prompt.problem?.message).toContain("paste it again");
+      expect(prompt.problem?.message).toContain(`${MAX_REFUSED_CODES - 1} tries left`);
+      expect(prompt.problem?.cause).toBe(authcodeExpired);
+    }
+    const events: Array<[number, LoginEvent]> = [crossStart];
+    for (let i = 0; i < MAX_REFUSED_CODES; i++)
+      events.push(paste(100 + i * 100, "BAD"), refused(150 + i * 100, authcodeExpired));
+    const last = run(events);
+    expect(last.state.name).toBe("failed");
+    if (last.state.name === "failed") {
+      expect(last.state.error.message).toContain(`refused ${MAX_REFUSED_CODES} pasted codes`);
+      expect(last.state.error.message).toContain("Nothing was written");
+      expect(last.state.error.status).toBe(401);
+    }
+    expect(last.effects.at(-1)).toEqual({ type: "stop-waiting" });
+  });
+
+  it("with both flows offered, a refused pasted code leaves the loopback able to complete", () => {
+    const { state, effects } = run([
+      start,
+      [100, { type: "add-attempt", attempt: crossDevice }],
+      paste(200, "TRUNC"),
+      refused(300, authcodeExpired),
+      [
+        400,
+        { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "L" } },
+      ],
+    ]);
+    expect(state).toMatchObject({ name: "exchanging", attempt: sameDevice, code: "L", callbackId: "c1" });
+    expect(effects.slice(-2)).toEqual([
+      { type: "stop-waiting" },
+      { type: "exchange", attempt: sameDevice, code: "L" },
     ]);
   });
 

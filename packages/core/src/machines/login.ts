@@ -1,7 +1,8 @@
 /**
  * The login state machine: a pure function of (state, event, now) that returns the next state and the
  * effects a driver must run. It covers the same-device flow (loopback callback) and the cross-device
- * flow (code pasted by the user), and their race when both are offered.
+ * flow (code pasted by the user), and their race when both are offered. A pasted code the service refuses
+ * is asked for again, with the same attempt, up to {@link MAX_REFUSED_CODES} times.
  * @see PROTOCOL.md §2 (same-device), §3 (cross-device)
  */
 import { AwsLoginError } from "../errors.js";
@@ -23,15 +24,27 @@ export type CallbackQuery =
   | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
   | { kind: "none" };
 
+/** Waiting for the loopback callback or a pasted code. */
+export interface WaitingState {
+  name: "waiting";
+  /** Attempts that may still complete, same-device first. Whichever completes first wins. */
+  attempts: AuthorizationAttempt[];
+  deadline: number;
+  /** Pasted codes the service has refused so far (bounded by {@link MAX_REFUSED_CODES}). */
+  refusedCodes: number;
+}
+
 export type LoginState =
   | { name: "idle" }
+  | WaitingState
   | {
-      name: "waiting";
-      /** Attempts that may still complete, same-device first. Whichever completes first wins. */
-      attempts: AuthorizationAttempt[];
-      deadline: number;
+      name: "exchanging";
+      attempt: AuthorizationAttempt;
+      code: string;
+      callbackId: string | undefined;
+      /** Where a pasted code the service refuses goes back to: the same attempts, state and verifier. */
+      waiting: WaitingState;
     }
-  | { name: "exchanging"; attempt: AuthorizationAttempt; code: string; callbackId: string | undefined }
   | { name: "done"; attempt: AuthorizationAttempt }
   | { name: "failed"; error: AwsLoginError };
 
@@ -57,7 +70,9 @@ export type LoginEffect =
   | { type: "prompt-code"; attempt: AuthorizationAttempt; problem?: AwsLoginError }
   | { type: "answer-callback"; callbackId: string; answer: CallbackAnswer; message?: string }
   | { type: "exchange"; attempt: AuthorizationAttempt; code: string }
-  | { type: "stop-waiting" };
+  | { type: "stop-waiting" }
+  /** Waiting starts again after `stop-waiting` (a refused pasted code): prompts may be asked again. */
+  | { type: "resume-waiting" };
 
 export interface Transition {
   state: LoginState;
@@ -66,6 +81,13 @@ export interface Transition {
 
 export const initialLoginState: LoginState = { name: "idle" };
 
+/**
+ * How many pasted codes the service may refuse before a cross-device login ends. A refused code is a
+ * mistyped or truncated paste far more often than anything else, and the service refuses an unknown code
+ * without consuming the real one, so the person may paste again with the same state and verifier.
+ */
+export const MAX_REFUSED_CODES = 5;
+
 function fail(error: AwsLoginError, extra: LoginEffect[] = []): Transition {
   return { state: { name: "failed", error }, effects: [...extra, { type: "stop-waiting" }] };
 }
@@ -73,6 +95,23 @@ function fail(error: AwsLoginError, extra: LoginEffect[] = []): Transition {
 /** Whether a state ends the machine. */
 export function isFinal(state: LoginState): state is Extract<LoginState, { name: "done" | "failed" }> {
   return state.name === "done" || state.name === "failed";
+}
+
+function loginTimeout(): AwsLoginError {
+  return new AwsLoginError(
+    "LOGIN_TIMEOUT",
+    "No sign-in arrived before the timeout. Nothing was written. Run the login again, and finish signing in within --timeout seconds.",
+  );
+}
+
+/**
+ * Whether the service's answer to a pasted code means "not this code" rather than "not this login": an
+ * unknown, truncated or already-used code (AUTHCODE_EXPIRED), or a request the service found invalid
+ * (INVALID_REQUEST) — in the cross-device flow the code is the only part of that request a person typed.
+ * @see PROTOCOL.md §3, §4.4
+ */
+function isRefusedCode(error: AwsLoginError): boolean {
+  return error.code === "AUTHCODE_EXPIRED" || error.code === "INVALID_REQUEST";
 }
 
 /** The first effects of an attempt: open the browser (same-device) or ask for the code (cross-device). */
@@ -105,13 +144,18 @@ export function transitionLogin(state: LoginState, event: LoginEvent, now: numbe
     case "idle":
       if (event.type !== "start") return { state, effects: [] };
       return {
-        state: { name: "waiting", attempts: [event.attempt], deadline: now + event.timeoutMs },
+        state: {
+          name: "waiting",
+          attempts: [event.attempt],
+          deadline: now + event.timeoutMs,
+          refusedCodes: 0,
+        },
         effects: effectsToBegin(event.attempt),
       };
     case "waiting":
       return transitionWaiting(state, event, now);
     case "exchanging":
-      return transitionExchanging(state, event);
+      return transitionExchanging(state, event, now);
     default:
       // Final states ignore everything; a late callback is told this login is over.
       if (event.type === "callback") {
@@ -124,23 +168,13 @@ export function transitionLogin(state: LoginState, event: LoginEvent, now: numbe
   }
 }
 
-function transitionWaiting(
-  state: Extract<LoginState, { name: "waiting" }>,
-  event: LoginEvent,
-  now: number,
-): Transition {
+function transitionWaiting(state: WaitingState, event: LoginEvent, now: number): Transition {
   if (now >= state.deadline) {
     const answers: LoginEffect[] =
       event.type === "callback"
         ? [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }]
         : [];
-    return fail(
-      new AwsLoginError(
-        "LOGIN_TIMEOUT",
-        "No sign-in arrived before the timeout. Nothing was written. Run the login again, and finish signing in within --timeout seconds.",
-      ),
-      answers,
-    );
+    return fail(loginTimeout(), answers);
   }
   switch (event.type) {
     case "add-attempt":
@@ -170,7 +204,13 @@ function transitionWaiting(
         );
       }
       return {
-        state: { name: "exchanging", attempt, code: query.code, callbackId: event.callbackId },
+        state: {
+          name: "exchanging",
+          attempt,
+          code: query.code,
+          callbackId: event.callbackId,
+          waiting: state,
+        },
         effects: [{ type: "stop-waiting" }, { type: "exchange", attempt, code: query.code }],
       };
     }
@@ -185,7 +225,7 @@ function transitionWaiting(
         return { state, effects: [{ type: "prompt-code", attempt, problem: error }] };
       }
       return {
-        state: { name: "exchanging", attempt, code: event.code, callbackId: undefined },
+        state: { name: "exchanging", attempt, code: event.code, callbackId: undefined, waiting: state },
         effects: [{ type: "stop-waiting" }, { type: "exchange", attempt, code: event.code }],
       };
     }
@@ -205,6 +245,7 @@ function transitionWaiting(
 function transitionExchanging(
   state: Extract<LoginState, { name: "exchanging" }>,
   event: LoginEvent,
+  now: number,
 ): Transition {
   switch (event.type) {
     case "exchange-succeeded": {
@@ -215,6 +256,9 @@ function transitionExchanging(
       return { state: { name: "done", attempt: state.attempt }, effects };
     }
     case "exchange-failed": {
+      if (state.attempt.flow === "cross-device" && isRefusedCode(event.error)) {
+        return refusePastedCode(state.waiting, state.attempt, event.error, now);
+      }
       const effects: LoginEffect[] =
         state.callbackId === undefined
           ? []
@@ -236,4 +280,34 @@ function transitionExchanging(
     default:
       return { state, effects: [] };
   }
+}
+
+/** A pasted code the service refused: ask again with the same attempt, unless the bound or the deadline is reached. */
+function refusePastedCode(
+  waiting: WaitingState,
+  attempt: AuthorizationAttempt,
+  error: AwsLoginError,
+  now: number,
+): Transition {
+  const refusedCodes = waiting.refusedCodes + 1;
+  if (refusedCodes >= MAX_REFUSED_CODES) {
+    return fail(
+      new AwsLoginError(
+        error.code,
+        `AWS Sign-In refused ${refusedCodes} pasted codes, so the login stopped. Nothing was written. Its last answer: ${error.message}`,
+        { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+      ),
+    );
+  }
+  if (now >= waiting.deadline) return fail(loginTimeout());
+  const left = MAX_REFUSED_CODES - refusedCodes;
+  const problem = new AwsLoginError(
+    error.code,
+    `AWS Sign-In refused it (${error.code}): it may be incomplete, mistyped, or from an earlier sign-in. Copy the whole code shown on the confirmation page and paste it again (${left} ${left === 1 ? "try" : "tries"} left).`,
+    { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+  );
+  return {
+    state: { ...waiting, refusedCodes },
+    effects: [{ type: "resume-waiting" }, { type: "prompt-code", attempt, problem }],
+  };
 }

@@ -53,6 +53,18 @@ describe("refresh machine", () => {
     });
   });
 
+  it("takes the holder's credentials written while it waited for the lock: no lock, no unlock, no token call", () => {
+    expect(
+      run([
+        { type: "loaded", token: due },
+        { type: "refreshed-meanwhile", token: renewed },
+      ]),
+    ).toEqual({
+      state: { name: "done", token: renewed, refreshed: false },
+      effects: [{ type: "lock" }],
+    });
+  });
+
   it("fails with CACHE_MISSING and the login hint when there is no cache file (SEP case b)", () => {
     const { state } = run([{ type: "loaded", token: undefined }], { profile: "signin" });
     expect(state.name).toBe("failed");
@@ -183,6 +195,20 @@ describe("refresh machine", () => {
     ]);
     expect(bad.state).toEqual({ name: "failed", error: broken });
     expect(bad.effects.at(-1)).toEqual({ type: "unlock" });
+  });
+
+  it("a session started 13 h ago still refreshes: the 12 h maximum is learned from TOKEN_EXPIRED, not enforced", () => {
+    interface Session extends T {
+      sessionStartedAt: number;
+    }
+    const old: Session = { id: "old", expiresAt: NOW + 2 * MIN, sessionStartedAt: NOW - 13 * 60 * MIN };
+    const { state, effects } = run([
+      { type: "loaded", token: old },
+      { type: "locked" },
+      { type: "reread", token: old },
+    ]);
+    expect(state).toEqual({ name: "refreshing", token: old });
+    expect(effects).toEqual([{ type: "lock" }, { type: "read" }, { type: "refresh", token: old }]);
   });
 
   it("ignores events that do not belong to the state", () => {

@@ -26,6 +26,8 @@ export type RefreshEvent<T extends RefreshableToken> =
   | { type: "loaded"; token: T | undefined }
   | { type: "locked" }
   | { type: "lock-failed"; error: AwsLoginError }
+  /** While this process waited for the lock, the holder wrote credentials that are no longer due. */
+  | { type: "refreshed-meanwhile"; token: T }
   | { type: "reread"; token: T | undefined }
   | { type: "refreshed"; token: T }
   | { type: "refresh-failed"; error: AwsLoginError }
@@ -109,6 +111,8 @@ export function transitionRefresh<T extends RefreshableToken>(
       if (event.type === "locked")
         return { state: { name: "rereading", token: state.token }, effects: [{ type: "read" }] };
       if (event.type === "lock-failed") return serveOrFail(state.token, event.error, now, []);
+      // The winner's credentials, read without the lock (writes are atomic): no need to queue for it.
+      if (event.type === "refreshed-meanwhile") return done(event.token, false, []);
       break;
 
     case "rereading": {

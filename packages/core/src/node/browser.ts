@@ -1,6 +1,7 @@
 /**
  * Opening the authorize URL in a browser: the `BROWSER` variable when set (split like a shell, run
- * without one), else the platform's opener. Started detached, output ignored, never waited for.
+ * without one), else the platform's opener. Started detached, output ignored; only an exit in its first
+ * moments is watched for, so a headless `xdg-open` that fails at once is reported as "no browser".
  */
 import { spawn } from "node:child_process";
 import { browserCommandFor } from "../command-line.js";
@@ -13,20 +14,41 @@ export function defaultBrowserCommand(platform: NodeJS.Platform, url: string): s
   return ["xdg-open", url];
 }
 
-/** Starts `argv` detached; resolves true once it started, false if it could not be started. */
-export function spawnDetached(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+/**
+ * How long an opener gets to fail. `xdg-open` on a machine without a desktop exits non-zero at once; a
+ * browser that is still running after this counts as started, and is never waited for any longer.
+ */
+export const BROWSER_EARLY_EXIT_MS = 1500;
+
+/**
+ * Starts `argv` detached. Resolves false if it could not be started, or exited non-zero (or by a signal)
+ * within `graceMs`; true if it exited 0 by then (an opener that handed the URL on) or is still running.
+ */
+export function spawnDetached(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  graceMs: number = BROWSER_EARLY_EXIT_MS,
+): Promise<boolean> {
   const [command, ...args] = argv;
   if (command === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (started: boolean) => {
+      clearTimeout(timer);
+      resolve(started);
+    };
     try {
       const child = spawn(command, args, { detached: true, stdio: "ignore", env, windowsHide: true });
-      child.once("error", () => resolve(false));
+      child.once("error", () => settle(false));
+      child.once("exit", (code) => settle(code === 0));
       child.once("spawn", () => {
+        // Not kept alive by the browser: the login may end (and this process exit) while it runs.
         child.unref();
-        resolve(true);
+        timer = setTimeout(() => settle(true), graceMs);
+        timer.unref(); // nor by this watch
       });
     } catch {
-      resolve(false);
+      settle(false);
     }
   });
 }

@@ -3,11 +3,15 @@
  * sessions, the Sign-In endpoint (one credential-free GET, for reachability and its Date header) and lock
  * files, then hands each observation to core's pure judges (`doctor.ts`). Writes nothing.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readdir, readFile, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import { getProfile, type ParsedConfig } from "../config.js";
 import {
+  type CacheRecordObservation,
   type DoctorFinding,
+  type EndpointChoiceFailure,
   type EndpointProbe,
   type FileObservation,
   judgeCacheDirectory,
@@ -16,6 +20,7 @@ import {
   judgeConfigFile,
   judgeEndpoint,
   judgeLock,
+  judgeNoEndpoint,
   judgeProfileCache,
   type LockObservation,
 } from "../doctor.js";
@@ -23,6 +28,8 @@ import { resolveSignInEndpoint, signInEndpointEnv } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
+import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
+import { parseTokenCache } from "../token-cache.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
 import { readSessionStatuses } from "./session-status.js";
@@ -40,12 +47,73 @@ export interface DoctorOptions {
   probeTimeoutMs?: number;
 }
 
-async function observe(path: string): Promise<FileObservation> {
+/** The stat of `path`, and with `accessMode` whether this process may use it so (root passes most checks). */
+async function observe(path: string, accessMode?: number): Promise<FileObservation> {
+  let seen: FileObservation;
   try {
     const info = await stat(path);
-    return { kind: "found", isDirectory: info.isDirectory(), mode: info.mode, uid: info.uid };
+    seen = { kind: "found", isDirectory: info.isDirectory(), mode: info.mode, uid: info.uid };
   } catch (error) {
     return errnoCode(error) === "ENOENT" ? { kind: "missing" } : { kind: "error", code: errnoCode(error) };
+  }
+  if (accessMode === undefined) return seen;
+  try {
+    await access(path, accessMode);
+    return seen;
+  } catch (error) {
+    return { ...seen, accessError: errnoCode(error) };
+  }
+}
+
+/** Whether a cache file holds a record; undefined when it vanished meanwhile. Its contents are never shown. */
+async function observeRecord(
+  path: string,
+  profiles: readonly string[],
+): Promise<CacheRecordObservation | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
+    return { valid: false, problem: `${path} could not be read (${errnoCode(error)}).`, profiles };
+  }
+  try {
+    parseTokenCache(text, path);
+    return { valid: true };
+  } catch (error) {
+    if (!AwsLoginError.isInstance(error)) throw error;
+    return { valid: false, problem: error.message, profiles };
+  }
+}
+
+/**
+ * The endpoint `awslogin login` would use for `profile`, resolved as login does: AWS_ENDPOINT_URL_SIGNIN, then
+ * AWS_ENDPOINT_URL, then the region's (AWS_REGION, AWS_DEFAULT_REGION, the profile's region). With an override
+ * the region does not change the URL, so none is needed. @see PROTOCOL.md §1, §7
+ */
+function loginEndpoint(
+  config: ParsedConfig,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+): { baseUrl: string } | EndpointChoiceFailure {
+  const endpointEnv = signInEndpointEnv(env);
+  const region = resolveLoginRegion({ env, profileRegion: getProfile(config, profile)?.region });
+  const hasOverride = [endpointEnv.AWS_ENDPOINT_URL_SIGNIN, endpointEnv.AWS_ENDPOINT_URL].some(
+    (value) => value !== undefined && value.trim() !== "",
+  );
+  if (region === undefined && !hasOverride) return { kind: "no-region", profile };
+  if (region !== undefined && !isRegionName(region)) {
+    const error = new AwsLoginError(
+      "INVALID_ARGUMENT",
+      `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`,
+    );
+    return { kind: "invalid", error };
+  }
+  try {
+    return { baseUrl: resolveSignInEndpoint({ region: region ?? DEFAULT_REGION, env: endpointEnv }).baseUrl };
+  } catch (error) {
+    if (!AwsLoginError.isInstance(error)) throw error;
+    return { kind: "invalid", error };
   }
 }
 
@@ -131,16 +199,31 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   });
 
   const directory = report.store.directory;
-  const directorySeen = await observe(directory);
+  let directorySeen = await observe(directory, constants.R_OK | constants.W_OK | constants.X_OK);
+  let names: string[] = [];
+  if (directorySeen.kind === "found" && directorySeen.isDirectory) {
+    try {
+      names = (await readdir(directory)).sort();
+    } catch (error) {
+      // A failed access check already says why, with the folder's mode; otherwise the listing's error does.
+      if (directorySeen.accessError === undefined) directorySeen = { kind: "error", code: errnoCode(error) };
+    }
+  }
   findings.push(judgeCacheDirectory(directory, directorySeen, ownUid));
-  const names =
-    directorySeen.kind === "found" && directorySeen.isDirectory
-      ? (await readdir(directory).catch(() => [])).sort()
-      : [];
+  const users = new Map<string, string[]>();
+  for (const status of report.statuses) {
+    if (status.cachePath !== null)
+      users.set(status.cachePath, [...(users.get(status.cachePath) ?? []), status.profile]);
+  }
   for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
-    const seen = await observe(join(directory, name));
+    const path = join(directory, name);
+    const seen = await observe(path, constants.R_OK | constants.W_OK);
     if (seen.kind === "found" && seen.isDirectory) continue;
-    findings.push(judgeCacheFile(join(directory, name), seen, ownUid));
+    const record =
+      seen.kind === "found" && seen.accessError === undefined
+        ? await observeRecord(path, users.get(path) ?? [])
+        : undefined;
+    findings.push(judgeCacheFile(path, seen, ownUid, record));
   }
 
   if (report.statuses.length === 0) {
@@ -174,16 +257,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
       // No region and no override: nothing to probe for this profile.
     }
   }
-  if (endpoints.size === 0 && env.AWS_ENDPOINT_URL_SIGNIN) {
-    endpoints.add(resolveSignInEndpoint({ region: "us-east-1", env: endpointEnv }).baseUrl);
-  }
   if (endpoints.size === 0) {
-    findings.push({
-      check: "endpoint",
-      status: "ok",
-      message: "No login profile names a Sign-In endpoint to check.",
-      fix: null,
-    });
+    // No login profile yet (a fresh machine): check the endpoint `awslogin login` would sign in to.
+    const choice = loginEndpoint(report.config, options.profile ?? (env.AWS_PROFILE || "default"), env);
+    if ("baseUrl" in choice) endpoints.add(choice.baseUrl);
+    else findings.push(judgeNoEndpoint(choice));
   }
   const transport =
     options.transport ??

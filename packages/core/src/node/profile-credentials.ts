@@ -98,6 +98,8 @@ export interface LoadCredentialsOptions extends ResolveProfileOptions {
   /** Refresh whatever the expiry. */
   force?: boolean;
   transport?: Transport;
+  /** The longest the token request may take, retries included; default 60 s (`REFRESH_DEADLINE_MS`). */
+  deadlineMs?: number;
   /** Told about transient problems that did not stop the call. */
   onWarning?: (warning: AwsLoginError) => void;
   signal?: AbortSignal;
@@ -132,6 +134,7 @@ export async function loadProfileCredentials(
       ...(region === undefined ? {} : { region }),
       ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
       ...(options.force === undefined ? {} : { force: options.force }),
+      ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     },
   );

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
+import { Agent, type Dispatcher } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateDpopKey, jwkThumbprint } from "../dpop.js";
 import { AwsLoginError } from "../errors.js";
@@ -162,6 +163,31 @@ describe("createHttpTransport against a real server", () => {
     );
     expect(error.code).toBe("TIMEOUT");
     expect(error.message).toContain("UND_ERR_BODY_TIMEOUT");
+  });
+
+  it("sends through an injected undici dispatcher (an Agent composed with an interceptor)", async () => {
+    const { url, received } = await serve((_req, res) => json(res, 200, '{"ok":true}'));
+    const seen: { origin: string; path: string; method: string }[] = [];
+    const agent = new Agent();
+    const recording: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+      seen.push({ origin: String(options.origin), path: options.path, method: options.method });
+      // Proof that the interceptor's version of the request is the one sent.
+      const headers = { ...(options.headers as Record<string, string>), "x-intercepted": "yes" };
+      return dispatch({ ...options, headers }, handler);
+    };
+    try {
+      const transport = createHttpTransport({ dispatcher: agent.compose(recording) });
+      const first = await transport.send({ method: "POST", url: `${url}/v1/token`, headers: {}, body: "{}" });
+      const second = await transport.send({ method: "GET", url: `${url}/health`, headers: {} });
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(seen).toEqual([
+        { origin: url, path: "/v1/token", method: "POST" },
+        { origin: url, path: "/health", method: "GET" },
+      ]);
+      expect(received.map((r) => r.headers["x-intercepted"])).toEqual(["yes", "yes"]);
+    } finally {
+      await agent.close();
+    }
   });
 
   it("an abort signal cancels the request", async () => {

@@ -2,7 +2,7 @@
  * The HTTP {@link Transport} on undici, turning socket failures and timeouts into retryable AwsLoginErrors.
  * @see PROTOCOL.md §4.1
  */
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { AwsLoginError } from "../errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../ports.js";
 
@@ -28,9 +28,18 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)
 
 /** A {@link Transport} over undici `request`. @see PROTOCOL.md §4.1 */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
-  const dispatcher =
-    options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } });
   const responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
+  // undici is loaded on the first request: most processes that create a transport (every waiter of a refresh storm,
+  // every cache hit of the provider) never send one, and loading it is a third of a refresh's start-up.
+  let client: Promise<{ request: typeof import("undici").request; dispatcher: Dispatcher }> | undefined;
+  const loadClient = () => {
+    client ??= import("undici").then(({ Agent, request }) => ({
+      request,
+      dispatcher:
+        options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } }),
+    }));
+    return client;
+  };
   return {
     async send(req: HttpRequest, sendOptions: { signal?: AbortSignal } = {}): Promise<HttpResponse> {
       const headers: Record<string, string> = {};
@@ -40,6 +49,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       }
       const host = hostOf(req.url);
       try {
+        const { request, dispatcher } = await loadClient();
         const response = await request(req.url, {
           method: req.method,
           headers,

@@ -1,0 +1,147 @@
+/**
+ * The refresh deadline over real I/O: the file token store, the session lock and the undici transport against a
+ * 127.0.0.1 server that accepts the token request and never answers. The deadline, not the transport's response
+ * timeout, ends the refresh, so the lock is released well before its 90 s staleness backstop.
+ */
+
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exportDpopKeyPem, generateDpopKey } from "../dpop.js";
+import { AwsLoginError } from "../errors.js";
+import { CLIENT_ID } from "../protocol.js";
+import { getFreshToken, REFRESH_DEADLINE_MS, type RefreshDeps } from "../refresh.js";
+import { formatExpiresAt, type TokenCacheRecord } from "../token-cache.js";
+import { sessionLock } from "./lock.js";
+import { systemClock, systemRandom } from "./system.js";
+import { createFileTokenStore } from "./token-store.js";
+import { createHttpTransport } from "./transport.js";
+
+const SESSION = "arn:aws:sts::111122223333:assumed-role/Admin/deadline";
+const DEADLINE_MS = 300;
+
+let dir: string;
+let server: Server | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "awslogin-deadline-"));
+});
+
+afterEach(async () => {
+  if (server !== undefined) {
+    server.closeAllConnections();
+    server.close();
+    await once(server, "close");
+    server = undefined;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A server that reads each request and never answers it; counts what it received. */
+async function silentServer(): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  server = createServer((req) => {
+    req.resume();
+    req.on("end", () => {
+      requests += 1;
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests };
+}
+
+function record(endpoint: string, expiresInMs: number): TokenCacheRecord {
+  return {
+    accessToken: {
+      accessKeyId: "ASIAOLD",
+      secretAccessKey: "old-secret",
+      sessionToken: "old-session",
+      accountId: "111122223333",
+      expiresAt: formatExpiresAt(Date.now() + expiresInMs),
+    },
+    tokenType: "aws_sigv4",
+    clientId: CLIENT_ID.sameDevice,
+    refreshToken: "refresh-1",
+    idToken: "h.p.s",
+    dpopKey: exportDpopKeyPem(generateDpopKey()),
+    signInRegion: "us-east-1",
+    awslogin: { sessionStartedAt: new Date().toISOString(), endpoint },
+  };
+}
+
+async function setUp(expiresInMs: number) {
+  const { url, requests } = await silentServer();
+  const store = createFileTokenStore({ directory: join(dir, "cache") });
+  await store.write(SESSION, record(url, expiresInMs));
+  const cachePath = store.pathFor(SESSION);
+  const deps: RefreshDeps = {
+    clock: systemClock,
+    random: systemRandom,
+    // A response timeout far beyond the deadline: only the deadline can end the wait.
+    transport: createHttpTransport({ responseTimeoutMs: 30_000 }),
+    store,
+    lock: sessionLock(store, { waitMs: 100 }),
+  };
+  return { deps, store, cachePath, before: readFileSync(cachePath, "utf8"), requests };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
+  const error = await promise.then(
+    () => {
+      throw new Error("expected the refresh to fail");
+    },
+    (e: unknown) => e,
+  );
+  expect(AwsLoginError.isInstance(error)).toBe(true);
+  return error as AwsLoginError;
+}
+
+describe("getFreshToken: the refresh deadline (REFRESH_DEADLINE_MS, below the lock's 90 s backstop)", () => {
+  it("defaults to 60 s", () => {
+    expect(REFRESH_DEADLINE_MS).toBe(60_000);
+  });
+
+  it("a service that never answers: expired credentials fail with TIMEOUT at the deadline, the lock released", async () => {
+    const { deps, cachePath, before, requests } = await setUp(-60_000);
+    const started = Date.now();
+    const error = await rejection(
+      getFreshToken(deps, { loginSession: SESSION, profile: "dev", deadlineMs: DEADLINE_MS }),
+    );
+    const elapsed = Date.now() - started;
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("within 0.3 s");
+    expect(error.message).toContain("Check your network and try again.");
+    expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
+    expect(elapsed).toBeLessThan(5_000);
+    // The deadline covers the retries too: the one hanging attempt was the only one.
+    expect(requests()).toBe(1);
+    expect(readFileSync(cachePath, "utf8")).toBe(before);
+    expect(existsSync(`${cachePath}.lock`)).toBe(false);
+    expect(readdirSync(join(dir, "cache")).filter((name) => name.includes(".lock"))).toEqual([]);
+
+    // Another refresh takes the lock at once (the lock waits at most 100 ms here) and meets the same deadline.
+    const again = await rejection(getFreshToken(deps, { loginSession: SESSION, deadlineMs: DEADLINE_MS }));
+    expect(again.code).toBe("TIMEOUT");
+    expect(requests()).toBe(2);
+    expect(existsSync(`${cachePath}.lock`)).toBe(false);
+  });
+
+  it("a service that never answers: still-valid credentials are served with the TIMEOUT warning", async () => {
+    const { deps, cachePath, before } = await setUp(120_000);
+    const fresh = await getFreshToken(deps, { loginSession: SESSION, deadlineMs: DEADLINE_MS });
+    expect(fresh.refreshed).toBe(false);
+    expect(fresh.record.accessToken.accessKeyId).toBe("ASIAOLD");
+    expect(fresh.warning?.code).toBe("TIMEOUT");
+    expect(readFileSync(cachePath, "utf8")).toBe(before);
+    expect(existsSync(`${cachePath}.lock`)).toBe(false);
+    const release = await deps.lock(SESSION);
+    await release();
+  });
+});
