@@ -10,9 +10,9 @@ const ALICE = "arn:aws:iam::111122223333:user/alice";
 const BOB = "arn:aws:sts::444455556666:assumed-role/Admin/bob";
 /** Never listened on: the authorize redirects are read, not followed. */
 const LOOPBACK = "http://127.0.0.1:53412/oauth/callback";
-const SESSION_SECONDS = 3;
+const SESSION_SECONDS = 6;
 const REUSE_WINDOW_SECONDS = 1;
-const CODE_TTL_SECONDS = 1;
+const CODE_TTL_SECONDS = 2;
 
 let sandbox: Sandbox;
 let emulator: RunningCli | undefined;

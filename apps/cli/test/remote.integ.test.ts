@@ -180,10 +180,12 @@ describe("hints toward --remote", () => {
       // Split like a shell: ["/bin/sh", "-c", "exit 3", URL]; the URL becomes $0 and is ignored.
       { ...harness.sandbox.env, BROWSER: '/bin/sh -c "exit 3"' },
     );
-    await cli.waitForStderr(/Could not start a browser/);
+    // The URL is shown at once, as the opener starts; its failure a moment later brings the hint.
+    const [, url] = await cli.waitForStderr(
+      /Attempting to open your default browser[^\n]*\n\n(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/,
+    );
+    await cli.waitForStderr(/The browser did not open \(its opener exited with an error\)/);
     await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);
-    expect(cli.stderr()).not.toContain("Attempting to open your default browser");
-    const [, url] = await cli.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/);
     const approved = await fetch(url!, { redirect: "manual" });
     const callback = await fetch(approved.headers.get("location")!);
     expect(callback.status).toBe(200);

@@ -5,6 +5,7 @@
  */
 import type { AwsLoginError } from "./errors.js";
 import { loginHint } from "./machines/refresh.js";
+import { LOCK_STALE_MS } from "./refresh.js";
 import type { SessionStatus } from "./session-status.js";
 
 export type DoctorStatus = "ok" | "warn" | "fail";
@@ -30,8 +31,6 @@ export type DoctorCheck =
 export const SKEW_WARN_MS = 60_000;
 /** Beyond this, DPoP proofs (`iat`) and expiry times are likely judged wrong: fail. */
 export const SKEW_FAIL_MS = 300_000;
-/** A lock older than this is stale whatever its holder (the lock's own backstop). */
-export const LOCK_STALE_MS = 90_000;
 
 /** Exit status of `awslogin doctor`: 1 when any check failed. */
 export function doctorExitCode(findings: readonly DoctorFinding[]): 0 | 1 {

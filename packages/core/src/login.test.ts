@@ -142,3 +142,48 @@ describe("authorizeAndExchange (driver)", () => {
     expect(spinner).not.toContain(true);
   });
 });
+
+describe("authorizeAndExchange: an opener that starts, then fails at once", () => {
+  it("shows the URL as opening, then reports the failure through ui.browserFailed (spinner paused around it)", async () => {
+    let fire: ((id: string, query: CallbackQuery) => void) | undefined;
+    const listener: CallbackListener = {
+      port: 53412,
+      onCallback: (handler) => {
+        fire = handler;
+      },
+      answer: () => undefined,
+      close: async () => undefined,
+    };
+    const events: string[] = [];
+    const ui: LoginUi = {
+      showAuthorizeUrl: (_url, _flow, opened) => events.push(`url:${opened}`),
+      waiting: (active) => events.push(`waiting:${active}`),
+      browserFailed: (url) => events.push(`failed:${new URL(url).pathname}`),
+    };
+    let authorizeUrl = "";
+    const run = authorizeAndExchange(
+      deps(scripted([OK]), ui, {
+        startListener: async () => listener,
+        browser: {
+          open: async (url, onFailed) => {
+            authorizeUrl = url;
+            setTimeout(() => onFailed?.(), 20); // xdg-open exits 3 a moment after it started
+            return true;
+          },
+        },
+      }),
+      options("same-device"),
+    );
+    await expect.poll(() => events).toContain("failed:/v1/authorize");
+    const state = new URL(authorizeUrl).searchParams.get("state")!;
+    fire?.("cb1", { kind: "code", state, code: "CODE" });
+    await run;
+    expect(events.slice(0, 5)).toEqual([
+      "url:true",
+      "waiting:true",
+      "waiting:false",
+      "failed:/v1/authorize",
+      "waiting:true",
+    ]);
+  });
+});

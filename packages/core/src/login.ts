@@ -52,9 +52,13 @@ export interface CallbackListener {
 /** Starts a loopback listener on 127.0.0.1 (port 0 = any free port). */
 export type StartCallbackListener = (port: number) => Promise<CallbackListener>;
 
-/** Opens a URL in a browser; resolves false when no browser could be started (the login goes on while it finds out). */
+/** Opens a URL in a browser. */
 export interface BrowserOpener {
-  open(url: string): Promise<boolean>;
+  /**
+   * Starts the browser (or the platform's opener) on `url`; resolves false when none could be started. An opener
+   * that starts and then fails at once (a headless `xdg-open` exits with an error) is reported to `onFailed`.
+   */
+  open(url: string, onFailed?: () => void): Promise<boolean>;
 }
 
 /** What the login shows the person at the terminal. */
@@ -70,6 +74,8 @@ export interface LoginUi {
    * pressing Enter): call `start` to begin it. Both then race; the first to complete wins.
    */
   offerRemote?(start: () => void, signal: AbortSignal): void;
+  /** The browser opener started but failed at once, after the URL was shown as opening: say so, and how to go on. */
+  browserFailed?(url: string): void;
 }
 
 /** Text-file access to the shared config file. */
@@ -149,7 +155,7 @@ export async function authorizeAndExchange(
   // resumes after a refused pasted code, so the prompt can be asked again.
   let stop = new AbortController();
   let listener: CallbackListener | undefined;
-  /** The browser being opened; the URL is shown once it is known whether a browser started. */
+  /** The browser being started; the URL is shown once it is known whether it started. */
   let opening: Promise<void> | undefined;
   let tokenResponse: TokenResponse | undefined;
   let state: LoginState = initialLoginState;
@@ -216,8 +222,14 @@ export async function authorizeAndExchange(
           show(undefined);
           return;
         }
-        // Watched, not awaited: the opener may take a moment to fail, and callbacks are handled meanwhile.
-        opening = deps.browser.open(effect.url).then(show, () => show(false));
+        const failed = () => {
+          if (signal.aborted) return;
+          deps.ui.waiting(false);
+          deps.ui.browserFailed?.(effect.url);
+          deps.ui.waiting(true);
+        };
+        // Not awaited: callbacks are handled while the opener starts.
+        opening = deps.browser.open(effect.url, failed).then(show, () => show(false));
         return;
       }
       case "prompt-code":

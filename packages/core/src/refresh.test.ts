@@ -297,3 +297,18 @@ describe("getFreshToken: a process waiting for the lock takes the holder's new c
     expect(h.requests).toHaveLength(1);
   });
 });
+
+describe("getFreshToken: deadlineMs must stay below the lock's staleness limit", () => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 90_000, 120_000])(
+    "refuses %s",
+    async (deadlineMs) => {
+      const h = harness(cachedRecord(), success);
+      const error = await failure(
+        getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1", deadlineMs }),
+      );
+      expect(error.code).toBe("INVALID_ARGUMENT");
+      expect(error.message).toContain("less than 90000 ms");
+      expect(h.requests).toHaveLength(0);
+    },
+  );
+});

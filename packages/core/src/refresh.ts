@@ -40,6 +40,9 @@ async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefi
   }
 }
 
+/** A lock older than this is stale whatever its holder: the lock's backstop (node/lock.ts), also judged by doctor. */
+export const LOCK_STALE_MS = 90_000;
+
 /** The longest one refresh may take; below the lock's 90 s staleness backstop. */
 export const REFRESH_DEADLINE_MS = 60_000;
 
@@ -118,6 +121,14 @@ export function refreshTokenUrl(
 
 /** Credentials for a login session, refreshed when due, one refresh at a time across processes. */
 export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions): Promise<FreshToken> {
+  const deadlineMs = options.deadlineMs ?? REFRESH_DEADLINE_MS;
+  // A refresh that could outlast the lock's staleness backstop would let a waiter in beside a live holder.
+  if (!Number.isFinite(deadlineMs) || deadlineMs <= 0 || deadlineMs >= LOCK_STALE_MS) {
+    throw new AwsLoginError(
+      "INVALID_ARGUMENT",
+      `deadlineMs must be more than 0 and less than ${LOCK_STALE_MS} ms (the lock's staleness limit); got ${String(options.deadlineMs)}.`,
+    );
+  }
   const policy: RefreshPolicy = {
     ...(options.thresholdMs === undefined ? {} : { thresholdMs: options.thresholdMs }),
     ...(options.force === undefined ? {} : { force: options.force }),
@@ -165,7 +176,6 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
         }
       case "refresh": {
         // The whole refresh ends well before the lock's staleness backstop, so no waiter takes over a live lock.
-        const deadlineMs = options.deadlineMs ?? REFRESH_DEADLINE_MS;
         const deadline = new AbortController();
         const timer = setTimeout(
           () =>

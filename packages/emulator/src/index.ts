@@ -74,8 +74,13 @@ function integerOption(
   return resolved;
 }
 
-/** Starts an emulator on 127.0.0.1 and resolves once it listens. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+/**
+ * The `code` of the TypeError or RangeError `startEmulator` rejects with when an option is invalid (a bad identity
+ * ARN, a lifetime out of range, …), so that a caller such as `awslogin emulator` can tell a usage error from a bug.
+ */
+export const INVALID_EMULATOR_OPTION = "INVALID_EMULATOR_OPTION";
+
+function readOptions(options: EmulatorOptions) {
   const port = integerOption("port", options.port, 0, 0, 65535);
   const expiresIn = integerOption("expiresIn", options.expiresIn, 900, 1, 900);
   const sessionDuration = integerOption("sessionDuration", options.sessionDuration, 43_200, 1, 366 * 86_400);
@@ -87,6 +92,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const arns = options.identities ?? [DEFAULT_IDENTITY];
   if (arns.length === 0) throw new RangeError("identities must name at least one identity ARN.");
   const identities = arns.map(parseIdentity);
+  return { port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities };
+}
+
+/** Starts an emulator on 127.0.0.1 and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  let read: ReturnType<typeof readOptions>;
+  try {
+    read = readOptions(options);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError)
+      Object.assign(error, { code: INVALID_EMULATOR_OPTION });
+    throw error;
+  }
+  const { port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities } = read;
   const now = options.now ?? Date.now;
 
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });

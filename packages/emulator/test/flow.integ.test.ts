@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CLIENT_ID } from "@awslogin/core";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "../src/index.js";
+import { DEFAULT_IDENTITY, type Emulator, INVALID_EMULATOR_OPTION, startEmulator } from "../src/index.js";
 import { authorizeUrl, get, LOOPBACK, login, newDpopKey, newPkce, tokenCall } from "./helpers.js";
 
 let emu: Emulator | undefined;
@@ -146,6 +146,11 @@ describe("same-device login, end to end", () => {
     await expect(startEmulator({ identities: [] })).rejects.toThrow(RangeError);
     await expect(startEmulator({ expiresIn: 901 })).rejects.toThrow(RangeError);
     await expect(startEmulator({ expiresIn: 0 })).rejects.toThrow(RangeError);
+    // Marked, so that a caller can tell a bad option from a bug.
+    await expect(startEmulator({ codeTtl: -1 })).rejects.toMatchObject({ code: INVALID_EMULATOR_OPTION });
+    await expect(startEmulator({ identities: ["x"] })).rejects.toMatchObject({
+      code: INVALID_EMULATOR_OPTION,
+    });
   });
 });
 

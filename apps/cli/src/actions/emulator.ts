@@ -1,7 +1,7 @@
 /**
  * `awslogin emulator`: starts the local Sign-In + STS emulator and serves until SIGINT or SIGTERM.
  */
-import { startEmulator } from "@awslogin/emulator";
+import { INVALID_EMULATOR_OPTION, startEmulator } from "@awslogin/emulator";
 import type { EmulatorFlags } from "../commands/emulator.js";
 
 export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
@@ -15,9 +15,10 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     codeTtl: flags["code-ttl"],
     ...(flags.quiet ? {} : { logger: (line: string) => process.stderr.write(`${line}\n`) }),
   }).catch(async (error: unknown) => {
-    // startEmulator refuses a bad option (an unsupported --identity ARN, …) with a TypeError or RangeError:
-    // a usage error, reported as one line with exit 2 like every other.
-    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    // startEmulator marks its refusal of a bad option (an unsupported --identity ARN, …): a usage error, reported
+    // as one line with exit 2 like every other. Anything else is not the user's doing and stays as it is.
+    if (!(error instanceof Error) || (error as { code?: unknown }).code !== INVALID_EMULATOR_OPTION)
+      throw error;
     const { AwsLoginError } = await import("@awslogin/core");
     throw new AwsLoginError("INVALID_ARGUMENT", error.message, { cause: error });
   });

@@ -58,6 +58,21 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
   });
   const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
 
+  /** Prints the hint naming --remote when a browser here is unlikely to work; true when it did. */
+  const showRemoteHint = (opened: boolean | undefined): boolean => {
+    const doubt = sameDeviceDoubt({
+      env,
+      browserOpened: opened,
+      inContainer: isInContainer(env),
+      platform: process.platform,
+    });
+    if (doubt === undefined) return false;
+    process.stderr.write(
+      `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
+    );
+    return true;
+  };
+
   const interrupt = new AbortController();
   const onSigint = () => {
     process.exitCode = EXIT.interrupted;
@@ -91,21 +106,17 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
                   ? "Could not start a browser. Open the following URL in a browser on this machine:"
                   : "Open the following URL in a browser on this machine:";
             process.stderr.write(`${lead}\n\n${url}\n\n`);
-            const doubt = sameDeviceDoubt({
-              env,
-              browserOpened: opened,
-              inContainer: isInContainer(env),
-              platform: process.platform,
-            });
-            if (doubt !== undefined) {
-              process.stderr.write(
-                `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
-              );
-            } else if (terminal.isInteractive) {
+            if (!showRemoteHint(opened) && terminal.isInteractive) {
               process.stderr.write(
                 terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"),
               );
             }
+          },
+          browserFailed() {
+            process.stderr.write(
+              "The browser did not open (its opener exited with an error). Open the URL above in a browser on this machine.\n\n",
+            );
+            showRemoteHint(false);
           },
           waiting(active) {
             terminal.spinner(active, "Waiting for the sign-in to complete in your browser…");

@@ -330,6 +330,14 @@ describe("login machine", () => {
       expect(prompt.problem?.message).toContain(`${MAX_REFUSED_CODES - 1} tries left`);
       expect(prompt.problem?.cause).toBe(authcodeExpired);
     }
+    expect(prompt?.type === "prompt-code" && prompt.problem?.message).not.toContain("--endpoint-url");
+    // A request refused as invalid may also mean a wrong endpoint or region: the message says how to check.
+    const invalid = run([crossStart, paste(100, "X".repeat(600)), refused(200, invalidRequest)]).effects.at(
+      -1,
+    );
+    expect(invalid?.type === "prompt-code" && invalid.problem?.message).toContain(
+      "check --endpoint-url and --region",
+    );
     const events: Array<[number, LoginEvent]> = [crossStart];
     for (let i = 0; i < MAX_REFUSED_CODES; i++)
       events.push(paste(100 + i * 100, "BAD"), refused(150 + i * 100, authcodeExpired));

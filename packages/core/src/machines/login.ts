@@ -303,7 +303,11 @@ function refusePastedCode(
   const left = MAX_REFUSED_CODES - refusedCodes;
   const problem = new AwsLoginError(
     error.code,
-    `AWS Sign-In refused it (${error.code}): it may be incomplete, mistyped, or from an earlier sign-in. Copy the whole code shown on the confirmation page and paste it again (${left} ${left === 1 ? "try" : "tries"} left).`,
+    `AWS Sign-In refused it (${error.code}): it may be incomplete, mistyped, or from an earlier sign-in. Copy the whole code shown on the confirmation page and paste it again (${left} ${left === 1 ? "try" : "tries"} left).${
+      error.code === "INVALID_REQUEST"
+        ? " If a whole, fresh code is refused too, the Sign-In endpoint or region may be wrong: press Ctrl-C and check --endpoint-url and --region."
+        : ""
+    }`,
     { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
   );
   return {

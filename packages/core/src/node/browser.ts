@@ -1,7 +1,7 @@
 /**
  * Opening the authorize URL in a browser: the `BROWSER` variable when set (split like a shell, run
- * without one), else the platform's opener. Started detached, output ignored; only an exit in its first
- * moments is watched for, so a headless `xdg-open` that fails at once is reported as "no browser".
+ * without one), else the platform's opener. Started detached, output ignored, never waited for; an exit
+ * with an error in its first moments is reported, so a headless `xdg-open` that fails at once counts as "no browser".
  */
 import { spawn } from "node:child_process";
 import { browserCommandFor } from "../command-line.js";
@@ -15,40 +15,40 @@ export function defaultBrowserCommand(platform: NodeJS.Platform, url: string): s
 }
 
 /**
- * How long an opener gets to fail. `xdg-open` on a machine without a desktop exits non-zero at once; a
- * browser that is still running after this counts as started, and is never waited for any longer.
+ * How long an opener is watched after it started. `xdg-open` on a machine without a desktop exits non-zero at once;
+ * one still running after this, or exiting 0 (it handed the URL on), counts as a browser that opened.
  */
 export const BROWSER_EARLY_EXIT_MS = 1500;
 
 /**
- * Starts `argv` detached. Resolves false if it could not be started, or exited non-zero (or by a signal)
- * within `graceMs`; true if it exited 0 by then (an opener that handed the URL on) or is still running.
+ * Starts `argv` detached. Resolves true once it started, false if it could not be started; never waits for it.
+ * If it then exits non-zero (or by a signal) within `graceMs`, calls `onFailed`.
  */
 export function spawnDetached(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-  graceMs: number = BROWSER_EARLY_EXIT_MS,
+  options: { graceMs?: number; onFailed?: () => void } = {},
 ): Promise<boolean> {
   const [command, ...args] = argv;
   if (command === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (started: boolean) => {
-      clearTimeout(timer);
-      resolve(started);
-    };
     try {
       const child = spawn(command, args, { detached: true, stdio: "ignore", env, windowsHide: true });
-      child.once("error", () => settle(false));
-      child.once("exit", (code) => settle(code === 0));
+      child.once("error", () => resolve(false));
       child.once("spawn", () => {
-        // Not kept alive by the browser: the login may end (and this process exit) while it runs.
+        // Neither the browser nor this watch keeps the process alive: the login may end while it runs.
         child.unref();
-        timer = setTimeout(() => settle(true), graceMs);
-        timer.unref(); // nor by this watch
+        const onExit = (code: number | null) => {
+          clearTimeout(timer);
+          if (code !== 0) options.onFailed?.();
+        };
+        const timer = setTimeout(() => child.off("exit", onExit), options.graceMs ?? BROWSER_EARLY_EXIT_MS);
+        timer.unref();
+        child.once("exit", onExit);
+        resolve(true);
       });
     } catch {
-      settle(false);
+      resolve(false);
     }
   });
 }
@@ -59,13 +59,13 @@ export function createBrowserOpener(options: {
   platform?: NodeJS.Platform;
 }): BrowserOpener {
   return {
-    async open(url) {
+    async open(url, onFailed) {
       const browser = options.env.BROWSER;
       const argv =
         browser !== undefined && browser.trim() !== ""
           ? browserCommandFor(browser, url)
           : defaultBrowserCommand(options.platform ?? process.platform, url);
-      return spawnDetached(argv, options.env);
+      return spawnDetached(argv, options.env, onFailed === undefined ? {} : { onFailed });
     },
   };
 }

@@ -12,6 +12,7 @@ import { mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
+import { LOCK_STALE_MS } from "../refresh.js";
 import type { TokenStore } from "../token-store.js";
 import { isProcessAlive } from "./system.js";
 
@@ -141,7 +142,7 @@ export function sessionLock(store: Pick<TokenStore, "pathFor">, options: Omit<Lo
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<ReleaseLock> {
   const waitMs = options.waitMs ?? 60_000;
-  const staleMs = options.staleMs ?? 90_000;
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
   let poll = options.pollMs ?? 10;
   const started = Date.now();
   const me: LockOwner = {

@@ -33,11 +33,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   // every cache hit of the provider) never send one, and loading it is a third of a refresh's start-up.
   let client: Promise<{ request: typeof import("undici").request; dispatcher: Dispatcher }> | undefined;
   const loadClient = () => {
-    client ??= import("undici").then(({ Agent, request }) => ({
-      request,
-      dispatcher:
-        options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } }),
-    }));
+    client ??= import("undici").then(
+      ({ Agent, request }) => ({
+        request,
+        dispatcher:
+          options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } }),
+      }),
+      (error: unknown) => {
+        client = undefined; // let the next request try again
+        throw error;
+      },
+    );
     return client;
   };
   return {
