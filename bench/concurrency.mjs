@@ -6,10 +6,9 @@
 // emulator with the service's reuse window off (PROTOCOL.md §4.3).
 // Needs the built packages: pnpm exec turbo run build
 // Usage: node bench/concurrency.mjs [N=20] [reuseWindowSeconds=0]
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createBenchHome, run, signIn } from "./fixtures/bench-home.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const n = Number(process.argv[2] ?? 20);
@@ -35,44 +34,12 @@ const workers = {
   },
 };
 
-function run(command, args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
-
 async function trial(name, { args, key }) {
   const emulator = await startEmulator({ autoApprove: true, refreshReuseWindow: reuseWindow });
-  const home = mkdtempSync(join(tmpdir(), "awslogin-bench-"));
-  const env = {
-    ...process.env,
-    HOME: home,
-    NODE_ENV: "production",
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_LOGIN_CACHE_DIRECTORY: join(home, "cache"),
-    AWS_ENDPOINT_URL_SIGNIN: emulator.url,
-    // Never AWS: anything that loses the Sign-In endpoint fails on a closed local port.
-    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-    BROWSER: `"${process.execPath}" "${join(root, "scripts", "follow-redirects-browser.mjs")}"`,
-  };
+  const { env: homeEnv, remove } = createBenchHome();
+  const env = { ...homeEnv, AWS_ENDPOINT_URL_SIGNIN: emulator.url };
   try {
-    // Not spawnSync: the emulator runs in this process and must keep answering.
-    const login = await run(
-      process.execPath,
-      [join(root, "apps", "cli", "bin", "run.js"), "login", "--profile", "bench", "--region", "us-east-1"],
-      env,
-    );
-    if (login.code !== 0) throw new Error(`login failed: ${login.err}`);
+    await signIn(env, "bench");
     const file = join(env.AWS_LOGIN_CACHE_DIRECTORY, `${core.loginCacheKey(DEFAULT_IDENTITY)}.json`);
     const record = core.parseTokenCache(readFileSync(file, "utf8"), file);
     record.accessToken.expiresAt = core.formatExpiresAt(Date.now() + 60_000);
@@ -99,7 +66,7 @@ async function trial(name, { args, key }) {
     };
   } finally {
     await emulator.close();
-    rmSync(home, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -4,12 +4,12 @@
 // credentials through the official JS provider (@aws-sdk/credential-provider-login, `aws login`'s cache) and
 // the CLI's `awslogin export`. No network: a throwaway HOME holds a profile and a cache file with an hour left.
 // Usage: node bench/credential-process.mjs [runs=30]   (build first: pnpm exec turbo run build --filter=@awslogin/cli...)
-import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median, resultLine, timeOnce } from "./fixtures/timing.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const runs = Number(process.argv[2] ?? 30);
@@ -80,47 +80,25 @@ const subjects = {
 };
 const core = ["node -e 0", "awslogin-credential-process"];
 
-function timeOnce([command, args]) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
-  return { ms, stdout: result.stdout.toString() };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 try {
   // Sanity: the binary answers from the cache, with the expected credentials.
-  const first = JSON.parse(timeOnce(subjects["awslogin-credential-process"]).stdout);
+  const first = JSON.parse(timeOnce(subjects["awslogin-credential-process"], env).stdout);
   if (first.AccessKeyId !== record.accessToken.accessKeyId)
     throw new Error("the binary did not print the cached credentials");
 
   const samples = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
-  for (const subject of Object.values(subjects)) timeOnce(subject); // warm the file cache
+  for (const subject of Object.values(subjects)) timeOnce(subject, env); // warm the file cache
   for (let i = 0; i < runs; i++) {
     // The pair that matters runs every round, back to back; the slow ones for scale every round too.
-    for (const name of core) samples[name].push(timeOnce(subjects[name]).ms);
+    for (const name of core) samples[name].push(timeOnce(subjects[name], env).ms);
     for (const name of Object.keys(subjects).filter((n) => !core.includes(n)))
-      samples[name].push(timeOnce(subjects[name]).ms);
+      samples[name].push(timeOnce(subjects[name], env).ms);
   }
   const baseline = median(samples["node -e 0"]);
   console.log(
     `credential_process cache hit, ${runs} runs each, node ${process.version} (median / min / max, ms)`,
   );
-  for (const [name, xs] of Object.entries(samples)) {
-    const m = median(xs);
-    console.log(
-      `${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ${Math.min(...xs)
-        .toFixed(1)
-        .padStart(7)} ${Math.max(...xs)
-        .toFixed(1)
-        .padStart(7)}   ${(m / baseline).toFixed(2)}× node -e 0`,
-    );
-  }
+  for (const [name, xs] of Object.entries(samples)) console.log(resultLine(name, xs, baseline, 30));
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

@@ -2,14 +2,12 @@
 // A warm credential call of @awslogin/credential-provider next to the official
 // @aws-sdk/credential-provider-login, in the same run, on the same signed-in temp HOME (emulator on
 // 127.0.0.1, auto-approved). Calls alternate in blocks so machine noise hits both alike.
-// Needs the built packages: pnpm exec turbo run build --filter=@awslogin/credential-provider...
+// Needs the built packages (the CLI signs in): pnpm exec turbo run build
 // Usage: node bench/provider-warm.mjs [calls=5000]
-import { mkdtempSync, rmSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createBenchHome, signIn } from "./fixtures/bench-home.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const packageDir = join(root, "packages", "credential-provider");
@@ -17,28 +15,19 @@ const resolve = createRequire(join(packageDir, "package.json")).resolve;
 const load = (specifier) => import(pathToFileURL(resolve(specifier)).href);
 
 const calls = Number(process.argv[2] ?? 5000);
-const home = mkdtempSync(join(tmpdir(), "awslogin-bench-"));
-const configPath = join(home, ".aws", "config");
-const cacheDirectory = join(home, ".aws", "login", "cache");
-Object.assign(process.env, {
-  HOME: home,
-  AWS_CONFIG_FILE: configPath,
-  AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
-  AWS_LOGIN_CACHE_DIRECTORY: cacheDirectory,
-  // Never AWS: whatever refresh might happen goes nowhere but this machine.
-  AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-});
+// The providers run in this process: point its environment at the throwaway HOME.
+const { env, remove } = createBenchHome();
 for (const name of ["AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL_SIGNIN"]) delete process.env[name];
+Object.assign(process.env, env);
 
 const { fromLoginCredentials: ours } = await import(pathToFileURL(join(packageDir, "dist", "index.js")).href);
 const { fromLoginCredentials: official } = await load("@aws-sdk/credential-provider-login");
 const { startEmulator } = await load("@awslogin/emulator");
-const core = await load("@awslogin/core");
-const node = await load("@awslogin/core/node");
 
 const emulator = await startEmulator({ autoApprove: true });
 try {
-  await signIn("bench");
+  // As `awslogin login --endpoint-url <emulator>`: the endpoint is recorded in the cache.
+  await signIn(env, "bench", ["--endpoint-url", emulator.url]);
   const subjects = {
     "@awslogin/credential-provider": ours({ profile: "bench" }),
     "@aws-sdk/credential-provider-login": official({ profile: "bench" }),
@@ -78,45 +67,5 @@ try {
   console.log(`ratio (official / ours, medians): ${(theirs.median / mine.median).toFixed(1)}×`);
 } finally {
   await emulator.close();
-  rmSync(home, { recursive: true, force: true });
-}
-
-/** `awslogin login --profile NAME --endpoint-url <emulator>`, in process: core's login with the redirect-following BROWSER stand-in. */
-async function signIn(profile) {
-  const region = "us-east-1";
-  const endpoint = core.resolveSignInEndpoint({ region, endpointUrl: emulator.url });
-  const browser = join(root, "scripts", "follow-redirects-browser.mjs");
-  await core.login(
-    {
-      clock: node.systemClock,
-      random: node.systemRandom,
-      transport: node.createHttpTransport(),
-      browser: node.createBrowserOpener({
-        env: { PATH: process.env.PATH, HOME: home, BROWSER: `${process.execPath} ${browser}` },
-      }),
-      startListener: node.startCallbackListener,
-      store: node.createFileTokenStore({ directory: cacheDirectory }),
-      config: {
-        path: configPath,
-        read: () => readFile(configPath, "utf8").catch(() => ""),
-        write: async (text) => {
-          await mkdir(dirname(configPath), { recursive: true });
-          await writeFile(configPath, text);
-        },
-      },
-      prompt: { isInteractive: false, confirm: async () => false },
-      ui: { showAuthorizeUrl: () => undefined, waiting: () => undefined },
-    },
-    {
-      profile,
-      region,
-      flow: "same-device",
-      baseUrl: endpoint.baseUrl,
-      tokenUrl: endpoint.tokenUrl,
-      endpointOverride: emulator.url,
-      timeoutMs: 20_000,
-      openBrowser: true,
-      force: true,
-    },
-  );
+  remove();
 }

@@ -1,6 +1,6 @@
 /**
- * Plain-text output of the read commands (status, doctor): aligned tables, relative times, and colour on
- * stdout only when it is a terminal and NO_COLOR is unset (https://no-color.org).
+ * Plain-text output of the read commands (status, doctor): aligned tables, relative times, and colour only
+ * on a terminal with NO_COLOR unset (https://no-color.org); login's prompts on stderr share the rule.
  */
 import type { DoctorStatus, SessionState } from "@awslogin/core";
 
@@ -10,8 +10,8 @@ const CODES = { green: 32, red: 31, yellow: 33, bold: 1, dim: 2 } as const;
 /** A colour escape sequence (Select Graphic Rendition). */
 const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
-/** Colour for stdout: a terminal, NO_COLOR unset or empty, TERM not dumb. */
-export function createStdoutPaint(
+/** Colour for `stream` (stdout by default): a terminal, NO_COLOR unset or empty, TERM not dumb. */
+export function createPaint(
   env: NodeJS.ProcessEnv = process.env,
   stream: { isTTY?: boolean } = process.stdout,
 ): Paint {

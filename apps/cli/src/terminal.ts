@@ -3,21 +3,21 @@
  */
 import { createInterface } from "node:readline";
 import { AwsLoginError, type Prompt } from "@awslogin/core";
+import { createPaint, type Paint } from "./render.js";
 
 export interface Terminal extends Prompt {
   /** stdin and stderr are both terminals: someone can answer. */
   readonly isInteractive: boolean;
-  readonly color: boolean;
   ask(question: string, defaultValue: string): Promise<string>;
   /** Reads one line from stdin (terminal or pipe); rejects on end of input or abort. */
   readLine(question: string, signal?: AbortSignal): Promise<string>;
   spinner(active: boolean, text: string): void;
   /** Stops reading stdin so the process can exit. */
   close(): void;
-  paint(text: string, color: "green" | "red" | "yellow" | "bold" | "dim"): string;
+  /** Colour on stderr, where the prompts go. */
+  paint: Paint;
 }
 
-const CODES = { green: 32, red: 31, yellow: 33, bold: 1, dim: 2 } as const;
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /** A question left unanswered (Ctrl-D, end of input): nothing was written. */
@@ -29,8 +29,6 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
   const stdin = process.stdin;
   const stderr = process.stderr;
   const isInteractive = Boolean(stdin.isTTY && stderr.isTTY);
-  const color =
-    Boolean(stderr.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
   let timer: NodeJS.Timeout | undefined;
 
   // One line reader for the whole process: lines typed (or piped) ahead of a prompt are kept, not lost.
@@ -81,7 +79,6 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
 
   return {
     isInteractive,
-    color,
     async confirm(question) {
       const answer = await readLine(`${question} (y/n): `).catch(endedPrompt);
       return /^\s*y(es)?\s*$/i.test(answer);
@@ -109,8 +106,6 @@ export function createTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
       rl?.close();
       rl = undefined;
     },
-    paint(text, name) {
-      return color ? `\x1b[${CODES[name]}m${text}\x1b[0m` : text;
-    },
+    paint: createPaint(env, stderr),
   };
 }

@@ -1,16 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  formatExpiresAt,
-  loginCacheKey,
-  parseTokenCache,
-  serializeTokenCache,
-  type TokenCacheRecord,
-} from "@awslogin/core";
+import { formatExpiresAt, serializeTokenCache, type TokenCacheRecord } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, FAKE_BROWSER, runCli, type Sandbox, startCli } from "./helpers.js";
+import { createSandbox, FAKE_BROWSER, type RunningCli, runCli, type Sandbox, startCli } from "./helpers.js";
+import { cachePathOf, readRecord } from "./session-helpers.js";
 
 // One login for the whole file: every test reads (and some refresh) the same session.
 let emulator: Emulator;
@@ -20,7 +15,7 @@ let cachePath: string;
 beforeAll(async () => {
   emulator = await startEmulator({ autoApprove: true });
   sandbox = createSandbox();
-  cachePath = join(sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
+  cachePath = cachePathOf(sandbox, DEFAULT_IDENTITY);
   const login = await runCli(
     ["login", "--profile", "dev", "--region", "eu-west-1", "--endpoint-url", emulator.url],
     {
@@ -38,7 +33,7 @@ afterAll(async () => {
 
 let record: TokenCacheRecord;
 beforeEach(() => {
-  record = parseTokenCache(readFileSync(cachePath, "utf8"), cachePath);
+  record = readRecord(cachePath);
 });
 
 /** The expiry as the AWS CLI prints it: `datetime.isoformat()` of the cache's `…Z` time. */
@@ -158,7 +153,7 @@ describe("awslogin export: the formats of `aws configure export-credentials` (PR
     const run = await runCli(["export", "--profile", "dev", "--format", "env-no-export"], sandbox.env);
     expect(run.code, run.stderr).toBe(0);
     expect(emulator.stats().tokenRequests.refresh_token).toBe(before + 1);
-    const fresh = parseTokenCache(readFileSync(cachePath, "utf8"), cachePath);
+    const fresh = readRecord(cachePath);
     expect(fresh.accessToken.accessKeyId).not.toBe(record.accessToken.accessKeyId);
     expect(run.stdout).toContain(`AWS_ACCESS_KEY_ID=${fresh.accessToken.accessKeyId}\n`);
     expect(run.stdout).toContain(`AWS_CREDENTIAL_EXPIRATION=${expiration(fresh)}\n`);
@@ -232,8 +227,7 @@ describe("awslogin exec", () => {
     const script =
       "process.on('SIGTERM', () => { process.stdout.write('child got SIGTERM\\n'); process.exit(7); });" +
       "process.stdout.write('ready\\n'); setInterval(() => {}, 1000);";
-    const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
-    await until(() => cli.stdout().includes("ready\n"));
+    const cli = await startExec(script);
     cli.child.kill("SIGTERM");
     const run = await cli.done;
     expect(run.stdout).toBe("ready\nchild got SIGTERM\n");
@@ -246,8 +240,7 @@ describe("awslogin exec", () => {
       ["SIGHUP", 1],
     ] as const) {
       const script = "process.stdout.write('ready\\n'); setInterval(() => {}, 1000);";
-      const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
-      await until(() => cli.stdout().includes("ready\n"));
+      const cli = await startExec(script);
       cli.child.kill(signal);
       const run = await cli.done;
       // The command died of the signal: 128 + its number.
@@ -265,8 +258,7 @@ describe("awslogin exec", () => {
       const script =
         `process.on('${signal}', () => { process.stdout.write('child got ${signal}\\n'); process.exit(${exitCode}); });` +
         "process.stdout.write('ready\\n'); setTimeout(() => process.exit(99), 15_000);";
-      const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
-      await until(() => cli.stdout().includes("ready\n"));
+      const cli = await startExec(script);
       cli.child.kill(signal);
       const run = await cli.done;
       expect(run.stdout, signal).toBe(`ready\nchild got ${signal}\n`);
@@ -281,8 +273,7 @@ describe("awslogin exec", () => {
     const script =
       "let n = 0; process.on('SIGUSR2', () => { n++; process.stdout.write('USR2 ' + n + '\\n'); if (n === 3) process.exit(20 + n); });" +
       "process.stdout.write('ready\\n'); setTimeout(() => process.exit(99), 15_000);";
-    const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
-    await until(() => cli.stdout().includes("ready\n"));
+    const cli = await startExec(script);
     for (const n of [1, 2, 3]) {
       cli.child.kill("SIGUSR2");
       if (n < 3) await until(() => cli.stdout().includes(`USR2 ${n}\n`));
@@ -329,6 +320,13 @@ describe("awslogin exec", () => {
     }
   });
 });
+
+/** `awslogin exec` running `node -e script`, once the script has printed its "ready" line. */
+async function startExec(script: string): Promise<RunningCli> {
+  const cli = startCli(["exec", "--profile", "dev", "--", process.execPath, "-e", script], sandbox.env);
+  await until(() => cli.stdout().includes("ready\n"));
+  return cli;
+}
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +37,11 @@ export function createSandbox(): Sandbox {
   return { dir, configPath, cacheDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The files in the sandbox's login cache folder ([] before the first login creates it). */
+export function cacheFiles(sandbox: Sandbox): string[] {
+  return existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : [];
+}
+
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -55,7 +60,17 @@ export interface RunningCli {
 
 /** Starts the built CLI as a real process. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv, input?: string): RunningCli {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  return startNode(CLI_BIN, args, env, input);
+}
+
+/** Starts a script with this node as a real process (stdin ended with `input` when given). */
+export function startNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): RunningCli {
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const watchers: Array<() => void> = [];
@@ -111,6 +126,14 @@ export function readJson(path: string): Record<string, unknown> {
 
 /** The authorize URL the CLI printed. */
 export const AUTHORIZE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/;
+/** The authorize URL of the cross-device (--remote) flow. */
+export const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
+
+/** What the browser on this machine does: the emulator approves, and its redirect reaches the CLI's loopback. */
+export async function approveInBrowser(url: string): Promise<Response> {
+  const approved = await fetch(url, { redirect: "manual" });
+  return fetch(approved.headers.get("location")!);
+}
 
 /** A fresh sandbox and emulator for each test of the calling file (or describe block), stopped after it. */
 export interface Harness {

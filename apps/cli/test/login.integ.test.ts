@@ -1,11 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loginCacheKey, parseConfigFile, parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AUTHORIZE_URL, createSandbox, FAKE_BROWSER, runCli, type Sandbox, startCli } from "./helpers.js";
+import {
+  AUTHORIZE_URL,
+  approveInBrowser,
+  cacheFiles as cacheFilesOf,
+  createSandbox,
+  FAKE_BROWSER,
+  runCli,
+  type Sandbox,
+  startCli,
+} from "./helpers.js";
 
 let emulator: Emulator;
 let sandbox: Sandbox;
@@ -28,9 +37,7 @@ function writeConfig(text: string): void {
   writeFileSync(sandbox.configPath, text);
 }
 
-function cacheFiles(): string[] {
-  return existsSync(sandbox.cacheDir) ? readdirSync(sandbox.cacheDir) : [];
-}
+const cacheFiles = () => cacheFilesOf(sandbox);
 
 /** Listens on 127.0.0.1 at a free port; `close` frees it again. */
 async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
@@ -142,8 +149,7 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     const other = await fetch(`${redirect.origin}/favicon.ico`);
     expect(other.status).toBe(404);
     // The real browser step: the emulator redirects to the loopback with code and state.
-    const approved = await fetch(url!, { redirect: "manual" });
-    const callback = await fetch(approved.headers.get("location")!);
+    const callback = await approveInBrowser(url!);
     expect(callback.status).toBe(200);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
@@ -181,8 +187,7 @@ describe("awslogin login against the emulator (auto-approve)", () => {
     expect(cli.stderr()).toContain("Open the following URL in a browser on this machine:");
     expect(cli.stderr()).not.toContain("Attempting to open your default browser");
     // The person opens the URL themselves (here: the emulator approves and redirects to the loopback).
-    const approved = await fetch(url!, { redirect: "manual" });
-    const callback = await fetch(approved.headers.get("location")!);
+    const callback = await approveInBrowser(url!);
     expect(callback.status).toBe(200);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);

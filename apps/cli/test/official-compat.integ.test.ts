@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { runCli, useEmulatorSandbox } from "./helpers.js";
+import { CLI_BIN, type CliRun, runCli, startNode, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, editRecord, loginProfile, readRecord } from "./session-helpers.js";
 
 // Compatibility both ways between the official JS provider and the awslogin-credential-process binary
@@ -13,19 +13,8 @@ import { cachePathOf, editRecord, loginProfile, readRecord } from "./session-hel
 const BINARY = fileURLToPath(new URL("../bin/awslogin-credential-process.cjs", import.meta.url));
 const harness = useEmulatorSandbox({ autoApprove: true });
 
-function runBinary(profile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BINARY, "--profile", profile], { env: harness.sandbox.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runBinary(profile: string): Promise<CliRun> {
+  return startNode(BINARY, ["--profile", profile], harness.sandbox.env).done;
 }
 
 /** The official provider, with the sandbox's files and the emulator as its Sign-In endpoint. */
@@ -120,14 +109,7 @@ describe("awslogin emulator (the command)", () => {
   it("prints its URL first, applies its flags, serves until SIGTERM and exits 0", async () => {
     const cli = spawn(
       process.execPath,
-      [
-        fileURLToPath(new URL("../bin/run.js", import.meta.url)),
-        "emulator",
-        "--auto-approve",
-        "--quiet",
-        "--expires-in",
-        "120",
-      ],
+      [CLI_BIN, "emulator", "--auto-approve", "--quiet", "--expires-in", "120"],
       { env: harness.sandbox.env, stdio: ["ignore", "pipe", "pipe"] },
     );
     const url = await new Promise<string>((resolve, reject) => {

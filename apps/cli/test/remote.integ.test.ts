@@ -1,17 +1,23 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loginCacheKey, parseTokenCache } from "@awslogin/core";
+import { loginCacheKey } from "@awslogin/core";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { codeFromConfirmationPage, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
+import {
+  approveInBrowser,
+  CROSS_DEVICE_URL,
+  cacheFiles as cacheFilesOf,
+  codeFromConfirmationPage,
+  FAKE_BROWSER,
+  runCli,
+  startCli,
+  useEmulatorSandbox,
+} from "./helpers.js";
+import { cachePathOf, readRecord } from "./session-helpers.js";
 
 const harness = useEmulatorSandbox();
 
-const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
-
-function cacheFiles(): string[] {
-  return existsSync(harness.sandbox.cacheDir) ? readdirSync(harness.sandbox.cacheDir) : [];
-}
+const cacheFiles = () => cacheFilesOf(harness.sandbox);
 
 /** The pasted text with another `code` but the same `state`: what a truncated or mistyped paste decodes to. */
 function withCode(pasted: string, code: (real: string) => string): string {
@@ -24,19 +30,7 @@ const REMOTE_ARGS = ["login", "--remote", "--region", "us-east-1", "--endpoint-u
 
 describe("awslogin login --remote (cross-device)", () => {
   it("accepts the pasted code after refusing empty, garbled and mismatched ones, then writes the session", async () => {
-    const cli = startCli(
-      [
-        "login",
-        "--remote",
-        "--profile",
-        "far",
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        harness.emulator.url,
-      ],
-      harness.sandbox.env,
-    );
+    const cli = startCli([...REMOTE_ARGS, harness.emulator.url, "--profile", "far"], harness.sandbox.env);
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     const authorize = new URL(url!);
     expect(authorize.searchParams.get("redirect_uri")).toBe(
@@ -59,17 +53,13 @@ describe("awslogin login --remote (cross-device)", () => {
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
-    const file = join(harness.sandbox.cacheDir, `${loginCacheKey(DEFAULT_IDENTITY)}.json`);
-    const record = parseTokenCache(readFileSync(file, "utf8"), file);
+    const record = readRecord(cachePathOf(harness.sandbox, DEFAULT_IDENTITY));
     expect(record.clientId).toBe("arn:aws:signin:::devtools/cross-device");
   });
 
   it("reads the code from a pipe in one go (scripts)", async () => {
     // A script that already has the code: the URL is opened first, then the code piped in.
-    const cli = startCli(
-      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", harness.emulator.url],
-      harness.sandbox.env,
-    );
+    const cli = startCli([...REMOTE_ARGS, harness.emulator.url], harness.sandbox.env);
     const [, url] = await cli.waitForStderr(CROSS_DEVICE_URL);
     cli.child.stdin!.end(`${await codeFromConfirmationPage(url!)}\n`);
     const run = await cli.done;
@@ -98,8 +88,7 @@ describe("awslogin login --remote (cross-device)", () => {
     // The refused pastes did not use up the real code: one success, one cache file, no secret printed.
     expect(harness.emulator.stats().tokenResults).toEqual({ AUTHCODE_EXPIRED: 1, INVALID_REQUEST: 1, ok: 1 });
     expect(cacheFiles()).toEqual([`${loginCacheKey(DEFAULT_IDENTITY)}.json`]);
-    const file = join(harness.sandbox.cacheDir, cacheFiles()[0]!);
-    const record = parseTokenCache(readFileSync(file, "utf8"), file);
+    const record = readRecord(join(harness.sandbox.cacheDir, cacheFiles()[0]!));
     expect(run.stdout + run.stderr).not.toContain(record.refreshToken);
     expect(run.stdout + run.stderr).not.toContain(
       new URLSearchParams(Buffer.from(code, "base64").toString()).get("code"),
@@ -145,11 +134,7 @@ describe("awslogin login --remote (cross-device)", () => {
   });
 
   it("ends clearly, writing nothing, when the input ends without a code", async () => {
-    const run = await runCli(
-      ["login", "--remote", "--region", "us-east-1", "--endpoint-url", harness.emulator.url],
-      harness.sandbox.env,
-      "",
-    );
+    const run = await runCli([...REMOTE_ARGS, harness.emulator.url], harness.sandbox.env, "");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("input ended before a code was entered");
     expect(run.stderr).toContain("LOGIN_CANCELLED");
@@ -168,8 +153,7 @@ describe("hints toward --remote", () => {
     await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);
     // Port forwarding case: the URL is opened elsewhere and still completes on the loopback.
     const [, url] = await cli.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/);
-    const approved = await fetch(url!, { redirect: "manual" });
-    await fetch(approved.headers.get("location")!);
+    await approveInBrowser(url!);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
   });
@@ -186,8 +170,7 @@ describe("hints toward --remote", () => {
     );
     await cli.waitForStderr(/The browser did not open \(its opener exited with an error\)/);
     await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);
-    const approved = await fetch(url!, { redirect: "manual" });
-    const callback = await fetch(approved.headers.get("location")!);
+    const callback = await approveInBrowser(url!);
     expect(callback.status).toBe(200);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);

@@ -13,7 +13,7 @@ import { type CachedCredentials, cacheKey, readCachedCredentials } from "./cache
 import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
 
 /** Refresh once this little time is left, as every SDK does (core's threshold). @see PROTOCOL.md §8 */
-export const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
+const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
 
 export interface CacheHit {
   credentials: CachedCredentials;

@@ -1,7 +1,8 @@
 import { expiresAtMs, loginCacheKey, parseTokenCache } from "@awslogin/core";
+import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cacheKey, parseRfc3339, readCachedCredentials } from "./cached-credentials.js";
+import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
 
 const VALID = {
   accessToken: {

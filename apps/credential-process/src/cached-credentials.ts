@@ -7,8 +7,6 @@
 import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import { sha256Hex } from "./sha256.js";
 
-export { parseRfc3339 };
-
 /** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see PROTOCOL.md §6 */
 export function cacheKey(loginSession: string): string {
   return sha256Hex(loginSession);

@@ -4,6 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import { AwsLoginError } from "./errors.js";
+import type { CallbackQuery } from "./machines/login.js";
 import { clientIdFor, LOOPBACK_CALLBACK_PATH, type LoginFlow, PKCE_METHOD, SIGNIN_PATH } from "./protocol.js";
 
 /** The same-device redirect URI for a loopback listener on `port`. @see RFC 8252 §7.3, PROTOCOL.md §2.2 */
@@ -49,10 +50,7 @@ export function buildAuthorizeUrl(args: {
 }
 
 /** What arrived at the loopback listener: a code, an error, or an unrelated request (e.g. `/favicon.ico`). @see PROTOCOL.md §2.3 */
-export type AuthorizeCallback =
-  | { kind: "code"; state: string; code: string }
-  | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
-  | { kind: "none" };
+export type AuthorizeCallback = CallbackQuery;
 
 /**
  * Classifies a request to the loopback listener the way the CLI does: `error` wins, then `code`+`state`; anything

@@ -92,12 +92,17 @@ const REGION_PATTERN = /^[a-z0-9-]+$/;
 
 /** The partition a region belongs to; unknown regions fall back to `aws`, as the SDKs' `aws.partition` does. @see PROTOCOL.md §1 */
 export function partitionOf(region: string): Partition {
+  const entry = partitionEntryOf(region);
+  return { name: entry.name, dnsSuffix: entry.dnsSuffix, dualStackDnsSuffix: entry.dualStackDnsSuffix };
+}
+
+function partitionEntryOf(region: string): PartitionEntry {
   assertRegion(region);
-  const entry =
+  return (
     PARTITIONS.find((p) => p.regions.includes(region)) ??
     PARTITIONS.find((p) => p.regionRegex.test(region)) ??
-    PARTITIONS[0]!;
-  return { name: entry.name, dnsSuffix: entry.dnsSuffix, dualStackDnsSuffix: entry.dualStackDnsSuffix };
+    PARTITIONS[0]!
+  );
 }
 
 /** Where an endpoint came from, in precedence order. @see PROTOCOL.md §1 */
@@ -144,9 +149,8 @@ export function resolveSignInEndpoint(args: {
 }
 
 function signinSuffixOf(region: string): string {
-  const partition = partitionOf(region);
-  const entry = PARTITIONS.find((p) => p.name === partition.name);
-  return entry?.signinSuffix ?? `signin.${partition.dnsSuffix}`;
+  const entry = partitionEntryOf(region);
+  return entry.signinSuffix ?? `signin.${entry.dnsSuffix}`;
 }
 
 function fromOverride(value: string, source: SignInEndpointSource): SignInEndpoint {

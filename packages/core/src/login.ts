@@ -371,8 +371,10 @@ export interface LoginResult {
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
   assertWritableProfileName(options.profile);
-  const before = await mergedProfileOf(deps.config, await deps.config.read(), options.profile);
-  if (before !== undefined) assertLoginCapableProfile(options.profile, before);
+  assertLoginCapableProfile(
+    options.profile,
+    await mergedProfileOf(deps.config, await deps.config.read(), options.profile),
+  );
 
   const dpopKey = generateDpopKey();
   const { attempt, tokenResponse } = await authorizeAndExchange(deps, {
@@ -403,7 +405,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
 
   // Read the profile again: the file may have changed while the browser was open.
   const current = await mergedProfileOf(deps.config, await deps.config.read(), options.profile);
-  if (current !== undefined) assertLoginCapableProfile(options.profile, current);
+  assertLoginCapableProfile(options.profile, current);
   const previous = current?.login_session;
   if (previous !== undefined && previous !== "" && previous !== loginSession && !options.force) {
     if (!deps.prompt.isInteractive) {

@@ -106,17 +106,17 @@ export function refreshTokenUrl(
   // and the like) must not redirect it. Records of the official tools follow AWS_ENDPOINT_URL, as those tools do.
   const general = record.awslogin === undefined ? options.env?.AWS_ENDPOINT_URL : undefined;
   const override = options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || general;
-  if (region === undefined || region === "") {
-    if (override === undefined) {
-      throw new AwsLoginError(
-        "NO_REGION",
-        "The cached session records no region and none is configured. Set region in the profile or AWS_REGION.",
-      );
-    }
-    return resolveSignInEndpoint({ region: "us-east-1", endpointUrl: override }).tokenUrl;
+  if ((region === undefined || region === "") && override === undefined) {
+    throw new AwsLoginError(
+      "NO_REGION",
+      "The cached session records no region and none is configured. Set region in the profile or AWS_REGION.",
+    );
   }
-  return resolveSignInEndpoint({ region, ...(override === undefined ? {} : { endpointUrl: override }) })
-    .tokenUrl;
+  // Without a region the override names the endpoint; the region only has to be a valid name.
+  return resolveSignInEndpoint({
+    region: region || "us-east-1",
+    ...(override === undefined ? {} : { endpointUrl: override }),
+  }).tokenUrl;
 }
 
 /** Credentials for a login session, refreshed when due, one refresh at a time across processes. */

@@ -129,9 +129,7 @@ export function parseTokenCache(text: string, path: string): TokenCacheRecord {
     // The SyntaxError quotes the file's text, which may hold secrets: leave it out.
     throw malformed(path, "is not valid JSON (it may have been cut short)");
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw malformed(path, "does not hold a JSON object");
-  }
+  if (!isJsonObject(json)) throw malformed(path, "does not hold a JSON object");
   const result = tokenCacheRecordSchema.safeParse(json);
   if (!result.success) throw malformed(path, describeIssues(json, result.error.issues));
   // The schema only checks (no defaults, no transforms), so the checked input is the record; returning it
@@ -238,10 +236,10 @@ function pyDumps(value: unknown): string {
  * a record with only `identityToken` also gets `idToken`, which aws-c-auth needs. @see PROTOCOL.md §6
  */
 export function serializeTokenCache(record: TokenCacheRecord): string {
-  const identityToken = record.identityToken;
+  const idToken = idTokenOf(record);
   const top: Record<string, unknown> =
-    (record.idToken === undefined || record.idToken === null) && typeof identityToken === "string"
-      ? { ...record, idToken: identityToken }
+    (record.idToken === undefined || record.idToken === null) && idToken !== undefined
+      ? { ...record, idToken }
       : record;
   return pyObject(orderedEntries(top, RECORD_ORDER), (value, key) =>
     key === "accessToken" && isJsonObject(value)
@@ -304,12 +302,7 @@ export function applyRefreshedToken(
 
 /** True for what `aws logout --all` deletes: a JSON object whose `accessToken` is an object with `accessKeyId`. @see PROTOCOL.md §6, §7 */
 export function isLoginTokenShaped(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const accessToken = (value as Record<string, unknown>).accessToken;
   return (
-    typeof accessToken === "object" &&
-    accessToken !== null &&
-    !Array.isArray(accessToken) &&
-    Object.hasOwn(accessToken, "accessKeyId")
+    isJsonObject(value) && isJsonObject(value.accessToken) && Object.hasOwn(value.accessToken, "accessKeyId")
   );
 }

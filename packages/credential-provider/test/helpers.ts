@@ -10,7 +10,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LoginResult, login, loginCacheKey, resolveSignInEndpoint } from "@awslogin/core";
+import {
+  formatExpiresAt,
+  type LoginResult,
+  login,
+  loginCacheKey,
+  parseTokenCache,
+  resolveSignInEndpoint,
+} from "@awslogin/core";
 import {
   createBrowserOpener,
   createFileTokenStore,
@@ -92,6 +99,13 @@ export function writeText(path: string, text: string): void {
 
 export function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+}
+
+/** Rewrites the expiry of the cache file at `path` (seconds from now; negative = already expired), keeping the rest. */
+export function setExpiresIn(path: string, seconds: number): void {
+  const record = parseTokenCache(readFileSync(path, "utf8"), path);
+  record.accessToken.expiresAt = formatExpiresAt(Date.now() + seconds * 1000);
+  writeFileSync(path, JSON.stringify(record));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { AwsLoginError, formatExpiresAt, parseTokenCache } from "@awslogin/core";
+import { AwsLoginError, parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
   recordingLogger,
   type Sandbox,
   sdkConfig,
+  setExpiresIn,
   signIn,
   writeText,
 } from "./helpers.js";
@@ -39,13 +40,6 @@ async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise
 const refreshes = () => emulator!.stats().tokenRequests.refresh_token;
 const cacheFile = () => sandbox.cachePath(DEFAULT_IDENTITY);
 const cacheText = () => readFileSync(cacheFile(), "utf8");
-
-/** Rewrites the cached expiry (seconds from now; negative = already expired), keeping the CLI form. */
-function setExpiresIn(seconds: number): void {
-  const record = parseTokenCache(cacheText(), cacheFile());
-  record.accessToken.expiresAt = formatExpiresAt(Date.now() + seconds * 1000);
-  writeFileSync(cacheFile(), JSON.stringify(record));
-}
 
 /** The rejection of a provider call, checked to be our CredentialsProviderError. */
 async function rejection(call: Promise<unknown>): Promise<LoginCredentialsProviderError> {
@@ -200,7 +194,7 @@ describe("refresh", () => {
   it("refreshes once across provider instances: the others wait on the lock and read the result", async () => {
     await start();
     await signIn(emulator!, sandbox, { profile: "dev" });
-    setExpiresIn(60);
+    setExpiresIn(cacheFile(), 60);
     emulator!.injectFault({ count: 1, delayMs: 300 });
     const all = await Promise.all(
       Array.from({ length: 5 }, () => fromLoginCredentials({ profile: "dev" })()),
@@ -217,12 +211,12 @@ describe("refresh", () => {
     const url = emulator!.url;
     const forms = [url, new URL(url), { url: new URL(url) }, async () => ({ url: new URL(url) })];
     for (const [i, endpoint] of forms.entries()) {
-      setExpiresIn(60);
+      setExpiresIn(cacheFile(), 60);
       await fromLoginCredentials({ profile: "dev", clientConfig: { endpoint } })();
       expect(refreshes()).toBe(i + 1);
     }
     // Without it the refresh goes to AWS_ENDPOINT_URL (a dead local port here) and fails.
-    setExpiresIn(-1);
+    setExpiresIn(cacheFile(), -1);
     const error = await rejection(fromLoginCredentials({ profile: "dev" })());
     expect(error.code).toBe("NETWORK");
   });
@@ -275,7 +269,7 @@ describe("memory", () => {
     expect(refreshes()).toBe(0);
 
     // Due on disk: ignoreCache refreshes at once; the cached instance serves memory while it is fresh.
-    setExpiresIn(60);
+    setExpiresIn(cacheFile(), 60);
     const refreshed = await ignoring();
     expect(refreshes()).toBe(1);
     expect(refreshed.accessKeyId).not.toBe("ASIAREPLACEDBYANOTHERTOOL");
@@ -353,7 +347,7 @@ describe("errors", () => {
     it(`${name} with expired credentials: fails, tryNextLink false`, async () => {
       await start();
       await signIn(emulator!, sandbox, { profile: "dev" });
-      setExpiresIn(-10);
+      setExpiresIn(cacheFile(), -10);
       const before = cacheText();
       emulator!.injectFault({ count: 3, ...fault });
       const { logger, warnings } = recordingLogger();

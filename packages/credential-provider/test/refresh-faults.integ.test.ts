@@ -4,8 +4,8 @@
  * client response timeout or refresh deadline that is shorter. Nothing stored may be lost and no lock may stay.
  * @see PROTOCOL.md §8 (failure behaviour)
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { AwsLoginError, formatExpiresAt, parseTokenCache } from "@awslogin/core";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { AwsLoginError, parseTokenCache } from "@awslogin/core";
 import {
   createFileTokenStore,
   createHttpTransport,
@@ -15,7 +15,7 @@ import {
 } from "@awslogin/core/node";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, type Sandbox, signIn } from "./helpers.js";
+import { createSandbox, type Sandbox, setExpiresIn, signIn } from "./helpers.js";
 
 /** Longer than any test here runs: a delayed call is never answered (closing the emulator drops it). */
 const NEVER_MS = 30_000;
@@ -48,13 +48,6 @@ const refreshes = () => emulator!.stats().tokenRequests.refresh_token;
 const cacheFile = () => sandbox.cachePath(DEFAULT_IDENTITY);
 const cacheText = () => readFileSync(cacheFile(), "utf8");
 const lockFiles = () => readdirSync(sandbox.cacheDir).filter((name) => name.includes(".lock"));
-
-/** Rewrites the cached expiry (seconds from now; negative = already expired), keeping the CLI form. */
-function setExpiresIn(seconds: number): void {
-  const record = parseTokenCache(cacheText(), cacheFile());
-  record.accessToken.expiresAt = formatExpiresAt(Date.now() + seconds * 1000);
-  writeFileSync(cacheFile(), JSON.stringify(record));
-}
 
 /** loadProfileCredentials for `dev` with a short response timeout, collecting warnings. */
 function load(options: Partial<LoadCredentialsOptions> = {}) {
@@ -118,7 +111,7 @@ describe("a token service slower than the client's response timeout (emulator de
 
   it("credentials already expired: fails with TIMEOUT saying what to do, the cache unchanged, the lock released", async () => {
     await signedIn();
-    setExpiresIn(-10);
+    setExpiresIn(cacheFile(), -10);
     const before = cacheText();
     emulator!.injectFault({ count: 3, delayMs: NEVER_MS });
 
@@ -138,7 +131,7 @@ describe("a token service slower than the client's response timeout (emulator de
     "the delay on %i of the 3 attempts: a retry succeeds and the cache is rotated",
     async (count) => {
       await signedIn();
-      setExpiresIn(-10);
+      setExpiresIn(cacheFile(), -10);
       const record = parseTokenCache(cacheText(), cacheFile());
       emulator!.injectFault({ count, delayMs: NEVER_MS });
 
@@ -161,7 +154,7 @@ describe("a token service slower than the client's response timeout (emulator de
 describe("a token service that never answers within the refresh deadline (deadlineMs)", () => {
   it("ends the refresh with TIMEOUT at the deadline, although the response timeout is far longer", async () => {
     await signedIn();
-    setExpiresIn(-10);
+    setExpiresIn(cacheFile(), -10);
     const before = cacheText();
     emulator!.injectFault({ count: 3, delayMs: NEVER_MS });
 

@@ -2,7 +2,7 @@
  * What every request handler shares: the resolved options, the clock, the stores, and the shapes of
  * requests and replies passed between the router and the handlers.
  */
-import type { KeyObject } from "node:crypto";
+import { type KeyObject, timingSafeEqual } from "node:crypto";
 import type { EventLog } from "./events.js";
 import type { FaultQueue } from "./faults.js";
 import type { Identity } from "./identity.js";
@@ -59,6 +59,13 @@ export type Reply =
 export function headerValue(call: IncomingCall, name: string): string | undefined {
   const value = call.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Compares two secrets (signatures, hashes, tokens) in time that does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** A JSON reply. */

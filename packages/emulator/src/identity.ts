@@ -38,16 +38,21 @@ const USER = new RegExp(
 );
 const ROOT = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:root$`);
 
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** One character of the upper-case base32 alphabet AWS key and principal ids use for each byte. */
+export function idCharacters(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += ID_ALPHABET[byte % 32];
+  return out;
+}
+
 /**
  * A stable AWS-style unique id (`AROA…`, `AIDA…`): the prefix and 16 upper-case letters and digits
  * derived from `seed`, so the same principal always gets the same id.
  */
 export function uniqueIdFor(prefix: string, seed: string): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const digest = createHash("sha256").update(seed).digest();
-  let id = prefix;
-  for (let i = 0; i < 16; i++) id += alphabet[digest[i]! % 32];
-  return id;
+  return prefix + idCharacters(createHash("sha256").update(seed).digest().subarray(0, 16));
 }
 
 /** Parses an identity ARN; throws a TypeError naming the accepted forms when it is none of them. */

@@ -189,15 +189,18 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       };
       reply = await route(ctx, call, deps.jwks);
     } catch (error) {
-      reply =
-        error instanceof BodyTooLarge
-          ? jsonReply(413, { message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` })
-          : jsonReply(
-              500,
-              { error: "server_error", message: "The emulator failed to handle the request." },
-              { "x-amzn-errortype": "InternalServerException" },
-            );
-      if (!(error instanceof BodyTooLarge)) reply.note = `internal error: ${(error as Error).name}`;
+      if (error instanceof BodyTooLarge) {
+        reply = jsonReply(413, { message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` });
+      } else {
+        reply = {
+          ...jsonReply(
+            500,
+            { error: "server_error", message: "The emulator failed to handle the request." },
+            { "x-amzn-errortype": "InternalServerException" },
+          ),
+          note: `internal error: ${(error as Error).name}`,
+        };
+      }
     }
     const elapsed = Date.now() - started;
     if (reply.drop) {

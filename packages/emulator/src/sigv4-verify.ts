@@ -1,9 +1,8 @@
 /**
- * Verification of AWS Signature Version 4 on STS calls: parse the Authorization header, re-sign the
- * request with the issued secret using @smithy/signature-v4, compare in constant time.
+ * Verification of AWS Signature Version 4 on STS calls: parse the Authorization header and re-sign the
+ * request with the issued secret using @smithy/signature-v4 (sts.ts compares the result in constant time).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-import { timingSafeEqual } from "node:crypto";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -120,11 +119,4 @@ export async function computeSigV4Signature(
   });
   const authorization = String(result.headers.authorization ?? "");
   return /Signature=([0-9a-f]{64})/.exec(authorization)?.[1] ?? "";
-}
-
-/** Constant-time comparison of two hex signatures. */
-export function signaturesMatch(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected, "utf8");
-  const b = Buffer.from(provided, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -3,7 +3,7 @@
  * login sessions, refresh tokens, issued credentials and seen DPoP `jti`s. In memory only.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Identity } from "./identity.js";
+import { type Identity, idCharacters } from "./identity.js";
 
 /** The validated parameters of one `GET /v1/authorize`. */
 export interface AuthorizeRequest {
@@ -70,16 +70,6 @@ export interface IssuedCredentials {
   expiresAt: number;
 }
 
-const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-/** `n` random characters of the upper-case base32 alphabet AWS key ids use. */
-function randomUpperAlnum(n: number): string {
-  const bytes = randomBytes(n);
-  let out = "";
-  for (const byte of bytes) out += UPPER_ALNUM[byte % 32];
-  return out;
-}
-
 /** A random opaque string of `bytes` bytes, base64url without padding. */
 export function randomToken(bytes: number): string {
   return randomBytes(bytes).toString("base64url");
@@ -102,14 +92,6 @@ export class EmulatorState {
     const id = randomToken(24);
     this.pending.set(id, { request, expiresAt });
     return id;
-  }
-
-  /** Removes and returns a pending sign-in if it exists and has not expired. */
-  takePending(id: string, now: number): PendingSignIn | undefined {
-    const entry = this.pending.get(id);
-    if (!entry) return undefined;
-    this.pending.delete(id);
-    return entry.expiresAt > now ? entry : undefined;
   }
 
   /** Issues a single-use authorization code. */
@@ -136,7 +118,7 @@ export class EmulatorState {
   /** Issues temporary credentials shaped like STS session credentials. */
   issueCredentials(identity: Identity, expiresAt: number): IssuedCredentials {
     const creds: IssuedCredentials = {
-      accessKeyId: `ASIA${randomUpperAlnum(16)}`,
+      accessKeyId: `ASIA${idCharacters(randomBytes(16))}`,
       secretAccessKey: randomBytes(30).toString("base64"),
       sessionToken: `IQoJb3JpZ2luX2VtdWxhdG9y${randomBytes(192).toString("base64")}`,
       identity,

@@ -4,14 +4,15 @@
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
  */
 import { createHash } from "node:crypto";
-import { type EmulatorContext, headerValue, type IncomingCall, type Reply } from "./context.js";
-import { escapeHtml as escapeXml } from "./pages.js";
 import {
-  computeSigV4Signature,
-  parseAmzDate,
-  parseSigV4Authorization,
-  signaturesMatch,
-} from "./sigv4-verify.js";
+  constantTimeEqual,
+  type EmulatorContext,
+  headerValue,
+  type IncomingCall,
+  type Reply,
+} from "./context.js";
+import { escapeHtml as escapeXml } from "./pages.js";
+import { computeSigV4Signature, parseAmzDate, parseSigV4Authorization } from "./sigv4-verify.js";
 
 const NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 const API_VERSION = "2011-06-15";
@@ -103,7 +104,7 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
   if (
     contentHash !== undefined &&
     contentHash !== "UNSIGNED-PAYLOAD" &&
-    !signaturesMatch(createHash("sha256").update(call.body).digest("hex"), contentHash)
+    !constantTimeEqual(createHash("sha256").update(call.body).digest("hex"), contentHash)
   ) {
     return stsErrorReply(
       400,
@@ -121,7 +122,7 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
       requestId,
     );
   }
-  if (!signaturesMatch(issued.sessionToken, headerValue(call, "x-amz-security-token") ?? "")) {
+  if (!constantTimeEqual(issued.sessionToken, headerValue(call, "x-amz-security-token") ?? "")) {
     return stsErrorReply(
       403,
       "InvalidClientTokenId",
@@ -130,7 +131,7 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
     );
   }
   const expected = await computeSigV4Signature(call, auth, issued, signingDate);
-  if (!signaturesMatch(expected, auth.signature)) {
+  if (!constantTimeEqual(expected, auth.signature)) {
     return stsErrorReply(
       403,
       "SignatureDoesNotMatch",

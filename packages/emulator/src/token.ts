@@ -3,11 +3,18 @@
  * DPoP proofs, PKCE, refresh-token binding to the DPoP key, an idempotency window, and faults.
  * @see PROTOCOL.md §4, RFC 6749 §4.1.3 and §6, RFC 7636 §4.6, RFC 9449 §5
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CLIENT_ID, type OAuth2ErrorCode, SERVICE_ERRORS, TOKEN_TYPE } from "@awslogin/core";
 import { SignJWT } from "jose";
-import { type EmulatorContext, headerValue, type IncomingCall, jsonReply, type Reply } from "./context.js";
+import {
+  constantTimeEqual,
+  type EmulatorContext,
+  headerValue,
+  type IncomingCall,
+  jsonReply,
+  type Reply,
+} from "./context.js";
 import { verifyDpopProof } from "./dpop-verify.js";
 import type { FaultSpec } from "./faults.js";
 import type { Identity } from "./identity.js";
@@ -106,19 +113,17 @@ export function s256(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** The `error` the body names: a throttled call has no OAuth error of its own. @see PROTOCOL.md §4.4 */
+function oauthErrorOf(code: ErrorName): OAuth2ErrorCode {
+  return code === "THROTTLED" ? "INVALID_REQUEST" : code;
 }
 
 /** The error answer: status and `x-amzn-errortype` per PROTOCOL.md §4.4, body `{error, message}`. */
 export function tokenErrorReply(code: ErrorName, message: string): Reply {
   const shape = SERVICE_ERRORS[code];
-  const error = code === "THROTTLED" ? "INVALID_REQUEST" : code;
   return jsonReply(
     shape.status,
-    { error, message },
+    { error: oauthErrorOf(code), message },
     { "x-amzn-errortype": shape.type, "cache-control": "no-store", pragma: "no-cache" },
   );
 }
@@ -296,7 +301,6 @@ export async function handleToken(ctx: EmulatorContext, call: IncomingCall): Pro
   const known = peekSession(ctx, body);
   const record = (error?: { code: ErrorName; message: string }, outcome?: GrantOutcome) => {
     const identity = outcome?.session.identity ?? known?.identity;
-    const errorShape = error ? SERVICE_ERRORS[error.code] : undefined;
     ctx.events.record({
       eventName: "CreateOAuth2Token",
       time: ctx.now(),
@@ -307,14 +311,13 @@ export async function handleToken(ctx: EmulatorContext, call: IncomingCall): Pro
       host: call.host,
       requestId: call.requestId,
       requestParameters: body?.clientId !== undefined ? { client_id: body.clientId.slice(0, 2048) } : {},
-      error:
-        error && errorShape
-          ? {
-              code: errorShape.type,
-              message: error.message,
-              oauthError: error.code === "THROTTLED" ? "INVALID_REQUEST" : error.code,
-            }
-          : undefined,
+      error: error
+        ? {
+            code: SERVICE_ERRORS[error.code].type,
+            message: error.message,
+            oauthError: oauthErrorOf(error.code),
+          }
+        : undefined,
     });
   };
   const fail = (code: ErrorName, message: string): Reply => {

@@ -4,7 +4,7 @@
 import { type DoctorFinding, doctorExitCode } from "@awslogin/core";
 import { runDoctor } from "@awslogin/core/node";
 import type { DoctorFlags } from "../commands/doctor.js";
-import { createStdoutPaint, type Paint, paintStatus } from "../render.js";
+import { createPaint, type Paint, paintStatus } from "../render.js";
 
 export async function diagnose(flags: DoctorFlags): Promise<void> {
   const findings = await runDoctor({
@@ -14,7 +14,7 @@ export async function diagnose(flags: DoctorFlags): Promise<void> {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
   } else {
-    process.stdout.write(render(findings, createStdoutPaint(process.env)));
+    process.stdout.write(render(findings, createPaint(process.env)));
   }
   process.exitCode = doctorExitCode(findings);
 }

@@ -1,12 +1,12 @@
 /**
  * `awslogin export`: prints a profile's credentials in one of `aws configure export-credentials`'s formats.
  */
-import { EXPORT_FORMATS, formatCredentials } from "@awslogin/credential-process";
+import { formatCredentials, isExportFormat } from "@awslogin/credential-process";
 import type { ExportFlags } from "../commands/export.js";
 import { loadCredentialsForProfile } from "../profile-credentials.js";
 
 export async function exportCredentials(flags: ExportFlags): Promise<void> {
-  const format = EXPORT_FORMATS.find((name) => name === flags.format) ?? "process";
+  const format = isExportFormat(flags.format) ? flags.format : "process";
   const { credentials, accountId, region } = await loadCredentialsForProfile(flags.profile);
   process.stdout.write(formatCredentials(credentials, format, { accountId, region }));
 }

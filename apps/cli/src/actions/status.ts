@@ -6,7 +6,7 @@ import { readSessionStatuses } from "@awslogin/core/node";
 import type { StatusFlags } from "../commands/status.js";
 import { EXIT } from "../exit-codes.js";
 import { resolveProfileName } from "../profile-name.js";
-import { createStdoutPaint, formatTable, type Paint, paintState, relativeTime } from "../render.js";
+import { createPaint, formatTable, type Paint, paintState, relativeTime } from "../render.js";
 
 export async function showStatus(flags: StatusFlags): Promise<void> {
   const env = process.env;
@@ -26,7 +26,7 @@ export async function showStatus(flags: StatusFlags): Promise<void> {
       `No profile in ${report.configPath} has a login_session. Run \`awslogin login\` to sign in.\n`,
     );
   } else {
-    const paint = createStdoutPaint(env);
+    const paint = createPaint(env);
     process.stdout.write(
       `${flags.all ? renderTable(statuses, now, paint) : renderOne(statuses[0]!, now, paint)}\n`,
     );
@@ -67,7 +67,7 @@ function renderTable(statuses: readonly SessionStatus[], now: number, paint: Pai
       paintState(status.state, paint),
       status.accountId ?? "-",
       status.region ?? "-",
-      status.expiresAt === null ? "-" : relativeTime(status.expiresAt, now),
+      relativeTime(status.expiresAt, now),
       relativeTime(status.sessionExpiresAt, now),
     ]),
   ];

@@ -1,13 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loginCacheKey, parseConfigFile, parseTokenCache } from "@awslogin/core";
+import { parseConfigFile } from "@awslogin/core";
 import { describe, expect, it } from "vitest";
-import { startCli, useEmulatorSandbox } from "../helpers.js";
+import { CROSS_DEVICE_URL, cacheFiles, startCli, useEmulatorSandbox } from "../helpers.js";
+import { cachePathOf, readRecord } from "../session-helpers.js";
 import { hasChromium, useChromium } from "./chromium.js";
 
 const ALICE = "arn:aws:iam::111122223333:user/alice";
 const BOB = "arn:aws:sts::444455556666:assumed-role/Admin/bob";
-const CROSS_DEVICE_URL = /(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S*cross-device\S*)/;
 const runBrowserTests = hasChromium();
 
 describe.skipIf(!runBrowserTests)("login --remote with the confirmation page in headless Chromium", () => {
@@ -68,14 +68,13 @@ describe.skipIf(!runBrowserTests)("login --remote with the confirmation page in 
     const state = new URL(url!).searchParams.get("state");
     expect(Buffer.from(code, "base64").toString()).toMatch(new RegExp(`(^|&)state=${state}(&|$)`));
     // Nothing is written until the code arrives.
-    expect(existsSync(harness.sandbox.cacheDir) ? readdirSync(harness.sandbox.cacheDir) : []).toEqual([]);
+    expect(cacheFiles(harness.sandbox)).toEqual([]);
 
     cli.child.stdin!.write(`${pasted}\n`);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Signed in as ${BOB}`);
-    const file = join(harness.sandbox.cacheDir, `${loginCacheKey(BOB)}.json`);
-    const record = parseTokenCache(readFileSync(file, "utf8"), file);
+    const record = readRecord(cachePathOf(harness.sandbox, BOB));
     expect(record.clientId).toBe("arn:aws:signin:::devtools/cross-device");
     expect(record.accessToken.accountId).toBe("444455556666");
     expect(parseConfigFile(readFileSync(harness.sandbox.configPath, "utf8")).far).toEqual({

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loginCacheKey, parseConfigFile } from "@awslogin/core";
+import { parseConfigFile } from "@awslogin/core";
 import { describe, expect, it } from "vitest";
-import { AUTHORIZE_URL, startCli, useEmulatorSandbox } from "../helpers.js";
+import { AUTHORIZE_URL, cacheFiles, startCli, useEmulatorSandbox } from "../helpers.js";
+import { cachePathOf } from "../session-helpers.js";
 import { hasChromium, useChromium } from "./chromium.js";
 
 const ALICE = "arn:aws:iam::111122223333:user/alice";
@@ -44,7 +45,7 @@ describe.skipIf(!runBrowserTests)("sign-in page in headless Chromium", () => {
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Signed in as ${BOB}`);
-    expect(existsSync(join(harness.sandbox.cacheDir, `${loginCacheKey(BOB)}.json`))).toBe(true);
+    expect(existsSync(cachePathOf(harness.sandbox, BOB))).toBe(true);
     const config = parseConfigFile(readFileSync(harness.sandbox.configPath, "utf8"));
     expect(config.e2e).toEqual({ login_session: BOB, region: "eu-west-1" });
   });
@@ -67,7 +68,7 @@ describe.skipIf(!runBrowserTests)("sign-in page in headless Chromium", () => {
     const run = await cli.done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("access_denied");
-    expect(existsSync(harness.sandbox.cacheDir) ? readdirSync(harness.sandbox.cacheDir) : []).toEqual([]);
+    expect(cacheFiles(harness.sandbox)).toEqual([]);
     expect(existsSync(harness.sandbox.configPath)).toBe(false);
   });
 });

@@ -42,6 +42,17 @@ function run(events: Array<[offsetMs: number, LoginEvent]>) {
 }
 
 const start: [number, LoginEvent] = [0, { type: "start", attempt: sameDevice, timeoutMs: TIMEOUT }];
+const crossStart: [number, LoginEvent] = [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }];
+/** The loopback callback `callbackId` carrying `code` and the same-device attempt's state. */
+const callback = (offset: number, callbackId: string, code: string): [number, LoginEvent] => [
+  offset,
+  { type: "callback", callbackId, query: { kind: "code", state: sameDevice.state, code } },
+];
+/** The person pastes a code of the cross-device attempt. */
+const paste = (offset: number, code: string): [number, LoginEvent] => [
+  offset,
+  { type: "code-pasted", state: crossDevice.state, code },
+];
 
 describe("login machine", () => {
   it("opens the browser on start and waits until the deadline", () => {
@@ -95,14 +106,7 @@ describe("login machine", () => {
   it("exchanges the code of a matching callback, then answers success", () => {
     const { state, effects } = run([
       start,
-      [
-        1000,
-        {
-          type: "callback",
-          callbackId: "c1",
-          query: { kind: "code", state: sameDevice.state, code: "CODE" },
-        },
-      ],
+      callback(1000, "c1", "CODE"),
       [1500, { type: "exchange-succeeded" }],
     ]);
     expect(state).toEqual({ name: "done", attempt: sameDevice });
@@ -144,13 +148,7 @@ describe("login machine", () => {
   });
 
   it("times out at the deadline, even when a callback arrives late", () => {
-    const late = run([
-      start,
-      [
-        TIMEOUT,
-        { type: "callback", callbackId: "c9", query: { kind: "code", state: sameDevice.state, code: "X" } },
-      ],
-    ]);
+    const late = run([start, callback(TIMEOUT, "c9", "X")]);
     expect(late.state.name).toBe("failed");
     if (late.state.name === "failed") expect(late.state.error.code).toBe("LOGIN_TIMEOUT");
     expect(late.effects).toContainEqual({
@@ -166,14 +164,7 @@ describe("login machine", () => {
     const error = new AwsLoginError("AUTHCODE_EXPIRED", "expired");
     const { state, effects } = run([
       start,
-      [
-        1000,
-        {
-          type: "callback",
-          callbackId: "c1",
-          query: { kind: "code", state: sameDevice.state, code: "CODE" },
-        },
-      ],
+      callback(1000, "c1", "CODE"),
       [2000, { type: "exchange-failed", error }],
     ]);
     expect(state).toEqual({ name: "failed", error });
@@ -186,25 +177,7 @@ describe("login machine", () => {
   });
 
   it("answers a second callback during the exchange without disturbing it", () => {
-    const { state, effects } = run([
-      start,
-      [
-        1000,
-        {
-          type: "callback",
-          callbackId: "c1",
-          query: { kind: "code", state: sameDevice.state, code: "CODE" },
-        },
-      ],
-      [
-        1100,
-        {
-          type: "callback",
-          callbackId: "c2",
-          query: { kind: "code", state: sameDevice.state, code: "CODE" },
-        },
-      ],
-    ]);
+    const { state, effects } = run([start, callback(1000, "c1", "CODE"), callback(1100, "c2", "CODE")]);
     expect(state.name).toBe("exchanging");
     expect(effects.at(-1)).toEqual({ type: "answer-callback", callbackId: "c2", answer: "not-this-login" });
   });
@@ -212,10 +185,10 @@ describe("login machine", () => {
   it("cross-device: asks for the code, asks again after a mismatched or garbled paste, then exchanges", () => {
     const garbled = new AwsLoginError("BAD_VERIFICATION_CODE", "garbled");
     const { state, effects } = run([
-      [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }],
+      crossStart,
       [100, { type: "code-pasted", state: sameDevice.state, code: "X" }],
       [200, { type: "paste-invalid", error: garbled }],
-      [300, { type: "code-pasted", state: crossDevice.state, code: "GOOD" }],
+      paste(300, "GOOD"),
     ]);
     expect(state.name).toBe("exchanging");
     expect(effects[0]).toEqual({ type: "prompt-code", attempt: crossDevice });
@@ -227,11 +200,6 @@ describe("login machine", () => {
     ]);
   });
 
-  const crossStart: [number, LoginEvent] = [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }];
-  const paste = (offset: number, code: string): [number, LoginEvent] => [
-    offset,
-    { type: "code-pasted", state: crossDevice.state, code },
-  ];
   const refused = (offset: number, error: AwsLoginError): [number, LoginEvent] => [
     offset,
     { type: "exchange-failed", error },
@@ -292,14 +260,7 @@ describe("login machine", () => {
     ],
     [
       "a refused same-device (loopback) code → failed: there is nothing to paste again",
-      [
-        start,
-        [
-          100,
-          { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "C" } },
-        ],
-        refused(200, authcodeExpired),
-      ],
+      [start, callback(100, "c1", "C"), refused(200, authcodeExpired)],
       "failed",
       "AUTHCODE_EXPIRED",
     ],
@@ -357,10 +318,7 @@ describe("login machine", () => {
       [100, { type: "add-attempt", attempt: crossDevice }],
       paste(200, "TRUNC"),
       refused(300, authcodeExpired),
-      [
-        400,
-        { type: "callback", callbackId: "c1", query: { kind: "code", state: sameDevice.state, code: "L" } },
-      ],
+      callback(400, "c1", "L"),
     ]);
     expect(state).toMatchObject({ name: "exchanging", attempt: sameDevice, code: "L", callbackId: "c1" });
     expect(effects.slice(-2)).toEqual([
@@ -373,11 +331,8 @@ describe("login machine", () => {
     const viaPaste = run([
       start,
       [100, { type: "add-attempt", attempt: crossDevice }],
-      [200, { type: "code-pasted", state: crossDevice.state, code: "P" }],
-      [
-        300,
-        { type: "callback", callbackId: "late", query: { kind: "code", state: sameDevice.state, code: "L" } },
-      ],
+      paste(200, "P"),
+      callback(300, "late", "L"),
     ]);
     expect(viaPaste.state).toMatchObject({ name: "exchanging", attempt: crossDevice, code: "P" });
     expect(viaPaste.effects.at(-1)).toEqual({
@@ -389,10 +344,7 @@ describe("login machine", () => {
 
   it("ends at once when the code cannot be read at all (exchange-failed while waiting)", () => {
     const error = new AwsLoginError("NO_TERMINAL", "no prompt");
-    const { state } = run([
-      [0, { type: "start", attempt: crossDevice, timeoutMs: TIMEOUT }],
-      [10, { type: "exchange-failed", error }],
-    ]);
+    const { state } = run([crossStart, [10, { type: "exchange-failed", error }]]);
     expect(state).toEqual({ name: "failed", error });
   });
 

@@ -18,7 +18,7 @@ export interface AuthorizationAttempt {
   authorizeUrl: string;
 }
 
-/** What the loopback listener received, already parsed. */
+/** What the loopback listener received, already parsed (`parseAuthorizeCallback`). */
 export type CallbackQuery =
   | { kind: "code"; state: string; code: string }
   | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
@@ -92,6 +92,16 @@ function fail(error: AwsLoginError, extra: LoginEffect[] = []): Transition {
   return { state: { name: "failed", error }, effects: [...extra, { type: "stop-waiting" }] };
 }
 
+/** Tells a browser request that it does not belong to this login (or came after it ended). */
+function notThisLogin(callbackId: string): LoginEffect {
+  return { type: "answer-callback", callbackId, answer: "not-this-login" };
+}
+
+/** Tells the browser whose callback carried the code being exchanged, if one did, that the login failed. */
+function answerFailure(callbackId: string | undefined, message: string): LoginEffect[] {
+  return callbackId === undefined ? [] : [{ type: "answer-callback", callbackId, answer: "error", message }];
+}
+
 /** Whether a state ends the machine. */
 export function isFinal(state: LoginState): state is Extract<LoginState, { name: "done" | "failed" }> {
   return state.name === "done" || state.name === "failed";
@@ -124,17 +134,7 @@ function effectsToBegin(attempt: AuthorizationAttempt): LoginEffect[] {
 /** Advance the login machine by one event. Pure: no I/O, no clock but `now`. */
 export function transitionLogin(state: LoginState, event: LoginEvent, now: number): Transition {
   if (event.type === "cancel" && !isFinal(state)) {
-    const answers: LoginEffect[] =
-      state.name === "exchanging" && state.callbackId !== undefined
-        ? [
-            {
-              type: "answer-callback",
-              callbackId: state.callbackId,
-              answer: "error",
-              message: "Login cancelled.",
-            },
-          ]
-        : [];
+    const answers = state.name === "exchanging" ? answerFailure(state.callbackId, "Login cancelled.") : [];
     return fail(
       new AwsLoginError("LOGIN_CANCELLED", `${event.reason ?? "Login cancelled."} Nothing was written.`),
       answers,
@@ -158,23 +158,13 @@ export function transitionLogin(state: LoginState, event: LoginEvent, now: numbe
       return transitionExchanging(state, event, now);
     default:
       // Final states ignore everything; a late callback is told this login is over.
-      if (event.type === "callback") {
-        return {
-          state,
-          effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
-        };
-      }
-      return { state, effects: [] };
+      return { state, effects: event.type === "callback" ? [notThisLogin(event.callbackId)] : [] };
   }
 }
 
 function transitionWaiting(state: WaitingState, event: LoginEvent, now: number): Transition {
   if (now >= state.deadline) {
-    const answers: LoginEffect[] =
-      event.type === "callback"
-        ? [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }]
-        : [];
-    return fail(loginTimeout(), answers);
+    return fail(loginTimeout(), event.type === "callback" ? [notThisLogin(event.callbackId)] : []);
   }
   switch (event.type) {
     case "add-attempt":
@@ -188,10 +178,7 @@ function transitionWaiting(state: WaitingState, event: LoginEvent, now: number):
       // Only a callback carrying this login's state counts; anything else (a stale tab, a forged request,
       // a favicon) is answered and ignored, so it can neither complete nor break the login.
       if (attempt === undefined || query.kind === "none" || query.state !== attempt.state) {
-        return {
-          state,
-          effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
-        };
+        return { state, effects: [notThisLogin(event.callbackId)] };
       }
       if (query.kind === "error") {
         const detail = query.description ? `${query.error}: ${query.description}` : query.error;
@@ -259,24 +246,13 @@ function transitionExchanging(
       if (state.attempt.flow === "cross-device" && isRefusedCode(event.error)) {
         return refusePastedCode(state.waiting, state.attempt, event.error, now);
       }
-      const effects: LoginEffect[] =
-        state.callbackId === undefined
-          ? []
-          : [
-              {
-                type: "answer-callback",
-                callbackId: state.callbackId,
-                answer: "error",
-                message: event.error.message,
-              },
-            ];
-      return { state: { name: "failed", error: event.error }, effects };
+      return {
+        state: { name: "failed", error: event.error },
+        effects: answerFailure(state.callbackId, event.error.message),
+      };
     }
     case "callback":
-      return {
-        state,
-        effects: [{ type: "answer-callback", callbackId: event.callbackId, answer: "not-this-login" }],
-      };
+      return { state, effects: [notThisLogin(event.callbackId)] };
     default:
       return { state, effects: [] };
   }
@@ -290,12 +266,14 @@ function refusePastedCode(
   now: number,
 ): Transition {
   const refusedCodes = waiting.refusedCodes + 1;
+  // Both errors keep the service's answer as their cause and its HTTP status.
+  const causeAndStatus = { cause: error, ...(error.status === undefined ? {} : { status: error.status }) };
   if (refusedCodes >= MAX_REFUSED_CODES) {
     return fail(
       new AwsLoginError(
         error.code,
         `AWS Sign-In refused ${refusedCodes} pasted codes, so the login stopped. Nothing was written. Its last answer: ${error.message}`,
-        { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+        causeAndStatus,
       ),
     );
   }
@@ -308,7 +286,7 @@ function refusePastedCode(
         ? " If a whole, fresh code is refused too, the Sign-In endpoint or region may be wrong: press Ctrl-C and check --endpoint-url and --region."
         : ""
     }`,
-    { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+    causeAndStatus,
   );
   return {
     state: { ...waiting, refusedCodes },

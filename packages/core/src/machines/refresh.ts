@@ -70,7 +70,7 @@ export function loginHint(profile: string | undefined): string {
     : `awslogin login --profile ${profile}`;
 }
 
-export function missingSessionError(profile: string | undefined): AwsLoginError {
+function missingSessionError(profile: string | undefined): AwsLoginError {
   return new AwsLoginError(
     "CACHE_MISSING",
     `There are no cached login credentials for ${profile === undefined ? "this session" : `profile ${profile}`}. Run \`${loginHint(profile)}\` to sign in.`,

@@ -18,7 +18,7 @@ export function defaultBrowserCommand(platform: NodeJS.Platform, url: string): s
  * How long an opener is watched after it started. `xdg-open` on a machine without a desktop exits non-zero at once;
  * one still running after this, or exiting 0 (it handed the URL on), counts as a browser that opened.
  */
-export const BROWSER_EARLY_EXIT_MS = 1500;
+const BROWSER_EARLY_EXIT_MS = 1500;
 
 /**
  * Starts `argv` detached. Resolves true once it started, false if it could not be started; never waits for it.

@@ -30,9 +30,9 @@ import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
 import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
 import { parseTokenCache } from "../token-cache.js";
-import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
-import { readSessionStatuses } from "./session-status.js";
+import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
 import { isProcessAlive } from "./system.js";
 import { createHttpTransport } from "./transport.js";
 
@@ -145,10 +145,10 @@ async function observeLock(path: string, now: number): Promise<LockObservation |
 }
 
 /** One credential-free GET of the endpoint's root: any HTTP answer means it is reachable, and carries a Date. */
-export async function probeEndpoint(
+async function probeEndpoint(
   baseUrl: string,
   transport: Transport,
-  timeoutMs = 5000,
+  timeoutMs: number,
 ): Promise<EndpointProbe> {
   const url = `${baseUrl}/`;
   const sentAt = Date.now();
@@ -181,22 +181,25 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
 
   const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
   let configSeen = await observe(configPath);
-  if (configSeen.kind === "found" && !configSeen.isDirectory) {
-    const unreadable = await readConfigText(configPath).then(
-      () => undefined,
-      (error: unknown) => errnoCode(AwsLoginError.isInstance(error) ? error.cause : error),
-    );
-    if (unreadable !== undefined) configSeen = { kind: "error", code: unreadable };
+  let report: SessionStatusReport | undefined;
+  if (configSeen.kind !== "error" && !(configSeen.kind === "found" && configSeen.isDirectory)) {
+    try {
+      report = await readSessionStatuses({
+        ...(options.profile === undefined ? { all: true } : { profile: options.profile }),
+        env,
+        configFilepath: configPath,
+        ...(options.cacheDirectory === undefined ? {} : { cacheDirectory: options.cacheDirectory }),
+      });
+    } catch (error) {
+      // A config file that is there but cannot be read is the config finding, and ends the checks.
+      const unreadable =
+        configSeen.kind === "found" && AwsLoginError.isInstance(error) && error.code === "CONFIG_MALFORMED";
+      if (!unreadable) throw error;
+      configSeen = { kind: "error", code: errnoCode(error.cause) };
+    }
   }
   findings.push(judgeConfigFile(configPath, configSeen, ownUid));
-  if (configSeen.kind === "error" || (configSeen.kind === "found" && configSeen.isDirectory)) return findings;
-
-  const report = await readSessionStatuses({
-    ...(options.profile === undefined ? { all: true } : { profile: options.profile }),
-    env,
-    configFilepath: configPath,
-    ...(options.cacheDirectory === undefined ? {} : { cacheDirectory: options.cacheDirectory }),
-  });
+  if (report === undefined) return findings;
 
   const directory = report.store.directory;
   let directorySeen = await observe(directory, constants.R_OK | constants.W_OK | constants.X_OK);
@@ -211,18 +214,20 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   }
   findings.push(judgeCacheDirectory(directory, directorySeen, ownUid));
   const users = new Map<string, string[]>();
+  // Cache files the session statuses already read and parsed: not read again.
+  const parsed = new Set<string>();
   for (const status of report.statuses) {
-    if (status.cachePath !== null)
-      users.set(status.cachePath, [...(users.get(status.cachePath) ?? []), status.profile]);
+    if (status.cachePath === null) continue;
+    users.set(status.cachePath, [...(users.get(status.cachePath) ?? []), status.profile]);
+    if (report.records.has(status.profile)) parsed.add(status.cachePath);
   }
   for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
     const path = join(directory, name);
     const seen = await observe(path, constants.R_OK | constants.W_OK);
     if (seen.kind === "found" && seen.isDirectory) continue;
-    const record =
-      seen.kind === "found" && seen.accessError === undefined
-        ? await observeRecord(path, users.get(path) ?? [])
-        : undefined;
+    let record: CacheRecordObservation | undefined;
+    if (seen.kind === "found" && seen.accessError === undefined)
+      record = parsed.has(path) ? { valid: true } : await observeRecord(path, users.get(path) ?? []);
     findings.push(judgeCacheFile(path, seen, ownUid, record));
   }
 
@@ -263,14 +268,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
     if ("baseUrl" in choice) endpoints.add(choice.baseUrl);
     else findings.push(judgeNoEndpoint(choice));
   }
+  const probeTimeoutMs = options.probeTimeoutMs ?? 5000;
   const transport =
     options.transport ??
-    createHttpTransport({
-      connectTimeoutMs: options.probeTimeoutMs ?? 5000,
-      responseTimeoutMs: options.probeTimeoutMs ?? 5000,
-    });
+    createHttpTransport({ connectTimeoutMs: probeTimeoutMs, responseTimeoutMs: probeTimeoutMs });
   for (const baseUrl of endpoints) {
-    const probe = await probeEndpoint(baseUrl, transport, options.probeTimeoutMs);
+    const probe = await probeEndpoint(baseUrl, transport, probeTimeoutMs);
     findings.push(judgeEndpoint(probe));
     const skew = judgeClockSkew(probe);
     if (skew !== undefined) findings.push(skew);

@@ -14,6 +14,7 @@ import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { LOCK_STALE_MS } from "../refresh.js";
 import type { TokenStore } from "../token-store.js";
+import { errnoCode } from "./errno.js";
 import { isProcessAlive } from "./system.js";
 
 export interface LockOptions {
@@ -48,7 +49,7 @@ async function readOwner(path: string): Promise<LockOwner | undefined | "unreada
     }
     return { pid: parsed.pid, host: String(parsed.host), createdAt: parsed.createdAt, nonce: parsed.nonce };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (errnoCode(error) === "ENOENT") return undefined;
     return "unreadable";
   }
 }
@@ -61,7 +62,7 @@ async function tryCreate(path: string, owner: LockOwner, retried = false): Promi
     await handle.writeFile(JSON.stringify(owner));
     return true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === "EEXIST") return false;
     if (code === "ENOENT" && !retried) {
       // The first login of a machine: the cache folder does not exist yet.
@@ -82,9 +83,9 @@ async function tryCreate(path: string, owner: LockOwner, retried = false): Promi
 }
 
 /** Whether the holder recorded in a lock file is gone, judged by pid on this host, or by age. */
-export function isStale(owner: LockOwner, now: number, staleMs: number, host = hostname()): boolean {
+function isStale(owner: LockOwner, now: number, staleMs: number): boolean {
   if (now - owner.createdAt > staleMs) return true;
-  return owner.host === host && !isProcessAlive(owner.pid);
+  return owner.host === hostname() && !isProcessAlive(owner.pid);
 }
 
 /** A file the creator may have written partly (killed between open and write): judge it by its age. */

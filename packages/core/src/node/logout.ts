@@ -57,7 +57,7 @@ const TEMP_FILE = /^\..+\.tmp$/;
  * Every file directly in `directory` that holds JSON whose `accessToken` is an object with `accessKeyId`,
  * as `aws logout --all` finds them (any name; other files are left alone). @see PROTOCOL.md §6, §7
  */
-export async function findLoginTokenFiles(directory: string): Promise<string[]> {
+async function findLoginTokenFiles(directory: string): Promise<string[]> {
   const names = await readCacheDirectory(directory);
   const found: string[] = [];
   for (const name of names.sort()) {

@@ -18,7 +18,7 @@ function escapeHtml(text: string): string {
 }
 
 /** The small page the browser shows after the redirect. */
-export function callbackPage(answer: CallbackAnswer, message?: string): string {
+function callbackPage(answer: CallbackAnswer, message?: string): string {
   const [heading, body] =
     answer === "success"
       ? ["You are signed in", "Your credentials have been shared with awslogin. You can close this tab."]
@@ -90,7 +90,7 @@ export async function startCallbackListener(port: number): Promise<CallbackListe
       const res = pending.get(callbackId);
       if (res === undefined) return;
       pending.delete(callbackId);
-      const status = answer === "success" ? 200 : answer === "error" ? 400 : 400;
+      const status = answer === "success" ? 200 : 400;
       res.writeHead(status, {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",

@@ -33,7 +33,7 @@ export interface SessionStatusReport {
 }
 
 /** The names of the profiles that have a login_session, in file order. */
-export function loginProfileNames(config: ParsedConfig): string[] {
+function loginProfileNames(config: ParsedConfig): string[] {
   return Object.keys(config).filter((name) => {
     if (name.startsWith("sso-session.") || name.startsWith("services.")) return false;
     const session = config[name]?.login_session;

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Clock, Random } from "../ports.js";
+import { errnoCode } from "./errno.js";
 
 /** The wall clock: milliseconds since the epoch from `Date.now()` (DPoP `iat`, `expiresAt`). @see PROTOCOL.md §4.2 */
 export const systemClock: Clock = { now: () => Date.now() };
@@ -28,6 +29,6 @@ export function isProcessAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errnoCode(error) === "EPERM";
   }
 }

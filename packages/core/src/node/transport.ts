@@ -48,8 +48,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   };
   return {
     async send(req: HttpRequest, sendOptions: { signal?: AbortSignal } = {}): Promise<HttpResponse> {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
+      const headers = lowerCased(req.headers);
       if (options.userAgent !== undefined && headers["user-agent"] === undefined) {
         headers["user-agent"] = options.userAgent;
       }
