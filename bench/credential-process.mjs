@@ -72,6 +72,10 @@ const binary = join(root, "apps", "credential-process", "dist", "main.cjs");
 const subjects = {
   "node -e 0": [process.execPath, ["-e", "0"]],
   "awslogin-credential-process": [process.execPath, [binary, "--profile", "bench"]],
+  "awslogin credential-process": [
+    process.execPath,
+    [join(root, "apps", "cli", "bin", "run.js"), "credential-process", "--profile", "bench"],
+  ],
   "official JS provider (script)": [process.execPath, [officialScript]],
   "awslogin export": [
     process.execPath,

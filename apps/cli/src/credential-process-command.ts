@@ -1,7 +1,9 @@
 /**
- * The `credential_process` line that runs `awslogin-credential-process` for a profile: by name when the
- * binary is on PATH, else node and the script by absolute path, double-quoted, which both the shell the
- * JS/Go SDKs run it with and botocore's `shlex`/Windows splitters read back as one word each.
+ * The `credential_process` line that runs the credential_process binary for a profile: `awslogin-credential-process`
+ * by name when it is on PATH (a global install of @awslogin/credential-process, which owns that command), else
+ * `awslogin credential-process` when `awslogin` is on PATH (the CLI runs the same binary without loading oclif),
+ * else node and the script by absolute path, double-quoted, which both the shell the JS/Go SDKs run it with and
+ * botocore's `shlex`/Windows splitters read back as one word each.
  */
 import { accessSync, constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,6 +11,8 @@ import { delimiter, join } from "node:path";
 import { AwsLoginError } from "@awslogin/core";
 
 export const CREDENTIAL_PROCESS_BIN = "awslogin-credential-process";
+const CLI_BIN = "awslogin";
+const CLI_SUBCOMMAND = "credential-process";
 
 /** The first executable file named `name` on PATH (with PATHEXT on Windows), or undefined. */
 export function findOnPath(
@@ -53,16 +57,19 @@ export function quoteForCredentialProcess(
   return `"${path}"`;
 }
 
-/** `awslogin-credential-process --profile P`, by name or by absolute paths. */
+/** `awslogin-credential-process --profile P`, `awslogin credential-process --profile P`, or by absolute paths. */
 export function credentialProcessCommand(profile: string, env: NodeJS.ProcessEnv): string {
   const args = `--profile ${profile}`;
   if (findOnPath(CREDENTIAL_PROCESS_BIN, env) !== undefined) return `${CREDENTIAL_PROCESS_BIN} ${args}`;
+  if (findOnPath(CLI_BIN, env) !== undefined) return `${CLI_BIN} ${CLI_SUBCOMMAND} ${args}`;
   return `${quoteForCredentialProcess(process.execPath)} ${quoteForCredentialProcess(credentialProcessScript())} ${args}`;
 }
 
 /** True for a credential_process line that runs awslogin-credential-process (written by this command). */
 export function isAwsloginCredentialProcess(value: string): boolean {
   return (
-    value.includes(CREDENTIAL_PROCESS_BIN) || /[\\/]credential-process[\\/]dist[\\/]main\.cjs"?\s/.test(value)
+    value.includes(CREDENTIAL_PROCESS_BIN) ||
+    value.startsWith(`${CLI_BIN} ${CLI_SUBCOMMAND} `) ||
+    /[\\/]credential-process[\\/]dist[\\/]main\.cjs"?\s/.test(value)
   );
 }

@@ -20,15 +20,17 @@ import { createSandbox, runCli, type Sandbox } from "./helpers.js";
 let sandbox: Sandbox;
 beforeEach(() => {
   sandbox = createSandbox();
-  // `pnpm exec` puts the workspace's node_modules/.bin (with awslogin-credential-process) on PATH: take it off.
+  // `pnpm exec` puts the workspace's node_modules/.bin (with awslogin-credential-process) on PATH: take it off,
+  // and any global `awslogin` too, so each test decides what is on PATH.
   sandbox.env.PATH = (sandbox.env.PATH ?? "")
     .split(delimiter)
-    .filter((directory) => !existsSync(join(directory, "awslogin-credential-process")))
+    .filter((directory) => !BINS.some((bin) => existsSync(join(directory, bin))))
     .join(delimiter);
 });
 afterEach(() => sandbox.cleanup());
 
-const SHIM = fileURLToPath(new URL("../bin/awslogin-credential-process.cjs", import.meta.url));
+const BINS = ["awslogin-credential-process", "awslogin"];
+const CLI_BIN = fileURLToPath(new URL("../bin/run.js", import.meta.url));
 const SCRIPT = realpathSync(createRequire(import.meta.url).resolve("@awslogin/credential-process/bin"));
 const LOGIN = `[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = eu-west-1\n`;
 
@@ -59,7 +61,8 @@ describe("awslogin configure credential-process", () => {
     writeConfig(LOGIN);
     const bin = join(sandbox.dir, "bin");
     mkdirSync(bin);
-    symlinkSync(SHIM, join(bin, "awslogin-credential-process"));
+    symlinkSync(SCRIPT, join(bin, "awslogin-credential-process"));
+    symlinkSync(CLI_BIN, join(bin, "awslogin"));
     const env = { ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}` };
     const run = await runCli(["configure", "credential-process", "-p", "dev", "--name", "tf"], env);
     expect(run.code, run.stderr).toBe(0);
@@ -118,13 +121,40 @@ describe("awslogin configure credential-process", () => {
     expect(readFileSync(sandbox.configPath, "utf8")).toBe("[profile keys]\nregion = us-east-1\n");
   });
 
-  it("the CLI's bin runs the same binary (one global install gives both)", async () => {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      bin: Record<string, string>;
-    };
-    expect(pkg.bin["awslogin-credential-process"]).toBe("./bin/awslogin-credential-process.cjs");
-    expect(statSync(SHIM).mode & 0o111).not.toBe(0);
-    const { stdout } = await promisify(execFile)(process.execPath, [SHIM, "--help"], { env: sandbox.env });
+  it("with only the CLI on PATH, writes `awslogin credential-process`, which runs the same binary", async () => {
+    writeConfig(LOGIN);
+    const bin = join(sandbox.dir, "bin");
+    mkdirSync(bin);
+    symlinkSync(CLI_BIN, join(bin, "awslogin"));
+    const env = { ...sandbox.env, PATH: `${bin}${delimiter}${sandbox.env.PATH}` };
+    const run = await runCli(["configure", "credential-process", "-p", "dev"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const line = "awslogin credential-process --profile dev";
+    expect(parseConfigFile(readFileSync(sandbox.configPath, "utf8"))["dev-process"]).toEqual({
+      credential_process: line,
+      region: "eu-west-1",
+    });
+    await expect(promisify(execFile)("/bin/sh", ["-c", line], { env })).rejects.toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringMatching(/^awslogin-credential-process: .+ \[CACHE_MISSING\]\n$/),
+    });
+    // Written by this command, so a second run replaces it in place rather than refusing the profile.
+    const again = await runCli(["configure", "credential-process", "-p", "dev"], env);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it("one package owns each command: the CLI `awslogin` alone (npx can pick it), the binary's package `awslogin-credential-process`", async () => {
+    const read = (url: URL) =>
+      JSON.parse(readFileSync(url, "utf8")) as { bin: Record<string, string> };
+    expect(read(new URL("../package.json", import.meta.url)).bin).toEqual({ awslogin: "./bin/run.js" });
+    expect(read(new URL("../../credential-process/package.json", import.meta.url)).bin).toEqual({
+      "awslogin-credential-process": "./dist/main.cjs",
+    });
+    expect(statSync(CLI_BIN).mode & 0o111).not.toBe(0);
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI_BIN, "credential-process", "--help"], {
+      env: sandbox.env,
+    });
     expect(stdout).toContain("Usage: awslogin-credential-process [--profile PROFILE]");
   });
 });

@@ -8,13 +8,13 @@ import { CLI_BIN, type CliRun, runCli, startNode, useEmulatorSandbox } from "./h
 import { cachePathOf, editRecord, loginProfile, readRecord } from "./session-helpers.js";
 
 // Compatibility both ways between the official JS provider and the awslogin-credential-process binary
-// that @awslogin/cli ships (PROTOCOL.md §6, §15): each refreshes a token the other wrote, and each
-// reads what the other wrote back without a token call of its own.
-const BINARY = fileURLToPath(new URL("../bin/awslogin-credential-process.cjs", import.meta.url));
+// as @awslogin/cli runs it (`awslogin credential-process`, PROTOCOL.md §6, §15): each refreshes a token the other
+// wrote, and each reads what the other wrote back without a token call of its own.
+const BINARY = fileURLToPath(new URL("../bin/run.js", import.meta.url));
 const harness = useEmulatorSandbox({ autoApprove: true });
 
 function runBinary(profile: string): Promise<CliRun> {
-  return startNode(BINARY, ["--profile", profile], harness.sandbox.env).done;
+  return startNode(BINARY, ["credential-process", "--profile", profile], harness.sandbox.env).done;
 }
 
 /** The official provider, with the sandbox's files and the emulator as its Sign-In endpoint. */

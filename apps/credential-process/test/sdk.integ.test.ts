@@ -16,7 +16,8 @@ import { createSandbox, runNode, type Sandbox, signIn } from "./helpers.js";
 
 /** The built CLI (the test task depends on `@awslogin/cli#build`, see turbo.json). */
 const CLI_BIN = fileURLToPath(new URL("../../cli/bin/run.js", import.meta.url));
-const CLI_SHIM = fileURLToPath(new URL("../../cli/bin/awslogin-credential-process.cjs", import.meta.url));
+/** This package's own bin, `awslogin-credential-process` (built by this package's build). */
+const OWN_BIN = fileURLToPath(new URL("../dist/main.cjs", import.meta.url));
 
 let emulator: Emulator;
 let sandbox: Sandbox;
@@ -27,7 +28,12 @@ beforeEach(async () => {
   // `pnpm exec` puts the workspace's node_modules/.bin (with awslogin-credential-process) on PATH: take it off,
   // and keep node's own folder for the shims' `#!/usr/bin/env node`.
   sandbox.env.PATH = [dirname(process.execPath), ...(sandbox.env.PATH ?? "").split(delimiter)]
-    .filter((directory) => directory !== "" && !existsSync(join(directory, "awslogin-credential-process")))
+    .filter(
+      (directory) =>
+        directory !== "" &&
+        !existsSync(join(directory, "awslogin-credential-process")) &&
+        !existsSync(join(directory, "awslogin")),
+    )
     .join(delimiter);
   emulator = await startEmulator({ autoApprove: true });
 });
@@ -84,13 +90,16 @@ describe("the official AWS SDK for JavaScript runs awslogin-credential-process",
     expect(emulator.stats().tokenRequests.refresh_token).toBe(0);
   });
 
-  it("by name through the CLI's bin on PATH, refreshing credentials that are due", async () => {
+  it.each([
+    ["awslogin-credential-process", OWN_BIN, "awslogin-credential-process --profile dev"],
+    ["awslogin", CLI_BIN, "awslogin credential-process --profile dev"],
+  ])("by name through %s on PATH, refreshing credentials that are due", async (name, target, line) => {
     const { record } = await signIn(sandbox, emulator, "dev");
     const bin = join(sandbox.dir, "bin");
     mkdirSync(bin);
-    symlinkSync(CLI_SHIM, join(bin, "awslogin-credential-process"));
+    symlinkSync(target, join(bin, name));
     const env = { ...sandbox.env, PATH: `${bin}${delimiter}${sandbox.env.PATH}` };
-    expect(await configure(["--profile", "dev"], env)).toBe("awslogin-credential-process --profile dev");
+    expect(await configure(["--profile", "dev"], env)).toBe(line);
 
     const cachePath = sandbox.cacheFile(DEFAULT_IDENTITY);
     record.accessToken.expiresAt = formatExpiresAt(Date.now() + 60_000);
