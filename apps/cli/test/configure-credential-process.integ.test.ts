@@ -145,16 +145,19 @@ describe("awslogin configure credential-process", () => {
   });
 
   it("one package owns each command: the CLI `awslogin` alone (npx can pick it), the binary's package `awslogin-credential-process`", async () => {
-    const read = (url: URL) =>
-      JSON.parse(readFileSync(url, "utf8")) as { bin: Record<string, string> };
+    const read = (url: URL) => JSON.parse(readFileSync(url, "utf8")) as { bin: Record<string, string> };
     expect(read(new URL("../package.json", import.meta.url)).bin).toEqual({ awslogin: "./bin/run.js" });
     expect(read(new URL("../../credential-process/package.json", import.meta.url)).bin).toEqual({
       "awslogin-credential-process": "./dist/main.cjs",
     });
     expect(statSync(CLI_BIN).mode & 0o111).not.toBe(0);
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI_BIN, "credential-process", "--help"], {
-      env: sandbox.env,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI_BIN, "credential-process", "--help"],
+      {
+        env: sandbox.env,
+      },
+    );
     expect(stdout).toContain("Usage: awslogin-credential-process [--profile PROFILE]");
   });
 });
