@@ -5,12 +5,15 @@
  * (refresh under the lock, every check and message) only when this answers undefined.
  * @see PROTOCOL.md §6, §7, §8
  */
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
 import { type CachedCredentials, cacheKey, readCachedCredentials } from "./cached-credentials.js";
 import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
+
+/** core's cap on a cache file read (`MAX_CACHE_FILE_BYTES`): a record is about 2 KB. */
+const MAX_CACHE_FILE_BYTES = 1024 * 1024;
 
 /** Refresh once this little time is left, as every SDK does (core's threshold). @see PROTOCOL.md §8 */
 const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
@@ -44,12 +47,35 @@ export function readCacheHit(
     const session = section?.login_session;
     if (!session) return undefined;
     const credentials = readCachedCredentials(
-      readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
+      readSmallRegularFile(join(directory, `${cacheKey(session)}.json`)),
     );
     if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
     return { credentials, region: section.region || undefined };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A cache file's text, read as core reads it: opened non-blocking (a FIFO cannot stall us), a regular file by
+ * fstat, at most 1 MiB. Throws otherwise, and core's path then refuses the file with its message.
+ */
+function readSmallRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_CACHE_FILE_BYTES) throw new Error("not a small regular file");
+    const buffer = Buffer.alloc(info.size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length === buffer.length) throw new Error("the file grew while it was read");
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

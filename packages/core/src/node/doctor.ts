@@ -30,6 +30,7 @@ import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
 import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
 import { parseTokenCache } from "../token-cache.js";
+import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
 import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
@@ -72,10 +73,15 @@ async function observeRecord(
 ): Promise<CacheRecordObservation | undefined> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readRegularFile(path);
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return undefined;
-    return { valid: false, problem: `${path} could not be read (${errnoCode(error)}).`, profiles };
+    const unsafe = describeUnsafeFile(error);
+    return {
+      valid: false,
+      problem: unsafe === undefined ? `${path} could not be read (${errnoCode(error)}).` : `${path} was not read: ${unsafe}.`,
+      profiles,
+    };
   }
   try {
     parseTokenCache(text, path);

@@ -140,7 +140,7 @@ describe("createFileTokenStore", () => {
     await mkdir(store.pathFor(SESSION), { recursive: true });
     const error = await rejection(store.read(SESSION));
     expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.message).toContain("EISDIR");
+    expect(error.message).toContain("not a regular file");
   });
 
   it("write: CACHE_WRITE_FAILED when the directory cannot be created (its parent is a file)", async () => {

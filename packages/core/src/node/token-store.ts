@@ -2,18 +2,27 @@
  * The login token cache as files: `<directory>/<sha256(session)>.json`, 0600 in a 0700 directory,
  * replaced atomically. @see PROTOCOL.md §6
  */
-import { chmod, mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { chmod, mkdir, readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
 import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
+import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
 
 function unreadable(path: string, error: unknown): AwsLoginError {
+  const unsafe = describeUnsafeFile(error);
+  if (unsafe !== undefined) {
+    return new AwsLoginError(
+      "CACHE_MALFORMED",
+      `The login token cache file ${path} was not read: ${unsafe}. Remove it (\`rm ${path}\`) and run \`awslogin login\` to sign in again.`,
+      { path, cause: error },
+    );
+  }
   return new AwsLoginError(
     "CACHE_MALFORMED",
     `The login token cache file ${path} could not be read (${errnoCode(error)}). Check that it is a file you can read, or run \`awslogin login\` to sign in again.`,
@@ -42,6 +51,17 @@ async function tightenDirectory(directory: string): Promise<void> {
   }
 }
 
+/**
+ * The owner of the file being replaced, when root rewrites someone else's (a refresh under `sudo -E`): the new
+ * file must stay theirs, or they are locked out of their own session.
+ */
+async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || (info.uid === 0 && info.gid === 0)) return undefined;
+  return { uid: info.uid, gid: info.gid };
+}
+
 /** The names in the cache folder; none when it does not exist; CACHE_MALFORMED when it cannot be read. */
 export async function readCacheDirectory(directory: string): Promise<string[]> {
   try {
@@ -64,7 +84,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
   async function readText(loginSession: string): Promise<string | undefined> {
     const path = pathFor(loginSession);
     try {
-      return await readFile(path, "utf8");
+      return await readRegularFile(path);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw unreadable(path, error);
@@ -89,6 +109,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         await writeFileAtomic(path, serializeTokenCache(record), {
           mode: FILE_MODE,
           directoryMode: DIRECTORY_MODE,
+          owner: await ownerToKeep(path),
         });
         // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
         await removeTempFiles(path);
@@ -124,10 +145,12 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         const path = join(directory, name);
         let text: string;
         try {
-          text = await readFile(path, "utf8");
+          text = await readRegularFile(path);
         } catch (error) {
           const code = errnoCode(error);
-          if (code === "EISDIR" || code === "ENOENT") continue;
+          if (code === "ENOENT") continue;
+          // A folder named like a cache file is not one; a FIFO or a huge file is reported, never read.
+          if (code === "ENOTREG" && (await stat(path).catch(() => undefined))?.isDirectory()) continue;
           entries.push({ path, error: unreadable(path, error) });
           continue;
         }
