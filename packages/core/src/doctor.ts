@@ -390,11 +390,32 @@ export interface LockObservation {
   ageMs: number;
   /** Whether the holder's pid is alive; undefined when it runs on another host. */
   holderAlive: boolean | undefined;
+  /**
+   * Something no awslogin process leaves at a lock's path (a symlink, a folder, a FIFO, a record with pid 0, a
+   * negative pid or a `createdAt` in the future): why, and whether awslogin takes it over itself (a folder with
+   * files in it it will not remove).
+   */
+  broken?: { reason: string; takenOver: boolean; directory: boolean };
 }
 
 /** A lock is stale when its holder is gone or it is older than 90 s; awslogin takes such locks over, but they hint at crashes. */
 export function judgeLock(lock: LockObservation, now: number): DoctorFinding {
   const remove = `rm ${lock.path}   (or \`awslogin logout\` for that profile)`;
+  if (lock.broken !== undefined) {
+    return lock.broken.takenOver
+      ? finding(
+          "lock",
+          "warn",
+          `${lock.path} is not a lock awslogin wrote (${lock.broken.reason}): the next refresh removes it and takes the lock, but something else put it there.`,
+          lock.broken.directory ? `rmdir ${lock.path}` : `rm ${lock.path}`,
+        )
+      : finding(
+          "lock",
+          "fail",
+          `${lock.path} is not a usable lock (${lock.broken.reason}): every refresh of that session fails with LOCK_BROKEN until it is removed.`,
+          `Look at what it holds, then \`rm -r ${lock.path}\`.`,
+        );
+  }
   if (lock.owner === "unreadable") {
     return lock.ageMs > LOCK_STALE_MS
       ? finding(

@@ -38,6 +38,7 @@ export type AwsLoginErrorCode =
   | "PROFILE_NOT_LOGIN"
   | "SESSION_CONFLICT"
   | "LOCK_TIMEOUT"
+  | "LOCK_BROKEN"
   // input
   | "INVALID_ARGUMENT"
   | "INVALID_DPOP_KEY"

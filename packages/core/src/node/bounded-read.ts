@@ -28,11 +28,17 @@ export function describeUnsafeFile(error: unknown): string | undefined {
 
 /**
  * The UTF-8 text of the regular file at `path`, at most `maxBytes`. Opened non-blocking so a FIFO cannot stall the
- * open, then checked with fstat on the opened descriptor (no race with a rename in between). Rejects with the
+ * open, then checked with fstat on the opened descriptor (no race with a rename in between); `noFollow` refuses a
+ * symlink (ELOOP). Rejects with the
  * Node error (ENOENT…) or an {@link UnsafeFileError}.
  */
-export async function readRegularFile(path: string, maxBytes = MAX_CACHE_FILE_BYTES): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+export async function readRegularFile(
+  path: string,
+  maxBytes = MAX_CACHE_FILE_BYTES,
+  options: { noFollow?: boolean } = {},
+): Promise<string> {
+  const noFollow = options.noFollow === true ? (constants.O_NOFOLLOW ?? 0) : 0;
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new UnsafeFileError("ENOTREG", path);

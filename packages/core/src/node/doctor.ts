@@ -4,7 +4,7 @@
  * files, then hands each observation to core's pure judges (`doctor.ts`). Writes nothing.
  */
 import { constants } from "node:fs";
-import { access, readdir, readFile, stat } from "node:fs/promises";
+import { access, readdir, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { getProfile, type ParsedConfig } from "../config.js";
@@ -33,6 +33,7 @@ import { parseTokenCache } from "../token-cache.js";
 import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
+import { inspectLock, type LockInspection } from "./lock.js";
 import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
 import { isProcessAlive } from "./system.js";
 import { createHttpTransport } from "./transport.js";
@@ -79,7 +80,10 @@ async function observeRecord(
     const unsafe = describeUnsafeFile(error);
     return {
       valid: false,
-      problem: unsafe === undefined ? `${path} could not be read (${errnoCode(error)}).` : `${path} was not read: ${unsafe}.`,
+      problem:
+        unsafe === undefined
+          ? `${path} could not be read (${errnoCode(error)}).`
+          : `${path} was not read: ${unsafe}.`,
       profiles,
     };
   }
@@ -124,30 +128,42 @@ function loginEndpoint(
 }
 
 async function observeLock(path: string, now: number): Promise<LockObservation | undefined> {
-  let ageMs = 0;
+  let seen: LockInspection;
   try {
-    ageMs = now - (await stat(path)).mtimeMs;
-  } catch {
-    return undefined; // released meanwhile
-  }
-  try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as {
-      pid?: unknown;
-      host?: unknown;
-      createdAt?: unknown;
-    };
-    if (typeof parsed.pid !== "number" || typeof parsed.createdAt !== "number")
-      throw new Error("not a lock record");
-    const host = String(parsed.host);
+    seen = await inspectLock(path, now);
+  } catch (error) {
+    const reason = `it cannot be looked at (${errnoCode(error)})`;
     return {
       path,
-      owner: { pid: parsed.pid, host, createdAt: parsed.createdAt },
-      ageMs,
-      holderAlive: host === hostname() ? isProcessAlive(parsed.pid) : undefined,
+      owner: "unreadable",
+      ageMs: 0,
+      holderAlive: undefined,
+      broken: { reason, takenOver: false, directory: false },
     };
-  } catch {
-    return { path, owner: "unreadable", ageMs, holderAlive: undefined };
   }
+  if (seen.kind === "absent") return undefined; // released meanwhile
+  const ageMs = now - seen.mtimeMs;
+  if (seen.kind === "partial") return { path, owner: "unreadable", ageMs, holderAlive: undefined };
+  if (seen.kind === "broken") {
+    return {
+      path,
+      owner: "unreadable",
+      ageMs,
+      holderAlive: undefined,
+      broken: {
+        reason: seen.reason,
+        takenOver: seen.nonEmptyDirectory !== true,
+        directory: seen.shape === "directory",
+      },
+    };
+  }
+  const { pid, host, createdAt } = seen.owner;
+  return {
+    path,
+    owner: { pid, host, createdAt },
+    ageMs,
+    holderAlive: host === hostname() ? isProcessAlive(pid) : undefined,
+  };
 }
 
 /** One credential-free GET of the endpoint's root: any HTTP answer means it is reachable, and carries a Date. */
