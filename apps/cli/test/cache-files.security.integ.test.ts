@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { type CliRun, CLI_BIN, useEmulatorSandbox } from "./helpers.js";
+import { CLI_BIN, type CliRun, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, loginProfile } from "./session-helpers.js";
 
 const CREDENTIAL_PROCESS = join(

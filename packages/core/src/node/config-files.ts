@@ -72,7 +72,8 @@ export async function writeConfigText(path: string, text: string): Promise<void>
     await writeFileAtomic(target, text, {
       mode: existing === undefined ? 0o600 : existing.mode & 0o777,
       directoryMode: 0o700,
-      owner: rewritesOthersFile && existing !== undefined ? { uid: existing.uid, gid: existing.gid } : undefined,
+      owner:
+        rewritesOthersFile && existing !== undefined ? { uid: existing.uid, gid: existing.gid } : undefined,
     });
   } catch (error) {
     throw configWriteFailed(path, error);

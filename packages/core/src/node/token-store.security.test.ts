@@ -83,5 +83,4 @@ describe.runIf(process.getuid?.() === 0)("cache writes as root keep the file's o
     expect(info.mode & 0o777).toBe(0o600);
     expect((await store.read(SESSION))?.accessToken.accessKeyId).toBe("ASIANEW");
   });
-
 });
