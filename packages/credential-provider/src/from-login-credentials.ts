@@ -27,6 +27,7 @@ import {
   resolveSharedFilePaths,
   type SharedFilePaths,
   sessionLock,
+  sessionTryLock,
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
@@ -151,6 +152,7 @@ async function load(
       transport,
       store,
       lock: sessionLock(store),
+      tryLock: sessionTryLock(store),
     },
     {
       loginSession,

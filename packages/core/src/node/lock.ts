@@ -13,7 +13,7 @@
  * LOCK_BROKEN and the command that removes it.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readdir, rmdir, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
@@ -210,10 +210,38 @@ export function sessionLock(store: Pick<TokenStore, "pathFor">, options: Omit<Lo
 }
 
 /**
+ * The session's lock only when nobody holds it: a stale or broken lock is taken over as {@link sessionLock} does,
+ * but a live holder is not waited on (undefined). For callers that have still-valid credentials to serve.
+ */
+export function sessionTryLock(
+  store: Pick<TokenStore, "pathFor">,
+  options: Omit<LockOptions, "signal"> = {},
+) {
+  return (loginSession: string): Promise<ReleaseLock | undefined> =>
+    tryAcquireLock(`${store.pathFor(loginSession)}.lock`, options);
+}
+
+/** Takes the lock at `path` if no live holder has it (stale and broken locks are taken over); else undefined. */
+export async function tryAcquireLock(
+  path: string,
+  options: Omit<LockOptions, "signal"> = {},
+): Promise<ReleaseLock | undefined> {
+  return acquire(path, options, true);
+}
+
+/**
  * Takes the lock at `path`, waiting for a live holder to finish.
  * @returns the release function.
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return (await acquire(path, options, false)) as ReleaseLock;
+}
+
+/** How many takeovers a try without waiting attempts before it calls the lock held (others take over too). */
+const TRY_ATTEMPTS = 5;
+
+async function acquire(path: string, options: LockOptions, once: boolean): Promise<ReleaseLock | undefined> {
+  let attempts = 0;
   const waitMs = options.waitMs ?? 60_000;
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   let poll = options.pollMs ?? 10;
@@ -235,11 +263,12 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     } else if (seen?.kind === "broken") {
       if (seen.nonEmptyDirectory === true) throw brokenLockError(path, seen.reason);
       await takeOver(path, seen, me);
-      continue;
+      if (!once || ++attempts < TRY_ATTEMPTS) continue;
     } else if (seen?.kind === "held" && isStale(seen.owner, Date.now(), staleMs)) {
       await takeOver(path, seen, me);
-      continue;
+      if (!once || ++attempts < TRY_ATTEMPTS) continue;
     }
+    if (once) return undefined;
     if (options.signal?.aborted) {
       throw new AwsLoginError(
         "LOCK_TIMEOUT",

@@ -14,7 +14,7 @@ import { getFreshToken } from "../refresh.js";
 import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
-import { sessionLock } from "./lock.js";
+import { sessionLock, sessionTryLock } from "./lock.js";
 import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
 import { createFileTokenStore } from "./token-store.js";
@@ -126,6 +126,7 @@ export async function loadProfileCredentials(
       transport: options.transport ?? createHttpTransport(),
       store,
       lock: sessionLock(store),
+      tryLock: sessionTryLock(store),
     },
     {
       loginSession: session.loginSession,
