@@ -188,6 +188,8 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
       }
       case "read":
         try {
+          // Under the lock: a rotated token a dead writer left in its temp file is brought back before deciding.
+          await deps.store.adoptPending?.(options.loginSession).catch(() => false);
           return { type: "reread", token: toToken(await deps.store.read(options.loginSession)) };
         } catch (error) {
           // Someone else broke the file while we waited: nothing to refresh from.

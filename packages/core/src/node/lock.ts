@@ -120,11 +120,24 @@ async function tryCreate(path: string, owner: LockOwner, retried = false): Promi
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "wx", 0o600);
-    await handle.writeFile(JSON.stringify(owner));
+    try {
+      await handle.writeFile(JSON.stringify(owner));
+    } catch (error) {
+      // Ours and empty (a full disk): leave no half-written lock for others to wait on.
+      await unlink(path).catch(() => undefined);
+      throw error;
+    }
     return true;
   } catch (error) {
     const code = errnoCode(error);
     if (code === "EEXIST") return false;
+    if (code === "ENOSPC" || code === "EDQUOT") {
+      throw new AwsLoginError(
+        "CACHE_WRITE_FAILED",
+        `Could not create the lock file ${path}: the disk is full (${code}). Free some space on that disk and try again; nothing was refreshed, so the session is intact.`,
+        { cause: error, path },
+      );
+    }
     if (code === "ENOENT" && !retried) {
       // The first login of a machine: the cache folder does not exist yet.
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });

@@ -2,12 +2,19 @@
  * The login token cache as files: `<directory>/<sha256(session)>.json`, 0600 in a 0700 directory,
  * replaced atomically. @see PROTOCOL.md §6
  */
-import { chmod, mkdir, readdir, stat, unlink } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
-import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
+import {
+  expiresAtMs,
+  isLoginTokenShaped,
+  loginCacheKey,
+  parseTokenCache,
+  serializeTokenCache,
+  type TokenCacheRecord,
+} from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
-import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
+import { listTempFiles, removeTempFiles, syncDirectory, writeFileAtomic } from "./atomic-write.js";
 import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 
@@ -76,8 +83,40 @@ export async function readCacheDirectory(directory: string): Promise<string[]> {
   }
 }
 
+/** Out of space (disk or quota): said as such, never as a permissions problem. */
+function isNoSpace(error: unknown): boolean {
+  return errnoCode(error) === "ENOSPC" || errnoCode(error) === "EDQUOT";
+}
+
+/**
+ * Rewrites an existing cache file in place, for a full disk: its blocks are already allocated, and a new record
+ * (the same fields, tokens of the same length) fits in them. Not atomic, but the alternative is losing a refresh
+ * token the service has already rotated. False when there is no file or it did not fit.
+ */
+async function overwriteInPlace(path: string, text: string): Promise<boolean> {
+  const handle = await open(path, "r+").catch(() => undefined);
+  if (handle === undefined) return false;
+  try {
+    const data = Buffer.from(text, "utf8");
+    await handle.write(data, 0, data.length, 0);
+    await handle.truncate(data.length);
+    await handle.sync();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface FileTokenStoreOptions {
+  directory: string;
+  /** Called between a write's fsync and its rename, with the temp file's path: fault-injection tests only. */
+  beforeRename?: (temp: string) => void | Promise<void>;
+}
+
 /** A {@link TokenStore} on the file system, compatible with the AWS CLI/SDK cache. @see PROTOCOL.md §6 */
-export function createFileTokenStore(options: { directory: string }): TokenStore {
+export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore {
   const { directory } = options;
   const pathFor = (loginSession: string) => join(directory, `${loginCacheKey(loginSession)}.json`);
 
@@ -103,6 +142,7 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
 
     async write(loginSession, record) {
       const path = pathFor(loginSession);
+      let kept: string | undefined;
       try {
         const created = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
         if (created === undefined) await tightenDirectory(directory);
@@ -110,17 +150,65 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
           mode: FILE_MODE,
           directoryMode: DIRECTORY_MODE,
           owner: await ownerToKeep(path),
+          keepCompleteTemp: (temp) => {
+            kept = temp;
+          },
+          beforeRename: options.beforeRename,
         });
         // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
         await removeTempFiles(path);
       } catch (error) {
         if (AwsLoginError.isInstance(error)) throw error;
+        if (isNoSpace(error) && (await overwriteInPlace(path, serializeTokenCache(record)))) {
+          if (kept !== undefined) await unlink(kept).catch(() => undefined);
+          return;
+        }
+        if (isNoSpace(error)) {
+          throw new AwsLoginError(
+            "CACHE_WRITE_FAILED",
+            `Could not write the login token cache file ${path}: the disk is full (${errnoCode(error)}). Free some space on the disk that holds ${directory}. The credentials of this call work until they expire; the refreshed session could not be saved, so if the next call says the session expired, run \`awslogin login\`.`,
+            { path, cause: error },
+          );
+        }
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
-          `Could not write the login token cache file ${path} (${errnoCode(error)}). Check that ${directory} is a directory you can write to and that the disk is not full; the previous file, if any, is unchanged.`,
+          `Could not write the login token cache file ${path} (${errnoCode(error)}). Check that ${directory} is a directory you can write to; the previous file, if any, is unchanged, and a complete new one is kept beside it for the next call to pick up.`,
           { path, cause: error },
         );
       }
+    },
+
+    async adoptPending(loginSession) {
+      const path = pathFor(loginSession);
+      let current: TokenCacheRecord | undefined;
+      try {
+        const text = await readText(loginSession);
+        current = text === undefined ? undefined : parseTokenCache(text, path);
+      } catch {
+        current = undefined;
+      }
+      // No file (logged out) or one we cannot judge: nothing is brought back, nothing is swept.
+      if (current === undefined) return false;
+      let best: { temp: string; record: TokenCacheRecord } | undefined;
+      for (const { path: temp } of await listTempFiles(path)) {
+        let record: TokenCacheRecord;
+        try {
+          record = parseTokenCache(await readRegularFile(temp), temp);
+        } catch {
+          continue; // cut short by a crash or a full disk: not a token
+        }
+        // The same session (its DPoP key never changes across refreshes), and newer than what the file holds.
+        if (record.dpopKey !== current.dpopKey) continue;
+        if (expiresAtMs(record) <= expiresAtMs(best?.record ?? current)) continue;
+        best = { temp, record };
+      }
+      if (best !== undefined) {
+        await rename(best.temp, path);
+        await syncDirectory(directory);
+      }
+      // Under the session's lock no write is in flight: every other temp file is abandoned and holds secrets.
+      await removeTempFiles(path, { all: true });
+      return best !== undefined;
     },
 
     async remove(loginSession) {
