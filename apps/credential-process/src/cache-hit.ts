@@ -5,9 +5,9 @@
  * (refresh under the lock, every check and message) only when this answers undefined.
  * @see PROTOCOL.md §6, §7, §8
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
 import { type CachedCredentials, cacheKey, readCachedCredentials } from "./cached-credentials.js";
 import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
@@ -46,6 +46,8 @@ export function readCacheHit(
     );
     const session = section?.login_session;
     if (!session) return undefined;
+    // core's rule (untrustedFolderReason), kept here without core: core's path refuses with the reason and fix.
+    if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
     const credentials = readCachedCredentials(
       readSmallRegularFile(join(directory, `${cacheKey(session)}.json`)),
     );
@@ -54,6 +56,18 @@ export function readCacheHit(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether nobody else can plant a cache file here: not writable by group or others unless sticky, and ours or
+ * root's (root trusts the owner of the folder it was pointed at). A folder that cannot be looked at is doubtful.
+ */
+function isTrustedFolder(path: string): boolean {
+  if (process.platform === "win32") return true;
+  const info = statSync(path);
+  if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
+  const uid = process.getuid?.();
+  return uid === undefined || uid === 0 || info.uid === uid || info.uid === 0;
 }
 
 /**

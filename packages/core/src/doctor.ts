@@ -3,6 +3,7 @@
  * lock files) and returns a finding with what to do about it. No I/O here; see `node/doctor.ts`.
  * @see PROTOCOL.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
  */
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "./cache-trust.js";
 import type { AwsLoginError } from "./errors.js";
 import { loginHint } from "./machines/refresh.js";
 import { LOCK_STALE_MS } from "./refresh.js";
@@ -181,6 +182,15 @@ export function judgeCacheDirectory(
       `chmod 700 ${path}`,
     );
   }
+  const untrusted = untrustedFolderReason(seen, ownUid);
+  if (untrusted !== undefined) {
+    return finding(
+      "cache-directory",
+      "fail",
+      `${path}: ${untrusted}, so ${PLANTED_CREDENTIALS_RISK}. awslogin-credential-process, the SDK provider and export refuse to serve credentials from it.`,
+      `chmod 700 ${path}`,
+    );
+  }
   if ((seen.mode & 0o077) !== 0) {
     return finding(
       "cache-directory",
@@ -190,6 +200,26 @@ export function judgeCacheDirectory(
     );
   }
   return finding("cache-directory", "ok", `${path} has mode ${octal(seen.mode)}.`);
+}
+
+/**
+ * The folder above the cache folder (`~/.aws/login`): whoever can write it can replace the cache folder itself.
+ * Only a problem is reported (undefined when it is fine or absent). @see PROTOCOL.md §6
+ */
+export function judgeCacheParent(
+  path: string,
+  seen: FileObservation,
+  ownUid: number | undefined,
+): DoctorFinding | undefined {
+  if (seen.kind !== "found" || !seen.isDirectory) return undefined;
+  const untrusted = untrustedFolderReason(seen, ownUid);
+  if (untrusted === undefined) return undefined;
+  return finding(
+    "cache-directory",
+    "fail",
+    `${path} (the folder above the login cache): ${untrusted}, so ${PLANTED_CREDENTIALS_RISK} by replacing the cache folder. awslogin-credential-process, the SDK provider and export refuse to serve credentials below it.`,
+    `chmod 700 ${path}`,
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type Transport,
 } from "@awslogin/core";
 import {
+  assertTrustedCacheDirectory,
   createFileTokenStore,
   createHttpTransport,
   loginSessionOf,
@@ -144,6 +145,7 @@ async function load(
     undefined;
   const endpointUrl = endpointToUrl(await resolveOptional(init.clientConfig?.endpoint));
   const store = createFileTokenStore({ directory: target.cacheDirectory });
+  await assertTrustedCacheDirectory(store.directory);
 
   const fresh = await getFreshToken(
     {

@@ -6,7 +6,7 @@
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getProfile, type ParsedConfig } from "../config.js";
 import {
   type CacheRecordObservation,
@@ -16,6 +16,7 @@ import {
   type FileObservation,
   judgeCacheDirectory,
   judgeCacheFile,
+  judgeCacheParent,
   judgeClockSkew,
   judgeConfigFile,
   judgeEndpoint,
@@ -235,6 +236,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
     }
   }
   findings.push(judgeCacheDirectory(directory, directorySeen, ownUid));
+  const parentFinding = judgeCacheParent(dirname(directory), await observe(dirname(directory)), ownUid);
+  if (parentFinding !== undefined) findings.push(parentFinding);
   const users = new Map<string, string[]>();
   // Cache files the session statuses already read and parsed: not read again.
   const parsed = new Set<string>();

@@ -3,7 +3,8 @@
  * replaced atomically. @see PROTOCOL.md §6
  */
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { AwsLoginError } from "../errors.js";
 import {
   expiresAtMs,
@@ -67,6 +68,45 @@ async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } |
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || (info.uid === 0 && info.gid === 0)) return undefined;
   return { uid: info.uid, gid: info.gid };
+}
+
+/**
+ * CACHE_DIRECTORY_UNSAFE unless the cache folder and the folder above it can be trusted (not writable by other users
+ * without the sticky bit, not owned by another user): called before any credentials are served from the folder.
+ * A folder that does not exist yet is no risk. @see PROTOCOL.md §6
+ */
+export async function assertTrustedCacheDirectory(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined) continue;
+    const reason = untrustedFolderReason(info, process.getuid?.());
+    if (reason === undefined) continue;
+    throw new AwsLoginError(
+      "CACHE_DIRECTORY_UNSAFE",
+      `Refusing to use the login token cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it), then sign in again with \`awslogin login\` if you did not put the cached session there yourself.`,
+      { path: folder },
+    );
+  }
+}
+
+/**
+ * At a write (a login): takes write access away from group and others on the cache folder and the folder above it
+ * when they are ours, so that nobody else can plant credentials in them. Best effort.
+ */
+async function closeFoldersToOthers(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    try {
+      const info = await stat(folder);
+      const mine = info.uid === process.getuid?.();
+      if (mine && (info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) {
+        await chmod(folder, info.mode & 0o7755);
+      }
+    } catch {
+      // The files themselves are 0600; the check before serving refuses a folder that stays open.
+    }
+  }
 }
 
 /** The names in the cache folder; none when it does not exist; CACHE_MALFORMED when it cannot be read. */
@@ -146,6 +186,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
       try {
         const created = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
         if (created === undefined) await tightenDirectory(directory);
+        await closeFoldersToOthers(directory);
         await writeFileAtomic(path, serializeTokenCache(record), {
           mode: FILE_MODE,
           directoryMode: DIRECTORY_MODE,
