@@ -6,6 +6,7 @@ import type { ConfigStore, TokenStore } from "@awslogin/core";
 import { resolveLoginCacheDirectory } from "@awslogin/core";
 import {
   createFileTokenStore,
+  editConfigText,
   readConfigText,
   readCredentialsSection,
   resolveConfigFilePath,
@@ -31,6 +32,7 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
       path: configPath,
       read: () => readConfigText(configPath),
       write: (text) => writeConfigText(configPath, text),
+      update: (edit) => editConfigText(configPath, edit),
       readCredentialsSection: (profile) => readCredentialsSection(credentialsPath, profile),
     },
     store: createFileTokenStore({ directory: resolveLoginCacheDirectory({ env, homeDir }) }),

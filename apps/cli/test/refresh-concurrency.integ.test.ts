@@ -36,10 +36,13 @@ async function setUp(options: Parameters<typeof startEmulator>[0]) {
   return { emulator, sandbox, cacheFile };
 }
 
-/** Moves the cached credentials' expiry to 60 s from now: due (≤ 5 minutes left) but still valid. */
-function makeDue(cacheFile: string): string {
+/**
+ * Moves the cached credentials' expiry to `msLeft` from now (default 60 s: due, ≤ 5 minutes left, but still valid;
+ * negative: expired, so that every caller must wait for the refresh).
+ */
+function makeDue(cacheFile: string, msLeft = 60_000): string {
   const record = parseTokenCache(readFileSync(cacheFile, "utf8"), cacheFile);
-  record.accessToken.expiresAt = formatExpiresAt(Date.now() + 60_000);
+  record.accessToken.expiresAt = formatExpiresAt(Date.now() + msLeft);
   writeFileSync(cacheFile, serializeTokenCache(record), { mode: 0o600 });
   return record.accessToken.accessKeyId;
 }
@@ -78,9 +81,10 @@ function startWorker(
 }
 
 describe("one refresh at a time across processes", () => {
-  it("40 processes that find the credentials due at once make exactly one CreateOAuth2Token call and share its result", async () => {
+  it("40 processes that find the credentials expired at once make exactly one CreateOAuth2Token call and share its result", async () => {
     const { emulator, sandbox, cacheFile } = await setUp({});
-    const oldKey = makeDue(cacheFile);
+    // Expired: nobody may serve the old credentials while the lock is held (valid ones would be served at once).
+    const oldKey = makeDue(cacheFile, -1000);
     const goFile = join(sandbox.dir, "go");
     const workers = Array.from({ length: 40 }, () => startWorker(sandbox.env, goFile));
     await Promise.all(workers.map((w) => w.ready));

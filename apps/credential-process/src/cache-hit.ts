@@ -5,12 +5,15 @@
  * (refresh under the lock, every check and message) only when this answers undefined.
  * @see PROTOCOL.md §6, §7, §8
  */
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
 import { type CachedCredentials, cacheKey, readCachedCredentials } from "./cached-credentials.js";
 import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
+
+/** core's cap on a cache file read (`MAX_CACHE_FILE_BYTES`): a record is about 2 KB. */
+const MAX_CACHE_FILE_BYTES = 1024 * 1024;
 
 /** Refresh once this little time is left, as every SDK does (core's threshold). @see PROTOCOL.md §8 */
 const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
@@ -43,13 +46,50 @@ export function readCacheHit(
     );
     const session = section?.login_session;
     if (!session) return undefined;
+    // core's rule (untrustedFolderReason), kept here without core: core's path refuses with the reason and fix.
+    if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
     const credentials = readCachedCredentials(
-      readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
+      readSmallRegularFile(join(directory, `${cacheKey(session)}.json`)),
     );
     if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
     return { credentials, region: section.region || undefined };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether nobody else can plant a cache file here: not writable by group or others unless sticky, and ours or
+ * root's (root trusts the owner of the folder it was pointed at). A folder that cannot be looked at is doubtful.
+ */
+function isTrustedFolder(path: string): boolean {
+  if (process.platform === "win32") return true;
+  const info = statSync(path);
+  if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
+  const uid = process.getuid?.();
+  return uid === undefined || uid === 0 || info.uid === uid || info.uid === 0;
+}
+
+/**
+ * A cache file's text, read as core reads it: opened non-blocking (a FIFO cannot stall us), a regular file by
+ * fstat, at most 1 MiB. Throws otherwise, and core's path then refuses the file with its message.
+ */
+function readSmallRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_CACHE_FILE_BYTES) throw new Error("not a small regular file");
+    const buffer = Buffer.alloc(info.size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length === buffer.length) throw new Error("the file grew while it was read");
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,6 +3,7 @@
  * lock files) and returns a finding with what to do about it. No I/O here; see `node/doctor.ts`.
  * @see PROTOCOL.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
  */
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "./cache-trust.js";
 import type { AwsLoginError } from "./errors.js";
 import { loginHint } from "./machines/refresh.js";
 import { LOCK_STALE_MS } from "./refresh.js";
@@ -181,6 +182,15 @@ export function judgeCacheDirectory(
       `chmod 700 ${path}`,
     );
   }
+  const untrusted = untrustedFolderReason(seen, ownUid);
+  if (untrusted !== undefined) {
+    return finding(
+      "cache-directory",
+      "fail",
+      `${path}: ${untrusted}, so ${PLANTED_CREDENTIALS_RISK}. awslogin-credential-process, the SDK provider and export refuse to serve credentials from it.`,
+      `chmod 700 ${path}`,
+    );
+  }
   if ((seen.mode & 0o077) !== 0) {
     return finding(
       "cache-directory",
@@ -190,6 +200,26 @@ export function judgeCacheDirectory(
     );
   }
   return finding("cache-directory", "ok", `${path} has mode ${octal(seen.mode)}.`);
+}
+
+/**
+ * The folder above the cache folder (`~/.aws/login`): whoever can write it can replace the cache folder itself.
+ * Only a problem is reported (undefined when it is fine or absent). @see PROTOCOL.md §6
+ */
+export function judgeCacheParent(
+  path: string,
+  seen: FileObservation,
+  ownUid: number | undefined,
+): DoctorFinding | undefined {
+  if (seen.kind !== "found" || !seen.isDirectory) return undefined;
+  const untrusted = untrustedFolderReason(seen, ownUid);
+  if (untrusted === undefined) return undefined;
+  return finding(
+    "cache-directory",
+    "fail",
+    `${path} (the folder above the login cache): ${untrusted}, so ${PLANTED_CREDENTIALS_RISK} by replacing the cache folder. awslogin-credential-process, the SDK provider and export refuse to serve credentials below it.`,
+    `chmod 700 ${path}`,
+  );
 }
 
 /**
@@ -390,11 +420,32 @@ export interface LockObservation {
   ageMs: number;
   /** Whether the holder's pid is alive; undefined when it runs on another host. */
   holderAlive: boolean | undefined;
+  /**
+   * Something no awslogin process leaves at a lock's path (a symlink, a folder, a FIFO, a record with pid 0, a
+   * negative pid or a `createdAt` in the future): why, and whether awslogin takes it over itself (a folder with
+   * files in it it will not remove).
+   */
+  broken?: { reason: string; takenOver: boolean; directory: boolean };
 }
 
 /** A lock is stale when its holder is gone or it is older than 90 s; awslogin takes such locks over, but they hint at crashes. */
 export function judgeLock(lock: LockObservation, now: number): DoctorFinding {
   const remove = `rm ${lock.path}   (or \`awslogin logout\` for that profile)`;
+  if (lock.broken !== undefined) {
+    return lock.broken.takenOver
+      ? finding(
+          "lock",
+          "warn",
+          `${lock.path} is not a lock awslogin wrote (${lock.broken.reason}): the next refresh removes it and takes the lock, but something else put it there.`,
+          lock.broken.directory ? `rmdir ${lock.path}` : `rm ${lock.path}`,
+        )
+      : finding(
+          "lock",
+          "fail",
+          `${lock.path} is not a usable lock (${lock.broken.reason}): every refresh of that session fails with LOCK_BROKEN until it is removed.`,
+          `Look at what it holds, then \`rm -r ${lock.path}\`.`,
+        );
+  }
   if (lock.owner === "unreadable") {
     return lock.ageMs > LOCK_STALE_MS
       ? finding(

@@ -31,6 +31,7 @@ export type AwsLoginErrorCode =
   | "CACHE_MALFORMED"
   | "CACHE_MISSING"
   | "CACHE_WRITE_FAILED"
+  | "CACHE_DIRECTORY_UNSAFE"
   | "CONFIG_MALFORMED"
   | "CONFIG_WRITE_FAILED"
   | "PROFILE_NOT_FOUND"
@@ -38,6 +39,7 @@ export type AwsLoginErrorCode =
   | "PROFILE_NOT_LOGIN"
   | "SESSION_CONFLICT"
   | "LOCK_TIMEOUT"
+  | "LOCK_BROKEN"
   // input
   | "INVALID_ARGUMENT"
   | "INVALID_DPOP_KEY"

@@ -1,5 +1,6 @@
 export * from "./attempt.js";
 export * from "./authorize.js";
+export * from "./cache-trust.js";
 export * from "./command-line.js";
 export * from "./config.js";
 export * from "./credentials.js";

@@ -83,6 +83,11 @@ export interface ConfigStore {
   readonly path: string;
   read(): Promise<string>;
   write(text: string): Promise<void>;
+  /**
+   * Read-modify-write under an inter-process lock, `edit` seeing the text read inside it, so that concurrent
+   * logins to different profiles all land. Without it, read then write (one process at a time only).
+   */
+  update?(edit: (text: string) => string): Promise<void>;
   /** The credentials file's section of that name, which the SDKs merge over the config's profile. */
   readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
 }
@@ -439,7 +444,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   const values: Record<string, string> = { login_session: loginSession };
   if (current?.region === undefined || current.region === "") values.region = options.region;
   // Read once more: the question above may have waited on a person while something else edited the file.
-  const edited = setProfileValues(await deps.config.read(), options.profile, values);
+  setProfileValues(await deps.config.read(), options.profile, values);
 
   const release = await deps.lock?.(loginSession);
   try {
@@ -447,7 +452,13 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   } finally {
     await release?.();
   }
-  await deps.config.write(edited);
+  // Applied to the text as it is inside the config's lock: other logins may be editing other profiles right now.
+  const edit = (text: string): string => {
+    assertLoginCapableProfile(options.profile, getProfile(parseConfigFile(text), options.profile));
+    return setProfileValues(text, options.profile, values);
+  };
+  if (deps.config.update !== undefined) await deps.config.update(edit);
+  else await deps.config.write(edit(await deps.config.read()));
 
   return {
     profile: options.profile,

@@ -22,6 +22,12 @@ import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token
 import { requestToken } from "./token-client.js";
 import type { TokenStore } from "./token-store.js";
 
+/**
+ * Cached credentials with at least this long left are served at once when another process holds the lock (it is
+ * refreshing them); with less, the call waits for that refresh's result.
+ */
+export const SERVE_WHILE_LOCKED_MS = 30_000;
+
 /** How often a process waiting for the lock looks whether the holder has written new credentials. */
 const LOCK_WATCH_INTERVAL_MS = 25;
 
@@ -55,6 +61,11 @@ export interface RefreshDeps {
   transport: Transport;
   store: TokenStore;
   lock: LockSession;
+  /**
+   * The session's lock only if nobody holds it (undefined when a live process does). With it, a call whose cached
+   * credentials are due but still valid serves them at once instead of waiting behind another process's refresh.
+   */
+  tryLock?: (loginSession: string) => Promise<(() => Promise<void>) | undefined>;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -165,10 +176,20 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
 
   async function run(effect: RefreshEffect<Token>): Promise<RefreshEvent<Token> | undefined> {
     switch (effect.type) {
-      case "lock":
-        return state.name === "locking" ? lockOrTakeWinner(state.token) : undefined;
+      case "lock": {
+        if (state.name !== "locking") return undefined;
+        if (deps.tryLock !== undefined && policy.force !== true && servable(state.token)) {
+          const granted = await deps.tryLock(options.loginSession).catch(() => undefined);
+          if (granted === undefined) return { type: "lock-busy" };
+          release = granted;
+          return { type: "locked" };
+        }
+        return lockOrTakeWinner(state.token);
+      }
       case "read":
         try {
+          // Under the lock: a rotated token a dead writer left in its temp file is brought back before deciding.
+          await deps.store.adoptPending?.(options.loginSession).catch(() => false);
           return { type: "reread", token: toToken(await deps.store.read(options.loginSession)) };
         } catch (error) {
           // Someone else broke the file while we waited: nothing to refresh from.
@@ -262,6 +283,11 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
         return { type: "refreshed-meanwhile", token: winner };
       }
     }
+  }
+
+  /** Still valid for long enough to be worth serving rather than waiting for a refresh in progress. */
+  function servable(token: Token): boolean {
+    return token.expiresAt - deps.clock.now() >= SERVE_WHILE_LOCKED_MS;
   }
 
   /** The cached token when another process has refreshed it since `waiting` was read and it is not due. */

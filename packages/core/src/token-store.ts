@@ -24,6 +24,12 @@ export interface TokenStore {
   readText?(loginSession: string): Promise<string | undefined>;
   /** Replaces the record atomically (0600 file, 0700 directory); CACHE_WRITE_FAILED leaves the old file intact. */
   write(loginSession: string, record: TokenCacheRecord): Promise<void>;
+  /**
+   * Called under the session's lock before a refresh: a writer that died (or hit a full disk) between writing its
+   * temp file whole and the rename may have left the only copy of a rotated refresh token. A complete temp record
+   * of the same session, newer than the file, is renamed into place (true); the other temp files are removed.
+   */
+  adoptPending?(loginSession: string): Promise<boolean>;
   /** Deletes the file; false when there was none. */
   remove(loginSession: string): Promise<boolean>;
   /** The login-token-shaped `*.json` files, and the `*.json` files that are not valid JSON, sorted by path. */

@@ -20,6 +20,7 @@ import {
   type Transport,
 } from "@awslogin/core";
 import {
+  assertTrustedCacheDirectory,
   createFileTokenStore,
   createHttpTransport,
   loginSessionOf,
@@ -27,6 +28,7 @@ import {
   resolveSharedFilePaths,
   type SharedFilePaths,
   sessionLock,
+  sessionTryLock,
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
@@ -143,6 +145,7 @@ async function load(
     undefined;
   const endpointUrl = endpointToUrl(await resolveOptional(init.clientConfig?.endpoint));
   const store = createFileTokenStore({ directory: target.cacheDirectory });
+  await assertTrustedCacheDirectory(store.directory);
 
   const fresh = await getFreshToken(
     {
@@ -151,6 +154,7 @@ async function load(
       transport,
       store,
       lock: sessionLock(store),
+      tryLock: sessionTryLock(store),
     },
     {
       loginSession,

@@ -191,10 +191,11 @@ describe("refresh", () => {
     expect(all[0]).not.toBe(all[1]);
   });
 
-  it("refreshes once across provider instances: the others wait on the lock and read the result", async () => {
+  it("refreshes expired credentials once across provider instances: the others wait on the lock and read the result", async () => {
     await start();
     await signIn(emulator!, sandbox, { profile: "dev" });
-    setExpiresIn(cacheFile(), 60);
+    // Expired: valid (if due) credentials would be served at once by the instances that find the lock held.
+    setExpiresIn(cacheFile(), -1);
     emulator!.injectFault({ count: 1, delayMs: 300 });
     const all = await Promise.all(
       Array.from({ length: 5 }, () => fromLoginCredentials({ profile: "dev" })()),

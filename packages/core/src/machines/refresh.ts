@@ -26,6 +26,8 @@ export type RefreshEvent<T extends RefreshableToken> =
   | { type: "loaded"; token: T | undefined }
   | { type: "locked" }
   | { type: "lock-failed"; error: AwsLoginError }
+  /** Another process holds the lock (it is refreshing) while the cached credentials are still valid. */
+  | { type: "lock-busy" }
   /** While this process waited for the lock, the holder wrote credentials that are no longer due. */
   | { type: "refreshed-meanwhile"; token: T }
   | { type: "reread"; token: T | undefined }
@@ -111,6 +113,8 @@ export function transitionRefresh<T extends RefreshableToken>(
       if (event.type === "locked")
         return { state: { name: "rereading", token: state.token }, effects: [{ type: "read" }] };
       if (event.type === "lock-failed") return serveOrFail(state.token, event.error, now, []);
+      // Credentials that still work are served at once: the holder's refresh is for whoever comes next.
+      if (event.type === "lock-busy" && state.token.expiresAt > now) return done(state.token, false, []);
       // The winner's credentials, read without the lock (writes are atomic): no need to queue for it.
       if (event.type === "refreshed-meanwhile") return done(event.token, false, []);
       break;

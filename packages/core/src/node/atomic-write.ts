@@ -14,6 +14,14 @@ export interface AtomicWriteOptions {
   directoryMode: number;
   /** Owner to give the new file (when root rewrites someone else's file). */
   owner?: { uid: number; gid: number } | undefined;
+  /**
+   * Leave the temp file when the rename fails after it was written whole and fsynced: it may hold the only copy of
+   * something the writer cannot get again (a rotated refresh token), for the next writer to adopt. Called with
+   * the kept file's path.
+   */
+  keepCompleteTemp?: ((temp: string) => void) | undefined;
+  /** Called between the fsync and the rename, with the temp file's path: fault-injection tests only. */
+  beforeRename?: ((temp: string) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -29,18 +37,22 @@ export async function writeFileAtomic(
   await mkdir(directory, { recursive: true, mode: options.directoryMode });
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", options.mode);
+  let complete = false;
   try {
     try {
       if (options.owner !== undefined) await handle.chown(options.owner.uid, options.owner.gid);
       await handle.chmod(options.mode);
       await handle.writeFile(data, "utf8");
       await handle.sync();
+      complete = true;
     } finally {
       await handle.close();
     }
+    await options.beforeRename?.(temp);
     await rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    if (complete && options.keepCompleteTemp !== undefined) options.keepCompleteTemp(temp);
+    else await unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(directory);
@@ -80,8 +92,19 @@ export async function removeTempFiles(
   }
 }
 
+/** The temp files of writes to `path` (`.<name>.<pid>.<random>.tmp`), by full path, pid of their writer. */
+export async function listTempFiles(path: string): Promise<Array<{ path: string; pid: number }>> {
+  const directory = dirname(path);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  const names = await readdir(directory).catch(() => [] as string[]);
+  return names.flatMap((name) => {
+    const match = pattern.exec(name);
+    return match === null ? [] : [{ path: join(directory, name), pid: Number(match[1]) }];
+  });
+}
+
 /** Makes the rename durable. Some platforms (Windows) cannot open or fsync a directory: best effort. */
-async function syncDirectory(directory: string): Promise<void> {
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, "r").catch(() => undefined);
   if (handle === undefined) return;
   try {

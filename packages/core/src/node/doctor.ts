@@ -4,9 +4,9 @@
  * files, then hands each observation to core's pure judges (`doctor.ts`). Writes nothing.
  */
 import { constants } from "node:fs";
-import { access, readdir, readFile, stat } from "node:fs/promises";
+import { access, readdir, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { getProfile, type ParsedConfig } from "../config.js";
 import {
   type CacheRecordObservation,
@@ -16,6 +16,7 @@ import {
   type FileObservation,
   judgeCacheDirectory,
   judgeCacheFile,
+  judgeCacheParent,
   judgeClockSkew,
   judgeConfigFile,
   judgeEndpoint,
@@ -30,8 +31,10 @@ import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
 import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
 import { parseTokenCache } from "../token-cache.js";
+import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
+import { inspectLock, type LockInspection } from "./lock.js";
 import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
 import { isProcessAlive } from "./system.js";
 import { createHttpTransport } from "./transport.js";
@@ -72,10 +75,18 @@ async function observeRecord(
 ): Promise<CacheRecordObservation | undefined> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readRegularFile(path);
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return undefined;
-    return { valid: false, problem: `${path} could not be read (${errnoCode(error)}).`, profiles };
+    const unsafe = describeUnsafeFile(error);
+    return {
+      valid: false,
+      problem:
+        unsafe === undefined
+          ? `${path} could not be read (${errnoCode(error)}).`
+          : `${path} was not read: ${unsafe}.`,
+      profiles,
+    };
   }
   try {
     parseTokenCache(text, path);
@@ -118,30 +129,42 @@ function loginEndpoint(
 }
 
 async function observeLock(path: string, now: number): Promise<LockObservation | undefined> {
-  let ageMs = 0;
+  let seen: LockInspection;
   try {
-    ageMs = now - (await stat(path)).mtimeMs;
-  } catch {
-    return undefined; // released meanwhile
-  }
-  try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as {
-      pid?: unknown;
-      host?: unknown;
-      createdAt?: unknown;
-    };
-    if (typeof parsed.pid !== "number" || typeof parsed.createdAt !== "number")
-      throw new Error("not a lock record");
-    const host = String(parsed.host);
+    seen = await inspectLock(path, now);
+  } catch (error) {
+    const reason = `it cannot be looked at (${errnoCode(error)})`;
     return {
       path,
-      owner: { pid: parsed.pid, host, createdAt: parsed.createdAt },
-      ageMs,
-      holderAlive: host === hostname() ? isProcessAlive(parsed.pid) : undefined,
+      owner: "unreadable",
+      ageMs: 0,
+      holderAlive: undefined,
+      broken: { reason, takenOver: false, directory: false },
     };
-  } catch {
-    return { path, owner: "unreadable", ageMs, holderAlive: undefined };
   }
+  if (seen.kind === "absent") return undefined; // released meanwhile
+  const ageMs = now - seen.mtimeMs;
+  if (seen.kind === "partial") return { path, owner: "unreadable", ageMs, holderAlive: undefined };
+  if (seen.kind === "broken") {
+    return {
+      path,
+      owner: "unreadable",
+      ageMs,
+      holderAlive: undefined,
+      broken: {
+        reason: seen.reason,
+        takenOver: seen.nonEmptyDirectory !== true,
+        directory: seen.shape === "directory",
+      },
+    };
+  }
+  const { pid, host, createdAt } = seen.owner;
+  return {
+    path,
+    owner: { pid, host, createdAt },
+    ageMs,
+    holderAlive: host === hostname() ? isProcessAlive(pid) : undefined,
+  };
 }
 
 /** One credential-free GET of the endpoint's root: any HTTP answer means it is reachable, and carries a Date. */
@@ -213,6 +236,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
     }
   }
   findings.push(judgeCacheDirectory(directory, directorySeen, ownUid));
+  const parentFinding = judgeCacheParent(dirname(directory), await observe(dirname(directory)), ownUid);
+  if (parentFinding !== undefined) findings.push(parentFinding);
   const users = new Map<string, string[]>();
   // Cache files the session statuses already read and parsed: not read again.
   const parsed = new Set<string>();

@@ -6,16 +6,25 @@
  * `staleMs` is taken over whatever its holder (a backstop for pid reuse and other hosts sharing the
  * folder). Takeovers are serialized by a second, short-lived lock so two waiters never both remove it.
  * A waiter gives up after `waitMs` with LOCK_TIMEOUT: nobody waits forever.
+ *
+ * Whatever sits at the lock's path is looked at with lstat and opened without following links or blocking: a
+ * symlink, a FIFO, an empty folder or a record no awslogin writes (pid 0 or negative, a `createdAt` in the
+ * future) is a broken lock, taken over at once rather than waited on; a folder with files in it is refused with
+ * LOCK_BROKEN and the command that removes it.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { LOCK_STALE_MS } from "../refresh.js";
 import type { TokenStore } from "../token-store.js";
+import { readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 import { isProcessAlive } from "./system.js";
+
+/** A lock's `createdAt` later than now by more than this (clock steps, hosts sharing a folder) is forged or broken. */
+const FUTURE_TOLERANCE_MS = 60_000;
 
 export interface LockOptions {
   /** Give up waiting after this long (default 60 s). */
@@ -27,7 +36,7 @@ export interface LockOptions {
   signal?: AbortSignal;
 }
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   createdAt: number;
@@ -37,21 +46,73 @@ interface LockOwner {
 /** Releases a held lock. Safe to call twice; never throws. */
 export type ReleaseLock = () => Promise<void>;
 
-async function readOwner(path: string): Promise<LockOwner | undefined | "unreadable"> {
+/**
+ * What sits at a lock's path: nothing, a holder's record, a file being written (not JSON yet), or something no
+ * awslogin process leaves there (`broken`, with why). `ino` tells a later look whether it is still the same file.
+ */
+export type LockInspection =
+  | { kind: "absent" }
+  | { kind: "held"; owner: LockOwner; ino: number; mtimeMs: number }
+  | { kind: "partial"; ino: number; mtimeMs: number }
+  | {
+      kind: "broken";
+      shape: "symlink" | "directory" | "special" | "record";
+      /** A folder that holds files: not removed, reported with LOCK_BROKEN. */
+      nonEmptyDirectory?: boolean;
+      reason: string;
+      ino: number;
+      mtimeMs: number;
+    };
+
+/** Looks at the lock at `path` without following a symlink or blocking on a FIFO. Never throws for what it finds. */
+export async function inspectLock(path: string, now: number = Date.now()): Promise<LockInspection> {
+  let info: Awaited<ReturnType<typeof lstat>>;
   try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<LockOwner>;
-    if (
-      typeof parsed.pid !== "number" ||
-      typeof parsed.createdAt !== "number" ||
-      typeof parsed.nonce !== "string"
-    ) {
-      return "unreadable";
-    }
-    return { pid: parsed.pid, host: String(parsed.host), createdAt: parsed.createdAt, nonce: parsed.nonce };
+    info = await lstat(path);
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return undefined;
-    return "unreadable";
+    if (errnoCode(error) === "ENOENT") return { kind: "absent" };
+    throw error;
   }
+  const seen = { ino: Number(info.ino), mtimeMs: Number(info.mtimeMs) };
+  if (info.isSymbolicLink())
+    return { kind: "broken", shape: "symlink", reason: "it is a symbolic link", ...seen };
+  if (info.isDirectory()) {
+    const entries = await readdir(path).catch(() => ["?"]);
+    return {
+      kind: "broken",
+      shape: "directory",
+      reason: entries.length === 0 ? "it is an empty folder" : "it is a folder with files in it",
+      ...(entries.length === 0 ? {} : { nonEmptyDirectory: true }),
+      ...seen,
+    };
+  }
+  if (!info.isFile())
+    return { kind: "broken", shape: "special", reason: "it is not a regular file", ...seen };
+  let text: string;
+  try {
+    text = await readRegularFile(path, 64 * 1024, { noFollow: true });
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return { kind: "absent" };
+    return { kind: "broken", shape: "special", reason: `it cannot be read (${errnoCode(error)})`, ...seen };
+  }
+  let parsed: Partial<Record<keyof LockOwner, unknown>>;
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== "object" || json === null) throw new Error("not a record");
+    parsed = json as Partial<Record<keyof LockOwner, unknown>>;
+  } catch {
+    // A holder killed between creating and writing the file, or one writing it right now.
+    return { kind: "partial", ...seen };
+  }
+  const { pid, createdAt, nonce, host } = parsed;
+  const broken = (reason: string): LockInspection => ({ kind: "broken", shape: "record", reason, ...seen });
+  if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0)
+    return broken(`it names no valid process id (${typeof pid === "number" ? pid : typeof pid})`);
+  if (typeof createdAt !== "number" || !Number.isFinite(createdAt)) return broken("it has no creation time");
+  if (createdAt - now > FUTURE_TOLERANCE_MS)
+    return broken(`its creation time is ${Math.round((createdAt - now) / 1000)} s in the future`);
+  if (typeof nonce !== "string") return broken("it has no nonce");
+  return { kind: "held", owner: { pid, host: String(host), createdAt, nonce }, ...seen };
 }
 
 /** Creates `path` exclusively with our owner record; false when it exists. */
@@ -59,11 +120,24 @@ async function tryCreate(path: string, owner: LockOwner, retried = false): Promi
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "wx", 0o600);
-    await handle.writeFile(JSON.stringify(owner));
+    try {
+      await handle.writeFile(JSON.stringify(owner));
+    } catch (error) {
+      // Ours and empty (a full disk): leave no half-written lock for others to wait on.
+      await unlink(path).catch(() => undefined);
+      throw error;
+    }
     return true;
   } catch (error) {
     const code = errnoCode(error);
     if (code === "EEXIST") return false;
+    if (code === "ENOSPC" || code === "EDQUOT") {
+      throw new AwsLoginError(
+        "CACHE_WRITE_FAILED",
+        `Could not create the lock file ${path}: the disk is full (${code}). Free some space on that disk and try again; nothing was refreshed, so the session is intact.`,
+        { cause: error, path },
+      );
+    }
     if (code === "ENOENT" && !retried) {
       // The first login of a machine: the cache folder does not exist yet.
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -88,42 +162,53 @@ function isStale(owner: LockOwner, now: number, staleMs: number): boolean {
   return owner.host === hostname() && !isProcessAlive(owner.pid);
 }
 
-/** A file the creator may have written partly (killed between open and write): judge it by its age. */
-async function isAbandonedPartial(path: string, staleAfterMs: number): Promise<boolean> {
-  try {
-    const info = await stat(path);
-    return Date.now() - info.mtimeMs > staleAfterMs;
-  } catch {
-    return false;
-  }
+/** Whether two looks at a lock's path saw the same lock (same holder's record, else the same file). */
+function sameLock(a: LockInspection, b: LockInspection): boolean {
+  if (a.kind === "absent" || b.kind === "absent" || a.kind !== b.kind) return false;
+  if (a.kind === "held" && b.kind === "held") return a.owner.nonce === b.owner.nonce;
+  return a.ino === b.ino;
+}
+
+/** Removes whatever sits at a lock's path, never following a link: an empty folder with rmdir, else unlink. */
+async function removeLock(path: string, judged: LockInspection): Promise<void> {
+  if (judged.kind === "broken" && judged.shape === "directory") await rmdir(path).catch(() => undefined);
+  else await unlink(path).catch(() => undefined);
 }
 
 /** Removes the lock at `path` if it is still the stale one we judged, under the takeover lock. */
-async function takeOver(path: string, judged: LockOwner | "unreadable", me: LockOwner): Promise<void> {
+async function takeOver(path: string, judged: LockInspection, me: LockOwner): Promise<void> {
   const takeoverPath = `${path}.takeover`;
   if (!(await tryCreate(takeoverPath, me))) {
-    const holder = await readOwner(takeoverPath);
-    // The takeover lock is held for microseconds; a dead or ancient holder is cleared.
+    const holder = await inspectLock(takeoverPath).catch(() => undefined);
+    // The takeover lock is held for microseconds; a dead, ancient or broken holder is cleared.
     if (
-      holder === "unreadable"
-        ? await isAbandonedPartial(takeoverPath, 1000)
-        : holder && isStale(holder, Date.now(), 5000)
+      holder !== undefined &&
+      (holder.kind === "broken"
+        ? holder.nonEmptyDirectory !== true
+        : holder.kind === "partial"
+          ? Date.now() - holder.mtimeMs > 1000
+          : holder.kind === "held" && isStale(holder.owner, Date.now(), 5000))
     ) {
-      await unlink(takeoverPath).catch(() => undefined);
+      await removeLock(takeoverPath, holder);
     }
     return;
   }
   try {
-    const current = await readOwner(path);
-    const same =
-      current === "unreadable"
-        ? judged === "unreadable"
-        : current !== undefined && judged !== "unreadable" && current.nonce === judged.nonce;
-    // One unlink: a crash leaves either the stale lock (judged again by the next waiter) or nothing.
-    if (same) await unlink(path).catch(() => undefined);
+    const current = await inspectLock(path).catch(() => undefined);
+    // One removal: a crash leaves either the stale lock (judged again by the next waiter) or nothing.
+    if (current !== undefined && sameLock(current, judged)) await removeLock(path, current);
   } finally {
     await unlink(takeoverPath).catch(() => undefined);
   }
+}
+
+/** LOCK_BROKEN: a folder with files at the lock's path, which awslogin will not delete. */
+function brokenLockError(path: string, reason: string): AwsLoginError {
+  return new AwsLoginError(
+    "LOCK_BROKEN",
+    `The lock ${path} is not a lock awslogin can use: ${reason}. Look at what it holds, remove it (\`rm -r ${path}\`) and try again.`,
+    { path },
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,10 +223,38 @@ export function sessionLock(store: Pick<TokenStore, "pathFor">, options: Omit<Lo
 }
 
 /**
+ * The session's lock only when nobody holds it: a stale or broken lock is taken over as {@link sessionLock} does,
+ * but a live holder is not waited on (undefined). For callers that have still-valid credentials to serve.
+ */
+export function sessionTryLock(
+  store: Pick<TokenStore, "pathFor">,
+  options: Omit<LockOptions, "signal"> = {},
+) {
+  return (loginSession: string): Promise<ReleaseLock | undefined> =>
+    tryAcquireLock(`${store.pathFor(loginSession)}.lock`, options);
+}
+
+/** Takes the lock at `path` if no live holder has it (stale and broken locks are taken over); else undefined. */
+export async function tryAcquireLock(
+  path: string,
+  options: Omit<LockOptions, "signal"> = {},
+): Promise<ReleaseLock | undefined> {
+  return acquire(path, options, true);
+}
+
+/**
  * Takes the lock at `path`, waiting for a live holder to finish.
  * @returns the release function.
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return (await acquire(path, options, false)) as ReleaseLock;
+}
+
+/** How many takeovers a try without waiting attempts before it calls the lock held (others take over too). */
+const TRY_ATTEMPTS = 5;
+
+async function acquire(path: string, options: LockOptions, once: boolean): Promise<ReleaseLock | undefined> {
+  let attempts = 0;
   const waitMs = options.waitMs ?? 60_000;
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   let poll = options.pollMs ?? 10;
@@ -156,14 +269,19 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   for (;;) {
     me.createdAt = Date.now();
     if (await tryCreate(path, me)) break;
-    const owner = await readOwner(path);
-    if (owner === "unreadable") {
+    const seen = await inspectLock(path).catch(() => undefined);
+    if (seen?.kind === "partial") {
       // A holder killed between creating and writing the file: give it a moment, then take over.
-      if (await isAbandonedPartial(path, 2000)) await takeOver(path, owner, me);
-    } else if (owner !== undefined && isStale(owner, Date.now(), staleMs)) {
-      await takeOver(path, owner, me);
-      continue;
+      if (Date.now() - seen.mtimeMs > 2000) await takeOver(path, seen, me);
+    } else if (seen?.kind === "broken") {
+      if (seen.nonEmptyDirectory === true) throw brokenLockError(path, seen.reason);
+      await takeOver(path, seen, me);
+      if (!once || ++attempts < TRY_ATTEMPTS) continue;
+    } else if (seen?.kind === "held" && isStale(seen.owner, Date.now(), staleMs)) {
+      await takeOver(path, seen, me);
+      if (!once || ++attempts < TRY_ATTEMPTS) continue;
     }
+    if (once) return undefined;
     if (options.signal?.aborted) {
       throw new AwsLoginError(
         "LOCK_TIMEOUT",
@@ -186,9 +304,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     if (released) return;
     released = true;
     // Only remove the lock if it is still ours (a backstop takeover may have replaced it).
-    const owner = await readOwner(path);
-    if (owner !== undefined && owner !== "unreadable" && owner.nonce === me.nonce) {
-      await unlink(path).catch(() => undefined);
-    }
+    const seen = await inspectLock(path).catch(() => undefined);
+    if (seen?.kind === "held" && seen.owner.nonce === me.nonce) await unlink(path).catch(() => undefined);
   };
 }

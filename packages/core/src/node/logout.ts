@@ -4,11 +4,12 @@
  * lock also clears a stale one (dead holder, or older than 90 s); releasing it removes the lock file.
  * Never touches the config file and calls no service, as `aws logout`. @see PROTOCOL.md §7
  */
-import { readFile, stat, unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
 import { isLoginTokenShaped } from "../token-cache.js";
 import { removeTempFiles } from "./atomic-write.js";
+import { readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 import { acquireLock } from "./lock.js";
 import { readCacheDirectory } from "./token-store.js";
@@ -65,9 +66,9 @@ async function findLoginTokenFiles(directory: string): Promise<string[]> {
     const path = join(directory, name);
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(path, "utf8"));
+      json = JSON.parse(await readRegularFile(path));
     } catch {
-      continue; // a folder, an unreadable file, or not JSON: not ours to delete
+      continue; // a folder, a FIFO, a huge or unreadable file, or not JSON: not ours to delete
     }
     if (isLoginTokenShaped(json)) found.push(path);
   }

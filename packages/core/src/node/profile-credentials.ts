@@ -14,10 +14,10 @@ import { getFreshToken } from "../refresh.js";
 import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
-import { sessionLock } from "./lock.js";
+import { sessionLock, sessionTryLock } from "./lock.js";
 import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
-import { createFileTokenStore } from "./token-store.js";
+import { assertTrustedCacheDirectory, createFileTokenStore } from "./token-store.js";
 import { createHttpTransport } from "./transport.js";
 
 export interface ProfileSession {
@@ -118,6 +118,7 @@ export async function loadProfileCredentials(
   const env = options.env ?? process.env;
   const session = await resolveProfileSession(options);
   const store = session.store;
+  await assertTrustedCacheDirectory(store.directory);
   const region = session.region ?? options.region ?? env.AWS_REGION;
   const fresh = await getFreshToken(
     {
@@ -126,6 +127,7 @@ export async function loadProfileCredentials(
       transport: options.transport ?? createHttpTransport(),
       store,
       lock: sessionLock(store),
+      tryLock: sessionTryLock(store),
     },
     {
       loginSession: session.loginSession,

@@ -140,7 +140,7 @@ describe("createFileTokenStore", () => {
     await mkdir(store.pathFor(SESSION), { recursive: true });
     const error = await rejection(store.read(SESSION));
     expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.message).toContain("EISDIR");
+    expect(error.message).toContain("not a regular file");
   });
 
   it("write: CACHE_WRITE_FAILED when the directory cannot be created (its parent is a file)", async () => {
@@ -155,18 +155,57 @@ describe("createFileTokenStore", () => {
     expect(await readFile(blocker, "utf8")).toBe("x");
   });
 
-  it("write: a failed rename leaves the old file intact and no temp file behind", async () => {
+  it("write: a failed rename leaves the old file intact and the complete new one beside it, for adoptPending", async () => {
     const store = createFileTokenStore({ directory });
     await store.write(SESSION, record("ASIAOLD"));
     const old = await readFile(store.pathFor(SESSION), "utf8");
+    vi.mocked(fsPromises.rename).mockRejectedValueOnce(Object.assign(new Error("i/o"), { code: "EIO" }));
+    const newer = {
+      ...record("ASIANEW"),
+      accessToken: { ...record().accessToken, accessKeyId: "ASIANEW", expiresAt: "2025-11-19T01:15:00Z" },
+    };
+    const error = await rejection(store.write(SESSION, newer));
+    expect(error.code).toBe("CACHE_WRITE_FAILED");
+    expect(error.message).toContain("EIO");
+    expect(error.message).toContain("kept beside it");
+    expect(await readFile(store.pathFor(SESSION), "utf8")).toBe(old);
+    expect(await readdir(directory)).toHaveLength(2);
+    expect(await store.adoptPending?.(SESSION)).toBe(true);
+    expect((await store.read(SESSION))?.accessToken.accessKeyId).toBe("ASIANEW");
+    expect(await readdir(directory)).toEqual([`${loginCacheKey(SESSION)}.json`]);
+  });
+
+  it("write: a rename that meets a full disk rewrites the file in place, keeping the new record, no temp left", async () => {
+    const store = createFileTokenStore({ directory });
+    await store.write(SESSION, record("ASIAOLD"));
     vi.mocked(fsPromises.rename).mockRejectedValueOnce(
       Object.assign(new Error("no space"), { code: "ENOSPC" }),
     );
-    const error = await rejection(store.write(SESSION, record("ASIANEW")));
-    expect(error.code).toBe("CACHE_WRITE_FAILED");
-    expect(error.message).toContain("ENOSPC");
-    expect(await readFile(store.pathFor(SESSION), "utf8")).toBe(old);
+    await store.write(SESSION, record("ASIANEW"));
+    expect((await store.read(SESSION))?.accessToken.accessKeyId).toBe("ASIANEW");
+    expect((await stat(store.pathFor(SESSION))).mode & 0o777).toBe(0o600);
     expect(await readdir(directory)).toEqual([`${loginCacheKey(SESSION)}.json`]);
+  });
+
+  it("adoptPending ignores temp files of another session, older ones and cut-short ones, and sweeps them", async () => {
+    const store = createFileTokenStore({ directory });
+    await store.write(SESSION, record("ASIACURRENT"));
+    const name = `${loginCacheKey(SESSION)}.json`;
+    const later = "2025-11-19T01:15:00Z";
+    const other = {
+      ...record("ASIAOTHER"),
+      dpopKey: "-----BEGIN EC PRIVATE KEY-----\nBBBB\n-----END EC PRIVATE KEY-----\n",
+    };
+    other.accessToken = { ...other.accessToken, expiresAt: later };
+    await writeFile(join(directory, `.${name}.1.aa.tmp`), serializeTokenCache(other));
+    await writeFile(join(directory, `.${name}.1.bb.tmp`), serializeTokenCache(record("ASIAOLDER")));
+    await writeFile(
+      join(directory, `.${name}.1.cc.tmp`),
+      serializeTokenCache(record("ASIACUT")).slice(0, 100),
+    );
+    expect(await store.adoptPending?.(SESSION)).toBe(false);
+    expect((await store.read(SESSION))?.accessToken.accessKeyId).toBe("ASIACURRENT");
+    expect(await readdir(directory)).toEqual([name]);
   });
 
   it("many concurrent writers leave one whole file and no temp files", async () => {

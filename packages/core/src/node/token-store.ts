@@ -2,18 +2,35 @@
  * The login token cache as files: `<directory>/<sha256(session)>.json`, 0600 in a 0700 directory,
  * replaced atomically. @see PROTOCOL.md §6
  */
-import { chmod, mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { AwsLoginError } from "../errors.js";
-import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
+import {
+  expiresAtMs,
+  isLoginTokenShaped,
+  loginCacheKey,
+  parseTokenCache,
+  serializeTokenCache,
+  type TokenCacheRecord,
+} from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
-import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
+import { listTempFiles, removeTempFiles, syncDirectory, writeFileAtomic } from "./atomic-write.js";
+import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 
 const FILE_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
 
 function unreadable(path: string, error: unknown): AwsLoginError {
+  const unsafe = describeUnsafeFile(error);
+  if (unsafe !== undefined) {
+    return new AwsLoginError(
+      "CACHE_MALFORMED",
+      `The login token cache file ${path} was not read: ${unsafe}. Remove it (\`rm ${path}\`) and run \`awslogin login\` to sign in again.`,
+      { path, cause: error },
+    );
+  }
   return new AwsLoginError(
     "CACHE_MALFORMED",
     `The login token cache file ${path} could not be read (${errnoCode(error)}). Check that it is a file you can read, or run \`awslogin login\` to sign in again.`,
@@ -42,6 +59,56 @@ async function tightenDirectory(directory: string): Promise<void> {
   }
 }
 
+/**
+ * The owner of the file being replaced, when root rewrites someone else's (a refresh under `sudo -E`): the new
+ * file must stay theirs, or they are locked out of their own session.
+ */
+async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || (info.uid === 0 && info.gid === 0)) return undefined;
+  return { uid: info.uid, gid: info.gid };
+}
+
+/**
+ * CACHE_DIRECTORY_UNSAFE unless the cache folder and the folder above it can be trusted (not writable by other users
+ * without the sticky bit, not owned by another user): called before any credentials are served from the folder.
+ * A folder that does not exist yet is no risk. @see PROTOCOL.md §6
+ */
+export async function assertTrustedCacheDirectory(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined) continue;
+    const reason = untrustedFolderReason(info, process.getuid?.());
+    if (reason === undefined) continue;
+    throw new AwsLoginError(
+      "CACHE_DIRECTORY_UNSAFE",
+      `Refusing to use the login token cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it), then sign in again with \`awslogin login\` if you did not put the cached session there yourself.`,
+      { path: folder },
+    );
+  }
+}
+
+/**
+ * At a write (a login): takes write access away from group and others on the cache folder and the folder above it
+ * when they are ours, so that nobody else can plant credentials in them. Best effort.
+ */
+async function closeFoldersToOthers(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    try {
+      const info = await stat(folder);
+      const mine = info.uid === process.getuid?.();
+      if (mine && (info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) {
+        await chmod(folder, info.mode & 0o7755);
+      }
+    } catch {
+      // The files themselves are 0600; the check before serving refuses a folder that stays open.
+    }
+  }
+}
+
 /** The names in the cache folder; none when it does not exist; CACHE_MALFORMED when it cannot be read. */
 export async function readCacheDirectory(directory: string): Promise<string[]> {
   try {
@@ -56,15 +123,47 @@ export async function readCacheDirectory(directory: string): Promise<string[]> {
   }
 }
 
+/** Out of space (disk or quota): said as such, never as a permissions problem. */
+function isNoSpace(error: unknown): boolean {
+  return errnoCode(error) === "ENOSPC" || errnoCode(error) === "EDQUOT";
+}
+
+/**
+ * Rewrites an existing cache file in place, for a full disk: its blocks are already allocated, and a new record
+ * (the same fields, tokens of the same length) fits in them. Not atomic, but the alternative is losing a refresh
+ * token the service has already rotated. False when there is no file or it did not fit.
+ */
+async function overwriteInPlace(path: string, text: string): Promise<boolean> {
+  const handle = await open(path, "r+").catch(() => undefined);
+  if (handle === undefined) return false;
+  try {
+    const data = Buffer.from(text, "utf8");
+    await handle.write(data, 0, data.length, 0);
+    await handle.truncate(data.length);
+    await handle.sync();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface FileTokenStoreOptions {
+  directory: string;
+  /** Called between a write's fsync and its rename, with the temp file's path: fault-injection tests only. */
+  beforeRename?: (temp: string) => void | Promise<void>;
+}
+
 /** A {@link TokenStore} on the file system, compatible with the AWS CLI/SDK cache. @see PROTOCOL.md §6 */
-export function createFileTokenStore(options: { directory: string }): TokenStore {
+export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore {
   const { directory } = options;
   const pathFor = (loginSession: string) => join(directory, `${loginCacheKey(loginSession)}.json`);
 
   async function readText(loginSession: string): Promise<string | undefined> {
     const path = pathFor(loginSession);
     try {
-      return await readFile(path, "utf8");
+      return await readRegularFile(path);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw unreadable(path, error);
@@ -83,23 +182,74 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
 
     async write(loginSession, record) {
       const path = pathFor(loginSession);
+      let kept: string | undefined;
       try {
         const created = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
         if (created === undefined) await tightenDirectory(directory);
+        await closeFoldersToOthers(directory);
         await writeFileAtomic(path, serializeTokenCache(record), {
           mode: FILE_MODE,
           directoryMode: DIRECTORY_MODE,
+          owner: await ownerToKeep(path),
+          keepCompleteTemp: (temp) => {
+            kept = temp;
+          },
+          beforeRename: options.beforeRename,
         });
         // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
         await removeTempFiles(path);
       } catch (error) {
         if (AwsLoginError.isInstance(error)) throw error;
+        if (isNoSpace(error) && (await overwriteInPlace(path, serializeTokenCache(record)))) {
+          if (kept !== undefined) await unlink(kept).catch(() => undefined);
+          return;
+        }
+        if (isNoSpace(error)) {
+          throw new AwsLoginError(
+            "CACHE_WRITE_FAILED",
+            `Could not write the login token cache file ${path}: the disk is full (${errnoCode(error)}). Free some space on the disk that holds ${directory}. The credentials of this call work until they expire; the refreshed session could not be saved, so if the next call says the session expired, run \`awslogin login\`.`,
+            { path, cause: error },
+          );
+        }
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
-          `Could not write the login token cache file ${path} (${errnoCode(error)}). Check that ${directory} is a directory you can write to and that the disk is not full; the previous file, if any, is unchanged.`,
+          `Could not write the login token cache file ${path} (${errnoCode(error)}). Check that ${directory} is a directory you can write to; the previous file, if any, is unchanged, and a complete new one is kept beside it for the next call to pick up.`,
           { path, cause: error },
         );
       }
+    },
+
+    async adoptPending(loginSession) {
+      const path = pathFor(loginSession);
+      let current: TokenCacheRecord | undefined;
+      try {
+        const text = await readText(loginSession);
+        current = text === undefined ? undefined : parseTokenCache(text, path);
+      } catch {
+        current = undefined;
+      }
+      // No file (logged out) or one we cannot judge: nothing is brought back, nothing is swept.
+      if (current === undefined) return false;
+      let best: { temp: string; record: TokenCacheRecord } | undefined;
+      for (const { path: temp } of await listTempFiles(path)) {
+        let record: TokenCacheRecord;
+        try {
+          record = parseTokenCache(await readRegularFile(temp), temp);
+        } catch {
+          continue; // cut short by a crash or a full disk: not a token
+        }
+        // The same session (its DPoP key never changes across refreshes), and newer than what the file holds.
+        if (record.dpopKey !== current.dpopKey) continue;
+        if (expiresAtMs(record) <= expiresAtMs(best?.record ?? current)) continue;
+        best = { temp, record };
+      }
+      if (best !== undefined) {
+        await rename(best.temp, path);
+        await syncDirectory(directory);
+      }
+      // Under the session's lock no write is in flight: every other temp file is abandoned and holds secrets.
+      await removeTempFiles(path, { all: true });
+      return best !== undefined;
     },
 
     async remove(loginSession) {
@@ -124,10 +274,12 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         const path = join(directory, name);
         let text: string;
         try {
-          text = await readFile(path, "utf8");
+          text = await readRegularFile(path);
         } catch (error) {
           const code = errnoCode(error);
-          if (code === "EISDIR" || code === "ENOENT") continue;
+          if (code === "ENOENT") continue;
+          // A folder named like a cache file is not one; a FIFO or a huge file is reported, never read.
+          if (code === "ENOTREG" && (await stat(path).catch(() => undefined))?.isDirectory()) continue;
           entries.push({ path, error: unreadable(path, error) });
           continue;
         }

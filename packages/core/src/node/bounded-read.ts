@@ -1,0 +1,62 @@
+/**
+ * Reading a small file that anyone who can write its folder may have replaced: never block on a FIFO or a
+ * device, never read more than a cap (a cache record is about 2 KB; a 100 MB one once cost 3.6 GB to parse).
+ */
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+
+/** The largest cache or lock file read: far above any real record, far below anything that hurts. */
+export const MAX_CACHE_FILE_BYTES = 1024 * 1024;
+
+/** A file that is not a regular file (FIFO, socket, device, folder) or is larger than the cap; `code` says which. */
+export class UnsafeFileError extends Error {
+  readonly code: "ENOTREG" | "EFBIG";
+  constructor(code: "ENOTREG" | "EFBIG", path: string) {
+    super(code === "ENOTREG" ? `${path} is not a regular file` : `${path} is too large`);
+    this.name = "UnsafeFileError";
+    this.code = code;
+  }
+}
+
+/** Why a file was refused, for messages: what it is and what to do comes from the caller. */
+export function describeUnsafeFile(error: unknown): string | undefined {
+  if (!(error instanceof UnsafeFileError)) return undefined;
+  return error.code === "ENOTREG"
+    ? "it is not a regular file (a FIFO, socket, device or folder)"
+    : `it is larger than ${MAX_CACHE_FILE_BYTES / 1024 / 1024} MiB (a cache record is about 2 KB)`;
+}
+
+/**
+ * The UTF-8 text of the regular file at `path`, at most `maxBytes`. Opened non-blocking so a FIFO cannot stall the
+ * open, then checked with fstat on the opened descriptor (no race with a rename in between); `noFollow` refuses a
+ * symlink (ELOOP). Rejects with the
+ * Node error (ENOENT…) or an {@link UnsafeFileError}.
+ */
+export async function readRegularFile(
+  path: string,
+  maxBytes = MAX_CACHE_FILE_BYTES,
+  options: { noFollow?: boolean } = {},
+): Promise<string> {
+  const noFollow = options.noFollow === true ? (constants.O_NOFOLLOW ?? 0) : 0;
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UnsafeFileError("ENOTREG", path);
+    if (info.size > maxBytes) throw new UnsafeFileError("EFBIG", path);
+    // The file may grow after the fstat: read one byte past the cap to notice.
+    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) {
+        if (length > maxBytes) throw new UnsafeFileError("EFBIG", path);
+        break;
+      }
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    await handle.close();
+  }
+}
