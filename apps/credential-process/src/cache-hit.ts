@@ -43,9 +43,8 @@ export function readCacheHit(
     );
     const session = section?.login_session;
     if (!session) return undefined;
-    const credentials = readCachedCredentials(
-      readFileSync(join(directory, `${cacheKey(session)}.json`), "utf8"),
-    );
+    // Bytes, not "utf8": invalid UTF-8 must be refused, not read with replacement characters.
+    const credentials = readCachedCredentials(readFileSync(join(directory, `${cacheKey(session)}.json`)));
     if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
     return { credentials, region: section.region || undefined };
   } catch {

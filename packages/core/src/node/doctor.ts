@@ -70,15 +70,15 @@ async function observeRecord(
   path: string,
   profiles: readonly string[],
 ): Promise<CacheRecordObservation | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return undefined;
     return { valid: false, problem: `${path} could not be read (${errnoCode(error)}).`, profiles };
   }
   try {
-    parseTokenCache(text, path);
+    parseTokenCache(bytes, path);
     return { valid: true };
   } catch (error) {
     if (!AwsLoginError.isInstance(error)) throw error;

@@ -5,7 +5,13 @@
 import { chmod, mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { AwsLoginError } from "../errors.js";
-import { isLoginTokenShaped, loginCacheKey, parseTokenCache, serializeTokenCache } from "../token-cache.js";
+import {
+  decodeTokenCache,
+  isLoginTokenShaped,
+  loginCacheKey,
+  parseTokenCache,
+  serializeTokenCache,
+} from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
 import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
 import { errnoCode } from "./errno.js";
@@ -63,12 +69,14 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
 
   async function readText(loginSession: string): Promise<string | undefined> {
     const path = pathFor(loginSession);
+    let bytes: Buffer;
     try {
-      return await readFile(path, "utf8");
+      bytes = await readFile(path);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw unreadable(path, error);
     }
+    return decodeTokenCache(bytes, path);
   }
 
   return {
@@ -122,9 +130,9 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
       const entries: TokenStoreEntry[] = [];
       for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
         const path = join(directory, name);
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = await readFile(path, "utf8");
+          bytes = await readFile(path);
         } catch (error) {
           const code = errnoCode(error);
           if (code === "EISDIR" || code === "ENOENT") continue;
@@ -133,14 +141,14 @@ export function createFileTokenStore(options: { directory: string }): TokenStore
         }
         let json: unknown;
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(bytes.toString("utf8"));
         } catch {
           json = undefined;
         }
         // Foreign JSON (not login-token shaped) is none of our business, as in `aws logout --all`.
         if (json !== undefined && !isLoginTokenShaped(json)) continue;
         try {
-          entries.push({ path, record: parseTokenCache(text, path) });
+          entries.push({ path, record: parseTokenCache(bytes, path) });
         } catch (error) {
           if (!AwsLoginError.isInstance(error)) throw error;
           entries.push({ path, error });
