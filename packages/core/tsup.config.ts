@@ -6,6 +6,8 @@ export default defineConfig({
     "node/index": "src/node/index.ts",
     rfc3339: "src/rfc3339.ts",
     config: "src/config.ts",
+    "credential-format": "src/credential-format.ts",
+    errors: "src/errors.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -48,11 +48,11 @@ describe("awslogin export: the formats of `aws configure export-credentials` (PR
     const exp = expiration(record);
     const expected: Record<string, string> = {
       process: `{\n  "Version": 1,\n  "AccessKeyId": "${id}",\n  "SecretAccessKey": "${secret}",\n  "SessionToken": "${token}",\n  "Expiration": "${exp}"\n}\n`,
-      env: `export AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY=${secret}\nexport AWS_SESSION_TOKEN=${token}\nexport AWS_CREDENTIAL_EXPIRATION=${exp}\n`,
-      "env-no-export": `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\nAWS_SESSION_TOKEN=${token}\nAWS_CREDENTIAL_EXPIRATION=${exp}\n`,
-      powershell: `$Env:AWS_ACCESS_KEY_ID="${id}"\n$Env:AWS_SECRET_ACCESS_KEY="${secret}"\n$Env:AWS_SESSION_TOKEN="${token}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${exp}"\n`,
-      "windows-cmd": `set AWS_ACCESS_KEY_ID=${id}\nset AWS_SECRET_ACCESS_KEY=${secret}\nset AWS_SESSION_TOKEN=${token}\nset AWS_CREDENTIAL_EXPIRATION=${exp}\n`,
-      fish: `set -gx AWS_ACCESS_KEY_ID "${id}"\nset -gx AWS_SECRET_ACCESS_KEY "${secret}"\nset -gx AWS_SESSION_TOKEN "${token}"\nset -gx AWS_CREDENTIAL_EXPIRATION "${exp}"\n`,
+      env: `export AWS_ACCESS_KEY_ID='${id}'\nexport AWS_SECRET_ACCESS_KEY='${secret}'\nexport AWS_SESSION_TOKEN='${token}'\nexport AWS_CREDENTIAL_EXPIRATION='${exp}'\n`,
+      "env-no-export": `AWS_ACCESS_KEY_ID='${id}'\nAWS_SECRET_ACCESS_KEY='${secret}'\nAWS_SESSION_TOKEN='${token}'\nAWS_CREDENTIAL_EXPIRATION='${exp}'\n`,
+      powershell: `$Env:AWS_ACCESS_KEY_ID='${id}'\n$Env:AWS_SECRET_ACCESS_KEY='${secret}'\n$Env:AWS_SESSION_TOKEN='${token}'\n$Env:AWS_CREDENTIAL_EXPIRATION='${exp}'\n`,
+      "windows-cmd": `set "AWS_ACCESS_KEY_ID=${id}"\nset "AWS_SECRET_ACCESS_KEY=${secret}"\nset "AWS_SESSION_TOKEN=${token}"\nset "AWS_CREDENTIAL_EXPIRATION=${exp}"\n`,
+      fish: `set -gx AWS_ACCESS_KEY_ID '${id}'\nset -gx AWS_SECRET_ACCESS_KEY '${secret}'\nset -gx AWS_SESSION_TOKEN '${token}'\nset -gx AWS_CREDENTIAL_EXPIRATION '${exp}'\n`,
       json: `{"Version":1,"AccessKeyId":"${id}","SecretAccessKey":"${secret}","SessionToken":"${token}","Expiration":"${exp}","AccountId":"111122223333","Region":"eu-west-1"}\n`,
     };
     const before = emulator.stats().tokenRequests.refresh_token;
@@ -116,7 +116,7 @@ describe("awslogin export: the formats of `aws configure export-credentials` (PR
     };
     const exported = await runCli(["export", "--profile", "dev", "--format", "env-no-export"], forbidCore);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout).toContain(`AWS_ACCESS_KEY_ID=${record.accessToken.accessKeyId}\n`);
+    expect(exported.stdout).toContain(`AWS_ACCESS_KEY_ID='${record.accessToken.accessKeyId}'\n`);
     const executed = await runCli(
       [
         "exec",
@@ -155,8 +155,8 @@ describe("awslogin export: the formats of `aws configure export-credentials` (PR
     expect(emulator.stats().tokenRequests.refresh_token).toBe(before + 1);
     const fresh = readRecord(cachePath);
     expect(fresh.accessToken.accessKeyId).not.toBe(record.accessToken.accessKeyId);
-    expect(run.stdout).toContain(`AWS_ACCESS_KEY_ID=${fresh.accessToken.accessKeyId}\n`);
-    expect(run.stdout).toContain(`AWS_CREDENTIAL_EXPIRATION=${expiration(fresh)}\n`);
+    expect(run.stdout).toContain(`AWS_ACCESS_KEY_ID='${fresh.accessToken.accessKeyId}'\n`);
+    expect(run.stdout).toContain(`AWS_CREDENTIAL_EXPIRATION='${expiration(fresh)}'\n`);
   });
 
   it("fails with one line naming what to do, and a usage error for an unknown format", async () => {

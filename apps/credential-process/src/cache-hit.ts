@@ -46,6 +46,7 @@ export function readCacheHit(
     );
     const session = section?.login_session;
     if (!session) return undefined;
+    // Bytes, not "utf8": invalid UTF-8 must be refused, not read with replacement characters.
     // core's rule (untrustedFolderReason), kept here without core: core's path refuses with the reason and fix.
     if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
     const credentials = readCachedCredentials(
@@ -71,10 +72,10 @@ function isTrustedFolder(path: string): boolean {
 }
 
 /**
- * A cache file's text, read as core reads it: opened non-blocking (a FIFO cannot stall us), a regular file by
+ * A cache file's bytes, read as core reads it: opened non-blocking (a FIFO cannot stall us), a regular file by
  * fstat, at most 1 MiB. Throws otherwise, and core's path then refuses the file with its message.
  */
-function readSmallRegularFile(path: string): string {
+function readSmallRegularFile(path: string): Buffer {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);
@@ -87,7 +88,7 @@ function readSmallRegularFile(path: string): string {
       length += read;
       if (length === buffer.length) throw new Error("the file grew while it was read");
     }
-    return buffer.toString("utf8", 0, length);
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }

@@ -110,6 +110,15 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
       fc.constant({}),
       fc.constant([]),
       fc.constantFrom("2025-11-19T00:15:00Z", "2025-11-19T00:15:00.5+01:30", "2025-13-01T00:00:00Z", "x"),
+      // Values of each credential kind, and values with what a shell or a terminal gives a meaning to.
+      fc.constantFrom(
+        "ASIAQWERTYUIOPASDFGH",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "012345678901",
+        "eu-west-1",
+      ),
+      fc.constantFrom("x\n$(touch m)", "a'b", "a b", "\u001b]0;x\u0007", "é", "\uFFFD", "A".repeat(20_000)),
+      fc.string({ unit: "grapheme", maxLength: 8 }),
     );
     const paths = fc.constantFrom(
       ["accessToken", "accessKeyId"],

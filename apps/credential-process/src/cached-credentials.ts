@@ -1,9 +1,11 @@
 /**
  * The hot path's view of a login token cache file: is it a record core's `parseTokenCache` accepts, and
- * when do its credentials expire? No zod: a handful of typeof checks mirroring core's schema. Anything
- * doubtful answers `undefined`, and the caller takes core's full path, which decides and explains.
+ * when do its credentials expire? No zod: a handful of checks mirroring core's schema, with the same value
+ * patterns (`@awslogin/core/credential-format`). Anything doubtful answers `undefined`, and the caller takes
+ * core's full path, which decides and explains (CACHE_MALFORMED for a value that is not a credential).
  * @see PROTOCOL.md §6
  */
+import { type CredentialKind, decodeUtf8Strictly, isCredentialValue } from "@awslogin/core/credential-format";
 import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import { sha256Hex } from "./sha256.js";
 
@@ -26,15 +28,19 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const isFilled = (value: unknown): value is string => typeof value === "string" && value.length > 0;
-const isNullishString = (value: unknown) =>
-  value === undefined || value === null || typeof value === "string";
 const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
+/** core's `emptyOr(kind).nullish()`. */
+const isNullishOrEmptyOr = (kind: CredentialKind) => (value: unknown) =>
+  value === undefined || value === null || value === "" || isCredentialValue(kind, value);
 
 /**
- * The credentials of a cache file's text when core's `parseTokenCache` would accept it, else undefined
- * (malformed, or a shape this reader is unsure of). @see PROTOCOL.md §6 (required-on-read)
+ * The credentials of a cache file's contents when core's `parseTokenCache` would accept them, else undefined
+ * (malformed, not UTF-8, a value that is not a credential, or a shape this reader is unsure of).
+ * @see PROTOCOL.md §6 (required-on-read)
  */
-export function readCachedCredentials(text: string): CachedCredentials | undefined {
+export function readCachedCredentials(contents: string | Uint8Array): CachedCredentials | undefined {
+  const text = typeof contents === "string" ? contents : decodeUtf8Strictly(contents);
+  if (text === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -46,22 +52,26 @@ export function readCachedCredentials(text: string): CachedCredentials | undefin
   if (!isObject(token)) return undefined;
   const { accessKeyId, secretAccessKey, sessionToken, accountId, expiresAt } = token;
   if (
-    !isFilled(accessKeyId) ||
-    !isFilled(secretAccessKey) ||
-    !isFilled(sessionToken) ||
-    !isFilled(accountId)
+    !isCredentialValue("accessKeyId", accessKeyId) ||
+    !isCredentialValue("secretAccessKey", secretAccessKey) ||
+    !isCredentialValue("sessionToken", sessionToken) ||
+    !isCredentialValue("accountId", accountId)
   ) {
     return undefined;
   }
-  if (!isFilled(json.clientId) || !isFilled(json.refreshToken) || !isFilled(json.dpopKey)) return undefined;
-  if (![json.tokenType, json.idToken, json.identityToken, json.signInRegion].every(isNullishString))
+  if (!isCredentialValue("opaque", json.clientId) || !isCredentialValue("opaque", json.refreshToken))
     return undefined;
+  if (!isFilled(json.dpopKey)) return undefined;
+  if (![json.tokenType, json.idToken, json.identityToken].every(isNullishOrEmptyOr("opaque")))
+    return undefined;
+  if (!isNullishOrEmptyOr("region")(json.signInRegion)) return undefined;
   const meta = json.awslogin;
   if (meta !== undefined) {
     if (!isObject(meta)) return undefined;
     const isString = (v: unknown) => typeof v === "string";
     const isTimestamp = (v: unknown) => typeof v === "string" && parseRfc3339(v) !== undefined;
-    if (!isOptional(meta.endpoint, isString) || !isOptional(meta.region, isString)) return undefined;
+    const isEmptyOrRegion = (v: unknown) => v === "" || isCredentialValue("region", v);
+    if (!isOptional(meta.endpoint, isString) || !isOptional(meta.region, isEmptyOrRegion)) return undefined;
     if (!isOptional(meta.sessionStartedAt, isTimestamp)) return undefined;
   }
   const expiration = typeof expiresAt === "string" ? parseRfc3339(expiresAt) : undefined;

@@ -30,22 +30,23 @@ describe("the formats of `aws configure export-credentials` (PROTOCOL.md §9)", 
     );
   });
 
+  // The AWS CLI's lines, each value quoted for its shell (formats.ts TSDoc).
   const lines: Record<string, string> = {
     env:
-      "export AWS_ACCESS_KEY_ID=NEWREFRESHEDKEY\nexport AWS_SECRET_ACCESS_KEY=newRefreshedSecretKey\n" +
-      "export AWS_SESSION_TOKEN=newRefreshedSessionToken\nexport AWS_CREDENTIAL_EXPIRATION=2025-11-19T00:15:00+00:00\n",
+      "export AWS_ACCESS_KEY_ID='NEWREFRESHEDKEY'\nexport AWS_SECRET_ACCESS_KEY='newRefreshedSecretKey'\n" +
+      "export AWS_SESSION_TOKEN='newRefreshedSessionToken'\nexport AWS_CREDENTIAL_EXPIRATION='2025-11-19T00:15:00+00:00'\n",
     "env-no-export":
-      "AWS_ACCESS_KEY_ID=NEWREFRESHEDKEY\nAWS_SECRET_ACCESS_KEY=newRefreshedSecretKey\n" +
-      "AWS_SESSION_TOKEN=newRefreshedSessionToken\nAWS_CREDENTIAL_EXPIRATION=2025-11-19T00:15:00+00:00\n",
+      "AWS_ACCESS_KEY_ID='NEWREFRESHEDKEY'\nAWS_SECRET_ACCESS_KEY='newRefreshedSecretKey'\n" +
+      "AWS_SESSION_TOKEN='newRefreshedSessionToken'\nAWS_CREDENTIAL_EXPIRATION='2025-11-19T00:15:00+00:00'\n",
     powershell:
-      '$Env:AWS_ACCESS_KEY_ID="NEWREFRESHEDKEY"\n$Env:AWS_SECRET_ACCESS_KEY="newRefreshedSecretKey"\n' +
-      '$Env:AWS_SESSION_TOKEN="newRefreshedSessionToken"\n$Env:AWS_CREDENTIAL_EXPIRATION="2025-11-19T00:15:00+00:00"\n',
+      "$Env:AWS_ACCESS_KEY_ID='NEWREFRESHEDKEY'\n$Env:AWS_SECRET_ACCESS_KEY='newRefreshedSecretKey'\n" +
+      "$Env:AWS_SESSION_TOKEN='newRefreshedSessionToken'\n$Env:AWS_CREDENTIAL_EXPIRATION='2025-11-19T00:15:00+00:00'\n",
     "windows-cmd":
-      "set AWS_ACCESS_KEY_ID=NEWREFRESHEDKEY\nset AWS_SECRET_ACCESS_KEY=newRefreshedSecretKey\n" +
-      "set AWS_SESSION_TOKEN=newRefreshedSessionToken\nset AWS_CREDENTIAL_EXPIRATION=2025-11-19T00:15:00+00:00\n",
+      'set "AWS_ACCESS_KEY_ID=NEWREFRESHEDKEY"\nset "AWS_SECRET_ACCESS_KEY=newRefreshedSecretKey"\n' +
+      'set "AWS_SESSION_TOKEN=newRefreshedSessionToken"\nset "AWS_CREDENTIAL_EXPIRATION=2025-11-19T00:15:00+00:00"\n',
     fish:
-      'set -gx AWS_ACCESS_KEY_ID "NEWREFRESHEDKEY"\nset -gx AWS_SECRET_ACCESS_KEY "newRefreshedSecretKey"\n' +
-      'set -gx AWS_SESSION_TOKEN "newRefreshedSessionToken"\nset -gx AWS_CREDENTIAL_EXPIRATION "2025-11-19T00:15:00+00:00"\n',
+      "set -gx AWS_ACCESS_KEY_ID 'NEWREFRESHEDKEY'\nset -gx AWS_SECRET_ACCESS_KEY 'newRefreshedSecretKey'\n" +
+      "set -gx AWS_SESSION_TOKEN 'newRefreshedSessionToken'\nset -gx AWS_CREDENTIAL_EXPIRATION '2025-11-19T00:15:00+00:00'\n",
   };
   for (const [format, expected] of Object.entries(lines)) {
     it(format, () => {

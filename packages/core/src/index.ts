@@ -3,6 +3,7 @@ export * from "./authorize.js";
 export * from "./cache-trust.js";
 export * from "./command-line.js";
 export * from "./config.js";
+export * from "./credential-format.js";
 export * from "./credentials.js";
 export * from "./doctor.js";
 export * from "./dpop.js";

@@ -13,12 +13,19 @@ describe("isRegionName", () => {
   ])("accepts %s", (region) => {
     expect(isRegionName(region)).toBe(true);
   });
-  it.each(["", "us-east", "US-EAST-1", "us_east_1", "us-east-1; rm -rf", "https://x"])(
-    "refuses %j",
-    (region) => {
-      expect(isRegionName(region)).toBe(false);
-    },
-  );
+  it.each([
+    "",
+    "us-east",
+    "US-EAST-1",
+    "us_east_1",
+    "us-east-1; rm -rf",
+    "https://x",
+    // Longer than any cache file may hold as signInRegion (issue 7 §1a).
+    "us-a-b-c-d-e-f-1",
+    `us-${"east".repeat(10)}-1`,
+  ])("refuses %j", (region) => {
+    expect(isRegionName(region)).toBe(false);
+  });
 });
 
 describe("resolveLoginRegion (flag → AWS_REGION → AWS_DEFAULT_REGION → profile)", () => {

@@ -2,12 +2,16 @@
  * Which region a login signs in to.
  * @see PROTOCOL.md §7 (region resolution of `aws login`)
  */
+import { isCredentialValue } from "./credential-format.js";
 
 export const DEFAULT_REGION = "us-east-1";
 
-/** A syntactically valid region name. */
+/**
+ * A syntactically valid region name, and one a cache file may hold as `signInRegion` (credential-format.ts): a
+ * region accepted at login must not make the session's own cache file unreadable afterwards.
+ */
 export function isRegionName(value: string): boolean {
-  return /^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(value);
+  return /^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(value) && isCredentialValue("region", value);
 }
 
 /**

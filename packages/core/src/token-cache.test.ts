@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CREDENTIAL_PATTERNS, type CredentialKind } from "./credential-format.js";
 import { AwsLoginError } from "./errors.js";
 import {
   applyRefreshedToken,
@@ -516,6 +517,9 @@ describe("properties", () => {
     ),
   })).value;
   const nonEmpty = fc.string({ unit: "binary", minLength: 1, maxLength: 16 });
+  // Values of each kind a valid file can hold (credential-format.ts); other values are refused on read.
+  const ofKind = (kind: CredentialKind) => fc.stringMatching(CREDENTIAL_PATTERNS[kind], { size: "xsmall" });
+  const emptyOr = (kind: CredentialKind) => fc.oneof(fc.constant(""), ofKind(kind));
   const timestamp = fc
     .integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(9999, 11, 31) })
     .map((ms) => formatExpiresAt(ms));
@@ -525,22 +529,22 @@ describe("properties", () => {
         accessToken: fc
           .tuple(
             fc.record({
-              accessKeyId: nonEmpty,
-              secretAccessKey: nonEmpty,
-              sessionToken: nonEmpty,
-              accountId: nonEmpty,
+              accessKeyId: ofKind("accessKeyId"),
+              secretAccessKey: ofKind("secretAccessKey"),
+              sessionToken: ofKind("sessionToken"),
+              accountId: ofKind("accountId"),
               expiresAt: timestamp,
             }),
             fc.dictionary(key, json, { maxKeys: 2 }),
           )
           .map(([members, extra]) => ({ ...members, ...extra })),
-        tokenType: text,
-        clientId: nonEmpty,
-        refreshToken: nonEmpty,
-        idToken: text,
-        identityToken: text,
+        tokenType: emptyOr("opaque"),
+        clientId: ofKind("opaque"),
+        refreshToken: ofKind("opaque"),
+        idToken: emptyOr("opaque"),
+        identityToken: emptyOr("opaque"),
         dpopKey: nonEmpty,
-        signInRegion: text,
+        signInRegion: emptyOr("region"),
         awslogin: fc.record({ endpoint: text, sessionStartedAt: timestamp }, { requiredKeys: [] }),
       },
       { requiredKeys: ["accessToken", "clientId", "refreshToken", "dpopKey"] },

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
+import { CREDENTIAL_PATTERNS, type CredentialKind, decodeUtf8Strictly } from "./credential-format.js";
 import { AwsLoginError } from "./errors.js";
 import { parseRfc3339 } from "./rfc3339.js";
 
@@ -44,31 +45,37 @@ const rfc3339 = z
   .string()
   .refine((value) => parseRfc3339(value) !== undefined, "is not an RFC 3339 timestamp");
 const required = z.string().min(1);
+/** A value of the given kind (credential-format.ts), checked the same way by the hot path's reader. */
+const credential = (kind: CredentialKind) => z.string().regex(CREDENTIAL_PATTERNS[kind]);
+/** An optional value that is empty or of the given kind (the SDKs treat an empty one as absent). */
+const emptyOr = (kind: CredentialKind) => z.union([z.literal(""), credential(kind)]);
 
 /**
  * A login token cache file. Loose at every level so keys written by other tools survive a rewrite;
- * `identityToken` is the Java/Go SDKs' name for `idToken`. @see PROTOCOL.md §6, §15
+ * `identityToken` is the Java/Go SDKs' name for `idToken`. Each value that is served, printed or sent has its
+ * kind's characters and length (credential-format.ts): anyone who can write this file must not be able to
+ * break out of a shell's quotes or the terminal through it. @see PROTOCOL.md §6, §15
  */
 export const tokenCacheRecordSchema = z.looseObject({
   accessToken: z.looseObject({
-    accessKeyId: required,
-    secretAccessKey: required,
-    sessionToken: required,
-    accountId: required,
+    accessKeyId: credential("accessKeyId"),
+    secretAccessKey: credential("secretAccessKey"),
+    sessionToken: credential("sessionToken"),
+    accountId: credential("accountId"),
     expiresAt: rfc3339,
   }),
-  tokenType: z.string().nullish(),
-  clientId: required,
-  refreshToken: required,
-  idToken: z.string().nullish(),
-  identityToken: z.string().nullish(),
+  tokenType: emptyOr("opaque").nullish(),
+  clientId: credential("opaque"),
+  refreshToken: credential("opaque"),
+  idToken: emptyOr("opaque").nullish(),
+  identityToken: emptyOr("opaque").nullish(),
   dpopKey: required,
-  signInRegion: z.string().nullish(),
+  signInRegion: emptyOr("region").nullish(),
   awslogin: z
     .looseObject({
       endpoint: z.string().optional(),
       sessionStartedAt: rfc3339.optional(),
-      region: z.string().optional(),
+      region: emptyOr("region").optional(),
     })
     .optional(),
 });
@@ -108,8 +115,10 @@ function describeIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): str
     const name = issue.path.map(String).join(".");
     const value = valueAt(root, issue.path);
     if (value === undefined) missing.push(name);
-    else if (issue.code === "too_small") wrong.push(`${name} is empty`);
+    else if (issue.code === "too_small" || value === "") wrong.push(`${name} is empty`);
     else if (issue.code === "custom") wrong.push(`${name} ${issue.message}`);
+    else if (issue.code === "invalid_format" || issue.code === "invalid_union")
+      wrong.push(`${name} has characters or a length it cannot have`);
     else if (issue.code === "invalid_type")
       wrong.push(`${name} is not ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`);
     else wrong.push(`${name} is invalid`);
@@ -119,8 +128,22 @@ function describeIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): str
   return parts.join(" ");
 }
 
-/** Parses and checks a cache file's text; any problem is CACHE_MALFORMED naming the file and the fields. @see PROTOCOL.md §6, §12.2 (c)–(f) */
-export function parseTokenCache(text: string, path: string): TokenCacheRecord {
+/**
+ * A cache file's bytes as text; CACHE_MALFORMED when they are not valid UTF-8 (never served with replacement
+ * characters in place of the bad bytes). @see PROTOCOL.md §6
+ */
+export function decodeTokenCache(bytes: Uint8Array, path: string): string {
+  const text = decodeUtf8Strictly(bytes);
+  if (text === undefined) throw malformed(path, "is not valid UTF-8");
+  return text;
+}
+
+/**
+ * Parses and checks a cache file's text (or its bytes, which must be valid UTF-8); any problem is CACHE_MALFORMED
+ * naming the file and the fields. @see PROTOCOL.md §6, §12.2 (c)–(f)
+ */
+export function parseTokenCache(contents: string | Uint8Array, path: string): TokenCacheRecord {
+  const text = typeof contents === "string" ? contents : decodeTokenCache(contents, path);
   if (text.trim() === "") throw malformed(path, "is empty");
   let json: unknown;
   try {

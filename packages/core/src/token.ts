@@ -4,6 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import { z } from "zod";
+import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
 
@@ -13,17 +14,21 @@ export type TokenGrant = "authorization_code" | "refresh_token";
 /** `expiresIn` when the service leaves it out, as the JS SDK assumes. @see PROTOCOL.md §4.3 */
 const DEFAULT_EXPIRES_IN = 900;
 
-/** The success body of `CreateOAuth2Token`; unknown keys pass through. @see PROTOCOL.md §4.3 */
+/**
+ * The success body of `CreateOAuth2Token`; unknown keys pass through. Every value that is stored or printed must
+ * have its kind's characters and length (credential-format.ts): a value that could break out of a shell's quotes
+ * or a terminal line never reaches the cache. @see PROTOCOL.md §4.3
+ */
 export const tokenResponseSchema = z.looseObject({
   accessToken: z.looseObject({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1),
+    accessKeyId: z.string().regex(CREDENTIAL_PATTERNS.accessKeyId),
+    secretAccessKey: z.string().regex(CREDENTIAL_PATTERNS.secretAccessKey),
+    sessionToken: z.string().regex(CREDENTIAL_PATTERNS.sessionToken),
   }),
-  tokenType: z.string().min(1),
+  tokenType: z.string().regex(CREDENTIAL_PATTERNS.opaque),
   expiresIn: z.number().int().min(1).default(DEFAULT_EXPIRES_IN),
-  refreshToken: z.string().min(1),
-  idToken: z.string().min(1).optional(),
+  refreshToken: z.string().regex(CREDENTIAL_PATTERNS.opaque),
+  idToken: z.string().regex(CREDENTIAL_PATTERNS.opaque).optional(),
 });
 
 /** A parsed token response. @see PROTOCOL.md §4.3 */
@@ -147,7 +152,10 @@ export function errorFromTokenResponse(
   );
 }
 
-/** The login session id: the `sub` of the ID token, decoded without verification as the CLI does. @see RFC 7519 §4.1.2, PROTOCOL.md §5 */
+/**
+ * The login session id: the `sub` of the ID token, decoded without verification as the CLI does. It must be an
+ * ARN (printable, no spaces, bounded): it is written to `~/.aws/config` and printed. @see RFC 7519 §4.1.2, PROTOCOL.md §5
+ */
 export function decodeIdTokenSubject(idToken: string): string {
   const payload = idToken.split(".")[1];
   if (payload === undefined || !/^[A-Za-z0-9_-]+={0,2}$/.test(payload)) throw invalidIdToken();
@@ -160,6 +168,13 @@ export function decodeIdTokenSubject(idToken: string): string {
   if (typeof claims !== "object" || claims === null) throw invalidIdToken();
   const sub = (claims as Record<string, unknown>).sub;
   if (typeof sub !== "string" || sub === "") throw invalidIdToken();
+  if (!isCredentialValue("arn", sub)) {
+    // Never echo it: it may hold control characters meant for the terminal.
+    throw new AwsLoginError(
+      "INVALID_ID_TOKEN",
+      "AWS Sign-In returned an ID token whose subject (sub) is not an ARN (printable characters, no spaces, at most 2048). Nothing was written. Check the Sign-In endpoint, then run `awslogin login` again.",
+    );
+  }
   return sub;
 }
 

@@ -21,8 +21,9 @@ export type ExportFlags = Interfaces.InferredFlags<typeof ExportCommand.flags>;
 export class ExportCommand extends BaseCommand {
   static override summary = "Print a profile's credentials for a shell or a tool, refreshing them when due.";
   static override description =
-    `Prints exactly what \`aws configure export-credentials --format FORMAT\` prints: process (the
-credential_process JSON), env, env-no-export, powershell, windows-cmd or fish. The json format is awslogin's own:
+    `Prints what \`aws configure export-credentials --format FORMAT\` prints: process (the
+credential_process JSON), env, env-no-export, powershell, windows-cmd or fish, with each value single-quoted for
+its shell (windows-cmd: set "NAME=value") so that evaluating the output can only set variables. The json format is awslogin's own:
 the process object plus AccountId and Region, on one line. Credentials are refreshed when 5 minutes or less are left.`;
   static override examples = [
     "<%= config.bin %> export --profile dev",

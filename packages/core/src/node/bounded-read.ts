@@ -26,17 +26,26 @@ export function describeUnsafeFile(error: unknown): string | undefined {
     : `it is larger than ${MAX_CACHE_FILE_BYTES / 1024 / 1024} MiB (a cache record is about 2 KB)`;
 }
 
-/**
- * The UTF-8 text of the regular file at `path`, at most `maxBytes`. Opened non-blocking so a FIFO cannot stall the
- * open, then checked with fstat on the opened descriptor (no race with a rename in between); `noFollow` refuses a
- * symlink (ELOOP). Rejects with the
- * Node error (ENOENT…) or an {@link UnsafeFileError}.
- */
+/** The UTF-8 text of {@link readRegularBytes}, for files whose encoding is not checked byte for byte. */
 export async function readRegularFile(
   path: string,
   maxBytes = MAX_CACHE_FILE_BYTES,
   options: { noFollow?: boolean } = {},
 ): Promise<string> {
+  return (await readRegularBytes(path, maxBytes, options)).toString("utf8");
+}
+
+/**
+ * The bytes of the regular file at `path`, at most `maxBytes`. Opened non-blocking so a FIFO cannot stall the
+ * open, then checked with fstat on the opened descriptor (no race with a rename in between); `noFollow` refuses a
+ * symlink (ELOOP). Rejects with the
+ * Node error (ENOENT…) or an {@link UnsafeFileError}.
+ */
+export async function readRegularBytes(
+  path: string,
+  maxBytes = MAX_CACHE_FILE_BYTES,
+  options: { noFollow?: boolean } = {},
+): Promise<Buffer> {
   const noFollow = options.noFollow === true ? (constants.O_NOFOLLOW ?? 0) : 0;
   const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   try {
@@ -55,7 +64,7 @@ export async function readRegularFile(
         break;
       }
     }
-    return buffer.toString("utf8", 0, length);
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }

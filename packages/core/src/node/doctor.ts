@@ -31,7 +31,7 @@ import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
 import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
 import { parseTokenCache } from "../token-cache.js";
-import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
+import { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
 import { resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
 import { inspectLock, type LockInspection } from "./lock.js";
@@ -73,9 +73,9 @@ async function observeRecord(
   path: string,
   profiles: readonly string[],
 ): Promise<CacheRecordObservation | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readRegularFile(path);
+    bytes = await readRegularBytes(path);
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return undefined;
     const unsafe = describeUnsafeFile(error);
@@ -89,7 +89,7 @@ async function observeRecord(
     };
   }
   try {
-    parseTokenCache(text, path);
+    parseTokenCache(bytes, path);
     return { valid: true };
   } catch (error) {
     if (!AwsLoginError.isInstance(error)) throw error;

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { AwsLoginError } from "../errors.js";
 import {
+  decodeTokenCache,
   expiresAtMs,
   isLoginTokenShaped,
   loginCacheKey,
@@ -16,7 +17,7 @@ import {
 } from "../token-cache.js";
 import type { TokenStore, TokenStoreEntry } from "../token-store.js";
 import { listTempFiles, removeTempFiles, syncDirectory, writeFileAtomic } from "./atomic-write.js";
-import { describeUnsafeFile, readRegularFile } from "./bounded-read.js";
+import { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 
 const FILE_MODE = 0o600;
@@ -162,12 +163,14 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
 
   async function readText(loginSession: string): Promise<string | undefined> {
     const path = pathFor(loginSession);
+    let bytes: Buffer;
     try {
-      return await readRegularFile(path);
+      bytes = await readRegularBytes(path);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw unreadable(path, error);
     }
+    return decodeTokenCache(bytes, path);
   }
 
   return {
@@ -234,7 +237,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
       for (const { path: temp } of await listTempFiles(path)) {
         let record: TokenCacheRecord;
         try {
-          record = parseTokenCache(await readRegularFile(temp), temp);
+          record = parseTokenCache(await readRegularBytes(temp), temp);
         } catch {
           continue; // cut short by a crash or a full disk: not a token
         }
@@ -272,9 +275,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
       const entries: TokenStoreEntry[] = [];
       for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
         const path = join(directory, name);
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = await readRegularFile(path);
+          bytes = await readRegularBytes(path);
         } catch (error) {
           const code = errnoCode(error);
           if (code === "ENOENT") continue;
@@ -285,14 +288,14 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
         }
         let json: unknown;
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(bytes.toString("utf8"));
         } catch {
           json = undefined;
         }
         // Foreign JSON (not login-token shaped) is none of our business, as in `aws logout --all`.
         if (json !== undefined && !isLoginTokenShaped(json)) continue;
         try {
-          entries.push({ path, record: parseTokenCache(text, path) });
+          entries.push({ path, record: parseTokenCache(bytes, path) });
         } catch (error) {
           if (!AwsLoginError.isInstance(error)) throw error;
           entries.push({ path, error });
