@@ -84,9 +84,9 @@ describe("the /__emulator control endpoints refuse foreign callers (issue 7 §8)
       { origin: emu.url, "sec-fetch-site": "same-origin" },
     ];
     for (const headers of own) {
-      expect((await call(emu, "POST", "/__emulator/faults", { ...JSON_TYPE, ...headers }, FAULT)).status).toBe(
-        204,
-      );
+      expect(
+        (await call(emu, "POST", "/__emulator/faults", { ...JSON_TYPE, ...headers }, FAULT)).status,
+      ).toBe(204);
     }
     expect(emu.stats().faults.pending).toBe(4_000_000);
     expect((await call(emu, "GET", "/__emulator/stats", { "sec-fetch-site": "none" })).status).toBe(200);
