@@ -77,7 +77,7 @@ describe("the /__emulator control endpoints refuse foreign callers (issue 7 §8)
 
   it("accepts its own loopback names, its own origin and same-origin requests", async () => {
     emu = await startEmulator();
-    const own = [
+    const own: Record<string, string>[] = [
       { host: `127.0.0.1:${emu.port}` },
       { host: `localhost:${emu.port}` },
       { host: `[::1]:${emu.port}` },
