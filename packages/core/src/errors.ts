@@ -31,6 +31,7 @@ export type AwsLoginErrorCode =
   | "CACHE_MALFORMED"
   | "CACHE_MISSING"
   | "CACHE_WRITE_FAILED"
+  | "CA_BUNDLE_INVALID"
   | "CONFIG_MALFORMED"
   | "CONFIG_WRITE_FAILED"
   | "PROFILE_NOT_FOUND"
@@ -40,6 +41,7 @@ export type AwsLoginErrorCode =
   | "LOCK_TIMEOUT"
   // input
   | "INVALID_ARGUMENT"
+  | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
   | "INVALID_ID_TOKEN";
 

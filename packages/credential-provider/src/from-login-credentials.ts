@@ -20,10 +20,12 @@ import {
   type Transport,
 } from "@awslogin/core";
 import {
+  type CaBundle,
   createFileTokenStore,
   createHttpTransport,
   loginSessionOf,
   readProfile,
+  resolveCaBundle,
   resolveSharedFilePaths,
   type SharedFilePaths,
   sessionLock,
@@ -74,7 +76,20 @@ interface Target {
  */
 export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
   const entries = new Map<string, Entry>();
-  let transport: Transport | undefined;
+  // One transport (one connection pool) per CA bundle: profiles may name different ones in ca_bundle.
+  const transports = new Map<string, Transport>();
+  const transportFor = (caBundle: CaBundle | undefined): Transport => {
+    const key = caBundle?.path ?? "";
+    let transport = transports.get(key);
+    if (transport === undefined) {
+      transport = createHttpTransport({
+        userAgent: USER_AGENT,
+        ...(caBundle === undefined ? {} : { caBundle }),
+      });
+      transports.set(key, transport);
+    }
+    return transport;
+  };
 
   return async ({ callerClientConfig }: CallerProperties = {}) => {
     const logger = init.logger ?? callerClientConfig?.logger;
@@ -90,8 +105,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
     }
     if (entry.pending === undefined) {
       const current = entry;
-      transport ??= createHttpTransport({ userAgent: USER_AGENT });
-      current.pending = load(target, init, callerClientConfig, transport, logger).then(
+      current.pending = load(target, init, callerClientConfig, transportFor, logger).then(
         ({ credentials, servedUntil }) => {
           current.credentials = credentials;
           current.servedUntil = servedUntil;
@@ -127,7 +141,7 @@ async function load(
   target: Target,
   init: FromLoginCredentialsInit,
   caller: CallerProperties["callerClientConfig"],
-  transport: Transport,
+  transportFor: (caBundle: CaBundle | undefined) => Transport,
   logger: Logger | undefined,
 ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
   const { profile, paths } = target;
@@ -148,7 +162,7 @@ async function load(
     {
       clock: systemClock,
       random: systemRandom,
-      transport,
+      transport: transportFor(resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle })),
       store,
       lock: sessionLock(store),
     },
@@ -156,6 +170,10 @@ async function load(
       loginSession,
       profile,
       env: signInEndpointEnv(env),
+      onWarning: (warning) =>
+        logger?.warn?.(
+          `@awslogin/credential-provider - fromLoginCredentials: ${warning.message} [${warning.code}]`,
+        ),
       ...(region === undefined ? {} : { region }),
       ...(endpointUrl === undefined ? {} : { endpointUrl }),
     },
