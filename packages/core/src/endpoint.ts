@@ -213,7 +213,8 @@ export function endpointSourceName(source: SignInEndpointSource): string {
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);
-    if (url.host !== "") return JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`);
+    const path = url.pathname === "/" ? "" : url.pathname;
+    if (url.host !== "") return JSON.stringify(`${url.protocol}//${url.host}${path}`);
   } catch {
     // not a URL: fall through
   }

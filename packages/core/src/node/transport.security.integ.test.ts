@@ -21,7 +21,7 @@ import {
   startTestProxy,
   type TestCertificateAuthority,
   type TestProxy,
-} from "./network-fixtures.js";
+} from "../../../../scripts/network-fixtures.mjs";
 import { systemClock, systemRandom } from "./system.js";
 import { createHttpTransport, MAX_RESPONSE_BODY_BYTES, resolveCaBundle } from "./transport.js";
 

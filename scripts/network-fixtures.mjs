@@ -1,30 +1,18 @@
-/**
- * Test fixtures, not shipped (no bundle entry imports this file): a throw-away certificate authority made with
- * openssl, and a forward proxy on 127.0.0.1 that logs what passes through it. Tests of several packages use them.
- */
+// Test fixtures shared by the packages' tests (types in network-fixtures.d.mts): a throw-away certificate
+// authority made with openssl, and a forward proxy on 127.0.0.1 that logs what passes through it.
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import { createServer, request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A CA made for one test run and a server certificate for 127.0.0.1 and localhost that it signed. */
-export interface TestCertificateAuthority {
-  /** PEM file of the CA's certificate: what AWS_CA_BUNDLE / ca_bundle point at. */
-  caPath: string;
-  /** The server's key and certificate, for `https.createServer`. */
-  key: string;
-  cert: string;
-  dispose(): void;
-}
-
 /** Creates a CA and a 127.0.0.1 server certificate with the openssl binary, in a fresh temp folder. */
-export function createTestCertificateAuthority(): TestCertificateAuthority {
+export function createTestCertificateAuthority() {
   const dir = mkdtempSync(join(tmpdir(), "awslogin-ca-"));
-  const path = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
+  const path = (name) => join(dir, name);
+  const openssl = (...args) => execFileSync("openssl", args, { stdio: "pipe" });
   openssl(
     "req",
     "-x509",
@@ -89,26 +77,13 @@ export function createTestCertificateAuthority(): TestCertificateAuthority {
   };
 }
 
-/** One request seen by the proxy: a CONNECT tunnel (`CONNECT host:port`) or a forwarded absolute-form request. */
-export interface ProxiedRequest {
-  method: string;
-  target: string;
-}
-
-/** A forward proxy on 127.0.0.1 that only forwards to 127.0.0.1 (so a wrong test cannot reach further). */
-export interface TestProxy {
-  url: string;
-  log: ProxiedRequest[];
-  close(): Promise<void>;
-}
-
 /** Starts a forward proxy handling CONNECT and absolute-form requests, logging each. */
-export async function startTestProxy(): Promise<TestProxy> {
-  const log: ProxiedRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+export async function startTestProxy() {
+  const log = [];
+  const sockets = new Set();
+  const server = createServer((req, res) => {
     log.push({ method: req.method ?? "", target: req.url ?? "" });
-    let target: URL;
+    let target;
     try {
       target = new URL(req.url ?? "");
     } catch {
@@ -135,11 +110,11 @@ export async function startTestProxy(): Promise<TestProxy> {
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });
-  server.on("connection", (socket: Socket) => {
+  server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  server.on("connect", (req, client: Socket, head: Buffer) => {
+  server.on("connect", (req, client, head) => {
     log.push({ method: "CONNECT", target: req.url ?? "" });
     const [host, port] = (req.url ?? "").split(":");
     if (host !== "127.0.0.1" || port === undefined) {
@@ -159,7 +134,7 @@ export async function startTestProxy(): Promise<TestProxy> {
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     log,
