@@ -11,17 +11,17 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateDpopKey } from "../dpop.js";
-import { AwsLoginError } from "../errors.js";
-import { CLIENT_ID } from "../protocol.js";
-import { refreshTokenRequest } from "../token.js";
-import { requestToken } from "../token-client.js";
 import {
   createTestCertificateAuthority,
   startTestProxy,
   type TestCertificateAuthority,
   type TestProxy,
 } from "../../../../scripts/network-fixtures.mjs";
+import { generateDpopKey } from "../dpop.js";
+import { AwsLoginError } from "../errors.js";
+import { CLIENT_ID } from "../protocol.js";
+import { refreshTokenRequest } from "../token.js";
+import { requestToken } from "../token-client.js";
 import { systemClock, systemRandom } from "./system.js";
 import { createHttpTransport, MAX_RESPONSE_BODY_BYTES, resolveCaBundle } from "./transport.js";
 
