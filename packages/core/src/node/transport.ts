@@ -235,7 +235,7 @@ function transportError(error: unknown, host: string, signal: AbortSignal | unde
   if (code !== undefined && TLS_CODE.test(code)) {
     return new AwsLoginError(
       "NETWORK",
-      `The TLS connection to ${host} failed (${code}). Check the Sign-In endpoint and any proxy or certificate settings.`,
+      `The TLS connection to ${host} failed (${code}). Check the Sign-In endpoint, any proxy, and AWS_CA_BUNDLE or the profile's ca_bundle if it uses a private CA.`,
       { cause: error, retryable: false },
     );
   }
