@@ -4,6 +4,7 @@
  * @see PROTOCOL.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
  */
 import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "./cache-trust.js";
+import { ALLOW_INSECURE_HTTP_ENV, isLoopbackHost, redactUrl } from "./endpoint.js";
 import type { AwsLoginError } from "./errors.js";
 import { loginHint } from "./machines/refresh.js";
 import { LOCK_STALE_MS } from "./refresh.js";
@@ -334,6 +335,26 @@ export function judgeEndpoint(probe: EndpointProbe): DoctorFinding {
     "endpoint",
     "ok",
     `${probe.url} answered (HTTP ${probe.status}) in ${Math.round(probe.receivedAt - probe.sentAt)} ms.`,
+  );
+}
+
+/**
+ * The endpoint a session recorded at login: plain http to a host that is not loopback sends its refresh token and
+ * DPoP proofs in clear on every refresh (fail, whether or not the opt-in allows it today); undefined otherwise.
+ */
+export function judgeRecordedEndpoint(profile: string, endpoint: string): DoctorFinding | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return undefined; // the cache-file and profile checks report a record that cannot be used
+  }
+  if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return undefined;
+  return finding(
+    "endpoint",
+    "fail",
+    `Profile ${profile} refreshes against ${redactUrl(endpoint)}, recorded in its cache file at login: plain http to a host that is not this machine, so its refresh token and credentials cross the network unencrypted. Refreshes refuse it unless ${ALLOW_INSECURE_HTTP_ENV} is set.`,
+    `Run \`${loginHint(profile)} --endpoint-url https://…\` (or without --endpoint-url for AWS) to record an https endpoint.`,
   );
 }
 

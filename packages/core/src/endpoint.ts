@@ -105,8 +105,12 @@ function partitionEntryOf(region: string): PartitionEntry {
   );
 }
 
-/** Where an endpoint came from, in precedence order. @see PROTOCOL.md §1 */
-export type SignInEndpointSource = "flag" | "env-signin" | "env" | "partition";
+/**
+ * Where an endpoint came from: `flag` (`--endpoint-url`), `env-signin` (`AWS_ENDPOINT_URL_SIGNIN`), `env`
+ * (`AWS_ENDPOINT_URL`), `recorded` (the cache file, at login), `option` (a caller's explicit endpoint, such as the
+ * provider's `clientConfig.endpoint`) or `partition` (the region's). @see PROTOCOL.md §1
+ */
+export type SignInEndpointSource = "flag" | "env-signin" | "env" | "recorded" | "option" | "partition";
 
 /** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. @see PROTOCOL.md §1 */
 export interface SignInEndpoint {
@@ -115,34 +119,63 @@ export interface SignInEndpoint {
   /** The full endpoint URL (trailing slash trimmed) plus `/v1/token`. */
   tokenUrl: string;
   source: SignInEndpointSource;
+  /** Plain http to a host that is not loopback, allowed by the opt-in: warn on every use ({@link insecureEndpointWarning}). */
+  insecureHttp?: true;
 }
 
-/** The two variables that point Sign-In elsewhere, picked from an environment. @see PROTOCOL.md §1 */
+/** The opt-in that lets tokens go over plain http to a host that is not loopback. Loud on purpose. */
+export const ALLOW_INSECURE_HTTP_ENV = "AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT";
+
+/** The variables that point Sign-In elsewhere, and the insecure-http opt-in. */
+export interface SignInEndpointEnv {
+  AWS_ENDPOINT_URL_SIGNIN?: string | undefined;
+  AWS_ENDPOINT_URL?: string | undefined;
+  AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT?: string | undefined;
+}
+
+/** The variables that point Sign-In elsewhere (and the insecure-http opt-in), picked from an environment. @see PROTOCOL.md §1 */
 export function signInEndpointEnv(env: Record<string, string | undefined>): {
   AWS_ENDPOINT_URL_SIGNIN: string | undefined;
   AWS_ENDPOINT_URL: string | undefined;
+  AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: string | undefined;
 } {
-  return { AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL };
+  return {
+    AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN,
+    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+    AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env[ALLOW_INSECURE_HTTP_ENV],
+  };
+}
+
+/** Whether the environment opts in to plain http beyond loopback (`1` or `true`). */
+export function insecureHttpAllowed(env: SignInEndpointEnv | undefined): boolean {
+  const value = env?.AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT?.trim().toLowerCase();
+  return value === "1" || value === "true";
 }
 
 /**
  * Resolves the Sign-In endpoint: `endpointUrl` → `AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL` → the partition rules.
- * The caller passes the environment in; this function reads none. @see PROTOCOL.md §1
+ * Plain http is refused (INSECURE_ENDPOINT) unless the host is loopback or `allowInsecureHttp` / the environment's
+ * opt-in says otherwise. The caller passes the environment in; this function reads none. @see PROTOCOL.md §1
  */
 export function resolveSignInEndpoint(args: {
   region: string;
   endpointUrl?: string;
-  env?: { AWS_ENDPOINT_URL_SIGNIN?: string; AWS_ENDPOINT_URL?: string };
+  /** Where `endpointUrl` came from, for messages; default `flag`. */
+  endpointSource?: SignInEndpointSource;
+  env?: SignInEndpointEnv;
+  /** `--allow-insecure-http-endpoint`; the environment's opt-in counts too. */
+  allowInsecureHttp?: boolean;
 }): SignInEndpoint {
   assertRegion(args.region);
+  const allowInsecure = args.allowInsecureHttp === true || insecureHttpAllowed(args.env);
   const overrides: [SignInEndpointSource, string | undefined][] = [
-    ["flag", args.endpointUrl],
+    [args.endpointSource ?? "flag", args.endpointUrl],
     ["env-signin", args.env?.AWS_ENDPOINT_URL_SIGNIN],
     ["env", args.env?.AWS_ENDPOINT_URL],
   ];
   for (const [source, value] of overrides) {
     if (value === undefined || value.trim() === "") continue;
-    return fromOverride(value.trim(), source);
+    return fromOverride(value.trim(), source, allowInsecure);
   }
   const baseUrl = `https://${args.region}.${signinSuffixOf(args.region)}`;
   return { baseUrl, tokenUrl: `${baseUrl}${SIGNIN_PATH.token}`, source: "partition" };
@@ -153,7 +186,54 @@ function signinSuffixOf(region: string): string {
   return entry.signinSuffix ?? `signin.${entry.dnsSuffix}`;
 }
 
-function fromOverride(value: string, source: SignInEndpointSource): SignInEndpoint {
+/** A host name (as `URL.hostname` spells it) that never leaves this machine: 127.0.0.0/8, `[::1]`, `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === "localhost" || host === "[::1]" || host === "::1") return true;
+  // URL parsing has already turned 0x7f.1, 2130706433 and the like into dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** How a source is named in messages. */
+export function endpointSourceName(source: SignInEndpointSource): string {
+  return {
+    flag: "--endpoint-url",
+    "env-signin": "AWS_ENDPOINT_URL_SIGNIN",
+    env: "AWS_ENDPOINT_URL",
+    recorded: "the endpoint recorded in the cache file at login",
+    option: "the endpoint option (clientConfig.endpoint)",
+    partition: "the region's endpoint",
+  }[source];
+}
+
+/**
+ * A URL fit to print: scheme, host, port and path only. User info, query and fragment may carry secrets (a planted
+ * `?token=`) and are dropped; a value that is not a URL is cut at `?` or `#`, and not shown at all if it has an `@`.
+ */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    const path = url.pathname === "/" ? "" : url.pathname;
+    if (url.host !== "") return JSON.stringify(`${url.protocol}//${url.host}${path}`);
+  } catch {
+    // not a URL: fall through
+  }
+  const cut = value.split(/[?#]/, 1)[0] ?? "";
+  if (cut.includes("@")) return "(not shown: it may hold credentials)";
+  return JSON.stringify(cut.length > 200 ? `${cut.slice(0, 200)}…` : cut);
+}
+
+/** The warning printed on every use of an endpoint allowed by the insecure-http opt-in. */
+export function insecureEndpointWarning(endpoint: SignInEndpoint): string {
+  return (
+    `the Sign-In endpoint ${redactUrl(endpoint.baseUrl)} (${endpointSourceName(endpoint.source)}) is plain http: ` +
+    "authorization codes, refresh tokens and credentials cross the network unencrypted, readable and reusable by " +
+    `anyone on the path. It is allowed only because of ${ALLOW_INSECURE_HTTP_ENV} or --allow-insecure-http-endpoint; ` +
+    "use an https:// endpoint."
+  );
+}
+
+function fromOverride(value: string, source: SignInEndpointSource, allowInsecure: boolean): SignInEndpoint {
   let url: URL;
   try {
     url = new URL(value);
@@ -166,7 +246,14 @@ function fromOverride(value: string, source: SignInEndpointSource): SignInEndpoi
     throw badOverride(value, source);
   }
   const path = url.pathname.replace(/\/+$/, "");
-  return { baseUrl: url.origin, tokenUrl: `${url.origin}${path}${SIGNIN_PATH.token}`, source };
+  const endpoint: SignInEndpoint = {
+    baseUrl: url.origin,
+    tokenUrl: `${url.origin}${path}${SIGNIN_PATH.token}`,
+    source,
+  };
+  if (url.protocol === "https:" || isLoopbackHost(url.hostname)) return endpoint;
+  if (!allowInsecure) throw insecureEndpoint(url, source);
+  return { ...endpoint, insecureHttp: true };
 }
 
 function assertRegion(region: string): void {
@@ -178,17 +265,30 @@ function assertRegion(region: string): void {
   }
 }
 
+function insecureEndpoint(url: URL, source: SignInEndpointSource): AwsLoginError {
+  const shown = redactUrl(url.href);
+  const where = endpointSourceName(source);
+  const fix =
+    source === "recorded"
+      ? `Run \`awslogin login\` again with an https:// endpoint`
+      : `Use an https:// endpoint in ${where} (plain http is only for 127.0.0.1, [::1] and localhost)`;
+  return new AwsLoginError(
+    "INSECURE_ENDPOINT",
+    `Refusing to send tokens over plain http to ${shown} (${where}): anyone on the network path could read and reuse them. ${fix}, or, only on a network you trust, set ${ALLOW_INSECURE_HTTP_ENV}=1.`,
+  );
+}
+
 function badOverride(value: string, source: SignInEndpointSource): AwsLoginError {
-  const where = {
-    flag: "--endpoint-url",
-    "env-signin": "AWS_ENDPOINT_URL_SIGNIN",
-    env: "AWS_ENDPOINT_URL",
-    partition: "the endpoint",
-  }[source];
-  // A URL with user info may carry a password: never echo it.
-  const shown = value.includes("@") ? "" : `; got "${value}"`;
+  const shown = redactUrl(value);
+  if (source === "recorded") {
+    // A bad value from a file is not a usage error: the user typed nothing wrong.
+    return new AwsLoginError(
+      "CACHE_MALFORMED",
+      `The endpoint recorded in the cache file at login (${shown}) is not an http:// or https:// URL without query or credentials. Run \`awslogin login\` again.`,
+    );
+  }
   return new AwsLoginError(
     "INVALID_ARGUMENT",
-    `${where} must be an http:// or https:// URL without query or credentials, such as https://127.0.0.1:8080${shown}.`,
+    `${endpointSourceName(source)} must be an http:// or https:// URL without query or credentials, such as https://127.0.0.1:8080; got ${shown}.`,
   );
 }

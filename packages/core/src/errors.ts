@@ -32,6 +32,7 @@ export type AwsLoginErrorCode =
   | "CACHE_MISSING"
   | "CACHE_WRITE_FAILED"
   | "CACHE_DIRECTORY_UNSAFE"
+  | "CA_BUNDLE_INVALID"
   | "CONFIG_MALFORMED"
   | "CONFIG_WRITE_FAILED"
   | "PROFILE_NOT_FOUND"
@@ -42,6 +43,7 @@ export type AwsLoginErrorCode =
   | "LOCK_BROKEN"
   // input
   | "INVALID_ARGUMENT"
+  | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
   | "INVALID_ID_TOKEN";
 

@@ -5,7 +5,13 @@
  * @see PROTOCOL.md §4.1 (refresh grant), §8, §15 (signInRegion)
  */
 import { importDpopKeyPem } from "./dpop.js";
-import { resolveSignInEndpoint } from "./endpoint.js";
+import {
+  insecureEndpointWarning,
+  resolveSignInEndpoint,
+  type SignInEndpoint,
+  type SignInEndpointEnv,
+  type SignInEndpointSource,
+} from "./endpoint.js";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import {
   isRefreshDue,
@@ -73,8 +79,8 @@ export interface RefreshOptions extends RefreshPolicy {
   loginSession: string;
   /** Region to refresh in when the cache does not record one (the profile's, then the caller's). */
   region?: string;
-  /** `AWS_ENDPOINT_URL_SIGNIN` and `AWS_ENDPOINT_URL`, read by the caller. */
-  env?: { AWS_ENDPOINT_URL_SIGNIN?: string | undefined; AWS_ENDPOINT_URL?: string | undefined };
+  /** `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL` and the insecure-http opt-in, read by the caller. */
+  env?: SignInEndpointEnv;
   /** An explicit endpoint (the provider's `clientConfig.endpoint`); wins over everything. */
   endpointUrl?: string;
   /**
@@ -83,6 +89,11 @@ export interface RefreshOptions extends RefreshPolicy {
    */
   deadlineMs?: number;
   signal?: AbortSignal;
+  /**
+   * Told, before each refresh request, about a risk the caller must show its user: an endpoint that is plain http
+   * beyond loopback, allowed by the opt-in (INSECURE_ENDPOINT as a warning).
+   */
+  onWarning?: (warning: AwsLoginError) => void;
 }
 
 export interface FreshToken {
@@ -105,18 +116,33 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
 /**
  * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then (only for records
  * awslogin did not write) `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`.
+ * Errors name the setting the endpoint came from; plain http beyond loopback is refused without the opt-in.
  * @see PROTOCOL.md §1, §15
  */
 export function refreshTokenUrl(
   record: TokenCacheRecord,
   options: Pick<RefreshOptions, "region" | "env" | "endpointUrl">,
 ): string {
+  return refreshEndpoint(record, options).tokenUrl;
+}
+
+/** {@link refreshTokenUrl} with where the endpoint came from and whether it is insecure. */
+export function refreshEndpoint(
+  record: TokenCacheRecord,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl">,
+): SignInEndpoint {
   const region = record.signInRegion || options.region;
   const recorded = typeof record.awslogin?.endpoint === "string" ? record.awslogin.endpoint : undefined;
   // A record awslogin wrote knows its endpoint (recorded, or the partition's): a global AWS_ENDPOINT_URL (LocalStack
   // and the like) must not redirect it. Records of the official tools follow AWS_ENDPOINT_URL, as those tools do.
   const general = record.awslogin === undefined ? options.env?.AWS_ENDPOINT_URL : undefined;
-  const override = options.endpointUrl || options.env?.AWS_ENDPOINT_URL_SIGNIN || recorded || general;
+  const candidates: [SignInEndpointSource, string | undefined][] = [
+    ["option", options.endpointUrl],
+    ["env-signin", options.env?.AWS_ENDPOINT_URL_SIGNIN],
+    ["recorded", recorded],
+    ["env", general],
+  ];
+  const override = candidates.find(([, value]) => value !== undefined && value !== "");
   if ((region === undefined || region === "") && override === undefined) {
     throw new AwsLoginError(
       "NO_REGION",
@@ -126,8 +152,13 @@ export function refreshTokenUrl(
   // Without a region the override names the endpoint; the region only has to be a valid name.
   return resolveSignInEndpoint({
     region: region || "us-east-1",
-    ...(override === undefined ? {} : { endpointUrl: override }),
-  }).tokenUrl;
+    ...(override === undefined ? {} : { endpointUrl: override[1]!, endpointSource: override[0] }),
+    ...(options.env === undefined
+      ? {}
+      : {
+          env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: options.env.AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT },
+        }),
+  });
 }
 
 /** Credentials for a login session, refreshed when due, one refresh at a time across processes. */
@@ -214,9 +245,13 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
           options.signal === undefined ? deadline.signal : AbortSignal.any([options.signal, deadline.signal]);
         try {
           const record = effect.token.record;
+          const endpoint = refreshEndpoint(record, options);
+          if (endpoint.insecureHttp === true) {
+            options.onWarning?.(new AwsLoginError("INSECURE_ENDPOINT", insecureEndpointWarning(endpoint)));
+          }
           const response = await requestToken({
             transport: deps.transport,
-            tokenUrl: refreshTokenUrl(record, options),
+            tokenUrl: endpoint.tokenUrl,
             body: refreshTokenRequest({ clientId: record.clientId, refreshToken: record.refreshToken }),
             dpopKey: importDpopKeyPem(record.dpopKey),
             clock: deps.clock,

@@ -21,10 +21,12 @@ import {
 } from "@awslogin/core";
 import {
   assertTrustedCacheDirectory,
+  type CaBundle,
   createFileTokenStore,
   createHttpTransport,
   loginSessionOf,
   readProfile,
+  resolveCaBundle,
   resolveSharedFilePaths,
   type SharedFilePaths,
   sessionLock,
@@ -76,7 +78,20 @@ interface Target {
  */
 export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
   const entries = new Map<string, Entry>();
-  let transport: Transport | undefined;
+  // One transport (one connection pool) per CA bundle: profiles may name different ones in ca_bundle.
+  const transports = new Map<string, Transport>();
+  const transportFor = (caBundle: CaBundle | undefined): Transport => {
+    const key = caBundle?.path ?? "";
+    let transport = transports.get(key);
+    if (transport === undefined) {
+      transport = createHttpTransport({
+        userAgent: USER_AGENT,
+        ...(caBundle === undefined ? {} : { caBundle }),
+      });
+      transports.set(key, transport);
+    }
+    return transport;
+  };
 
   return async ({ callerClientConfig }: CallerProperties = {}) => {
     const logger = init.logger ?? callerClientConfig?.logger;
@@ -92,8 +107,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
     }
     if (entry.pending === undefined) {
       const current = entry;
-      transport ??= createHttpTransport({ userAgent: USER_AGENT });
-      current.pending = load(target, init, callerClientConfig, transport, logger).then(
+      current.pending = load(target, init, callerClientConfig, transportFor, logger).then(
         ({ credentials, servedUntil }) => {
           current.credentials = credentials;
           current.servedUntil = servedUntil;
@@ -129,7 +143,7 @@ async function load(
   target: Target,
   init: FromLoginCredentialsInit,
   caller: CallerProperties["callerClientConfig"],
-  transport: Transport,
+  transportFor: (caBundle: CaBundle | undefined) => Transport,
   logger: Logger | undefined,
 ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
   const { profile, paths } = target;
@@ -151,7 +165,7 @@ async function load(
     {
       clock: systemClock,
       random: systemRandom,
-      transport,
+      transport: transportFor(resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle })),
       store,
       lock: sessionLock(store),
       tryLock: sessionTryLock(store),
@@ -160,6 +174,10 @@ async function load(
       loginSession,
       profile,
       env: signInEndpointEnv(env),
+      onWarning: (warning) =>
+        logger?.warn?.(
+          `@awslogin/credential-provider - fromLoginCredentials: ${warning.message} [${warning.code}]`,
+        ),
       ...(region === undefined ? {} : { region }),
       ...(endpointUrl === undefined ? {} : { endpointUrl }),
     },

@@ -47,6 +47,14 @@ const ENV_KEYS = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
+  "AWS_CA_BUNDLE",
+  "AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
 ] as const;
 
 export interface Sandbox {

@@ -13,6 +13,7 @@ import {
   pageReply,
 } from "./authorize.js";
 import { type EmulatorContext, type IncomingCall, jsonReply, type Reply } from "./context.js";
+import { controlCallProblem } from "./control-guard.js";
 import { describeFaultProblem, type FaultSpec } from "./faults.js";
 import { indexPage, PAGE_CSP } from "./pages.js";
 import { handleSts } from "./sts.js";
@@ -97,6 +98,10 @@ export function snapshotStats(ctx: EmulatorContext): EmulatorContext["stats"] {
 async function route(ctx: EmulatorContext, call: IncomingCall, jwks: unknown): Promise<Reply> {
   const path = call.url.pathname;
   const { method } = call;
+  if (path === ADMIN_PATH.index || path.startsWith(`${ADMIN_PATH.index}/`)) {
+    const problem = controlCallProblem(call, ctx.url);
+    if (problem !== undefined) return jsonReply(403, { message: problem }, { vary: "origin" });
+  }
   switch (path) {
     case SIGNIN_PATH.authorize:
       return method === "GET" ? handleAuthorize(ctx, call) : methodNotAllowed("GET");

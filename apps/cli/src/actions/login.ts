@@ -6,6 +6,7 @@ import {
   AwsLoginError,
   DEFAULT_REGION,
   getProfile,
+  insecureEndpointWarning,
   isRegionName,
   type LoginFlow,
   login,
@@ -19,6 +20,7 @@ import {
   createBrowserOpener,
   createHttpTransport,
   isInContainer,
+  resolveCaBundle,
   sessionLock,
   startCallbackListener,
   systemClock,
@@ -55,7 +57,14 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
     region,
     ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
     env: signInEndpointEnv(env),
+    allowInsecureHttp: flags["allow-insecure-http-endpoint"],
   });
+  if (endpoint.insecureHttp === true) {
+    process.stderr.write(
+      `${terminal.paint("Warning:", "red")} ${insecureEndpointWarning(endpoint)} Later refreshes are refused unless AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT=1 is set.\n\n`,
+    );
+  }
+  const caBundle = resolveCaBundle(env, { name: profile, caBundle: profileConfig?.ca_bundle });
   const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
 
   /** Prints the hint naming --remote when a browser here is unlikely to work; true when it did. */
@@ -84,7 +93,11 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
       {
         clock: systemClock,
         random: systemRandom,
-        transport: createHttpTransport({ userAgent: `awslogin/${cli.config.version} md/command#login` }),
+        transport: createHttpTransport({
+          userAgent: `awslogin/${cli.config.version} md/command#login`,
+          env,
+          ...(caBundle === undefined ? {} : { caBundle }),
+        }),
         browser: createBrowserOpener({ env }),
         startListener: startCallbackListener,
         store: context.store,

@@ -28,6 +28,11 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
     "endpoint-url": Flags.string({
       description: "Sign-In endpoint to use instead of the region's (e.g. an emulator).",
     }),
+    "allow-insecure-http-endpoint": Flags.boolean({
+      default: false,
+      description:
+        "Allow a plain http:// Sign-In endpoint on another host (tokens then cross the network unencrypted; warned about on every use). Refreshes need AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT=1. http://127.0.0.1 and localhost need neither.",
+    }),
     "redirect-port": Flags.integer({
       description: "Port of the loopback listener (default: a free port).",
       min: 1,

@@ -23,6 +23,7 @@ import {
   judgeLock,
   judgeNoEndpoint,
   judgeProfileCache,
+  judgeRecordedEndpoint,
   type LockObservation,
 } from "../doctor.js";
 import { resolveSignInEndpoint, signInEndpointEnv } from "../endpoint.js";
@@ -37,7 +38,7 @@ import { errnoCode } from "./errno.js";
 import { inspectLock, type LockInspection } from "./lock.js";
 import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
 import { isProcessAlive } from "./system.js";
-import { createHttpTransport } from "./transport.js";
+import { createHttpTransport, resolveCaBundle } from "./transport.js";
 
 export interface DoctorOptions {
   /** Check only this profile (default: every profile with a login_session). */
@@ -271,6 +272,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   const endpoints = new Set<string>();
   for (const status of report.statuses) {
     const record = report.records.get(status.profile);
+    const recorded = record?.awslogin?.endpoint;
+    if (typeof recorded === "string") {
+      const insecure = judgeRecordedEndpoint(status.profile, recorded);
+      if (insecure !== undefined) findings.push(insecure);
+    }
     const region = status.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     try {
       const tokenUrl =
@@ -294,9 +300,21 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
     else findings.push(judgeNoEndpoint(choice));
   }
   const probeTimeoutMs = options.probeTimeoutMs ?? 5000;
+  const probedProfile = options.profile ?? (env.AWS_PROFILE || "default");
+  const caBundle = resolveCaBundle(env, {
+    name: probedProfile,
+    caBundle: getProfile(report.config, probedProfile)?.ca_bundle,
+  });
   const transport =
     options.transport ??
-    createHttpTransport({ connectTimeoutMs: probeTimeoutMs, responseTimeoutMs: probeTimeoutMs });
+    createHttpTransport({
+      connectTimeoutMs: probeTimeoutMs,
+      responseTimeoutMs: probeTimeoutMs,
+      env,
+      ...(caBundle === undefined ? {} : { caBundle }),
+      // The probe only needs the status and Date header; a home page may be larger than any token answer.
+      maxBodyBytes: 1024 * 1024,
+    });
   for (const baseUrl of endpoints) {
     const probe = await probeEndpoint(baseUrl, transport, probeTimeoutMs);
     findings.push(judgeEndpoint(probe));

@@ -18,7 +18,7 @@ import { sessionLock, sessionTryLock } from "./lock.js";
 import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
 import { assertTrustedCacheDirectory, createFileTokenStore } from "./token-store.js";
-import { createHttpTransport } from "./transport.js";
+import { type CaBundle, createHttpTransport, resolveCaBundle } from "./transport.js";
 
 export interface ProfileSession {
   profile: string;
@@ -27,6 +27,8 @@ export interface ProfileSession {
   region: string | undefined;
   configPath: string;
   store: TokenStore;
+  /** Extra CAs for the Sign-In endpoint: AWS_CA_BUNDLE, then the profile's `ca_bundle`. */
+  caBundle: CaBundle | undefined;
 }
 
 export interface ResolveProfileOptions {
@@ -87,6 +89,7 @@ export async function resolveProfileSession(options: ResolveProfileOptions = {})
     region: section?.region || undefined,
     configPath,
     store: createFileTokenStore({ directory }),
+    caBundle: resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle }),
   };
 }
 
@@ -124,7 +127,12 @@ export async function loadProfileCredentials(
     {
       clock: systemClock,
       random: systemRandom,
-      transport: options.transport ?? createHttpTransport(),
+      transport:
+        options.transport ??
+        createHttpTransport({
+          env,
+          ...(session.caBundle === undefined ? {} : { caBundle: session.caBundle }),
+        }),
       store,
       lock: sessionLock(store),
       tryLock: sessionTryLock(store),
@@ -138,6 +146,7 @@ export async function loadProfileCredentials(
       ...(options.force === undefined ? {} : { force: options.force }),
       ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     },
   );
   if (fresh.warning !== undefined) options.onWarning?.(fresh.warning);
