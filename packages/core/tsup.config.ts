@@ -6,6 +6,7 @@ export default defineConfig({
     "node/index": "src/node/index.ts",
     rfc3339: "src/rfc3339.ts",
     config: "src/config.ts",
+    printable: "src/printable.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
