@@ -3,10 +3,19 @@
  * the terminal, mislead the user, or make it report a profile no AWS tool can find (issue 7 §6, §8).
  */
 import { existsSync, readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { AUTHORIZE_URL, cacheFiles, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
+import {
+  AUTHORIZE_URL,
+  approveInBrowser,
+  cacheFiles,
+  FAKE_BROWSER,
+  runCli,
+  startCli,
+  useEmulatorSandbox,
+} from "./helpers.js";
 import { writeConfig } from "./session-helpers.js";
 
 const harness = useEmulatorSandbox();
@@ -34,7 +43,7 @@ describe("login: a hostile callback", () => {
     callback.searchParams.set("error", "access_denied\u001b[31m");
     callback.searchParams.set(
       "error_description",
-      `\u001b]52;c;ZXZpbA==\u0007\u001b[2J\nError: forged\r\u009b2J${"x".repeat(5000)}`,
+      `\u001b]52;c;ZXZpbA==\u0007\u001b[2J\nError: forged\r\u009b2J${"x".repeat(3000)}`,
     );
     const page = await fetch(callback);
     expect(await page.text()).not.toMatch(TERMINAL_CONTROL);
@@ -44,7 +53,7 @@ describe("login: a hostile callback", () => {
     expect(run.stderr + run.stdout).not.toMatch(TERMINAL_CONTROL);
     expect(run.stderr).not.toMatch(/^Error: forged/m);
     expect(run.stderr).toContain("\\u001b]52;c;ZXZpbA==\\u0007");
-    // Bounded: 5000 characters of the attacker's text are not echoed.
+    // Bounded: 3000 characters of the attacker's text are not echoed.
     expect(run.stderr.length).toBeLessThan(2000);
   });
 
@@ -64,6 +73,38 @@ describe("login: a hostile callback", () => {
     expect(harness.emulator.stats().tokenRequests.authorization_code).toBe(1);
     expect(cacheFiles(harness.sandbox)).toEqual([]);
     expect(existsSync(harness.sandbox.configPath)).toBe(false);
+  });
+});
+
+describe("login: a flooded loopback listener", () => {
+  it("200 idle and half-sent connections do not keep the real callback from completing the login", async () => {
+    const { cli, redirectUri } = await waitingLogin();
+    const port = Number(new URL(redirectUri).port);
+    const flood: Socket[] = [];
+    try {
+      await Promise.all(
+        Array.from(
+          { length: 200 },
+          (_, i) =>
+            new Promise<void>((resolve) => {
+              const socket = connect(port, "127.0.0.1", () => {
+                if (i % 2 === 0) socket.write("GET /oauth/callback?state=x HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+                resolve();
+              });
+              socket.on("error", () => resolve());
+              flood.push(socket);
+            }),
+        ),
+      );
+      const [, url] = cli.stderr().match(AUTHORIZE_URL)!;
+      const page = await approveInBrowser(url!);
+      expect(page.status).toBe(200);
+      const run = await cli.done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Signed in as ${DEFAULT_IDENTITY}`);
+    } finally {
+      for (const socket of flood) socket.destroy();
+    }
   });
 });
 
