@@ -21,6 +21,7 @@ import { writeConfig } from "./session-helpers.js";
 const harness = useEmulatorSandbox();
 
 /** A terminal acts on ESC (CSI/OSC), BEL and the C1 controls; a raw line feed would start a forged line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these bytes are what the test looks for.
 const TERMINAL_CONTROL = /[\u0007\u001b\u009b\u009d]/;
 
 function loginArgs(...extra: string[]): string[] {

@@ -11,6 +11,7 @@ import { cachePathOf, editRecord, loginProfile, writeConfig } from "./session-he
 const harness = useEmulatorSandbox();
 
 /** ESC, BEL, the C1 CSI/OSC introducers, and line separators that would forge a line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these bytes are what the test looks for.
 const TERMINAL_CONTROL = /[\u0007\u001b\u009b\u009d\u2028\u2029\u202e]/;
 const HOSTILE = "\u001b]52;c;ZXZpbA==\u0007\u001b[2J\nError: forged\u202e";
 
