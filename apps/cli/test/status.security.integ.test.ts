@@ -24,7 +24,13 @@ describe("status and doctor with hostile values in the files", () => {
       accessToken: { ...record.accessToken, accountId: `111122223333${HOSTILE}` },
       signInRegion: `us-east-1${HOSTILE}`,
     }));
-    for (const args of [["status", "--profile", "dev"], ["status", "--all"], ["doctor"]]) {
+    for (const args of [
+      ["status", "--profile", "dev"],
+      ["status", "--all"],
+      ["doctor"],
+      ["status", "--profile", "dev", "--json"],
+      ["doctor", "--json"],
+    ]) {
       const run = await runCli(args, sandbox.env);
       expect(run.stdout + run.stderr, args.join(" ")).not.toMatch(TERMINAL_CONTROL);
       expect(run.stdout + run.stderr, args.join(" ")).not.toMatch(/^Error: forged/m);

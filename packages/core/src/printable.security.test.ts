@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasUnprintable, PRINTED_VALUE_LIMIT, printable } from "./printable.js";
+import { hasUnprintable, PRINTED_VALUE_LIMIT, printable, printableJson } from "./printable.js";
 
 const ESC = "\u001b";
 const BEL = "\u0007";
@@ -29,5 +29,14 @@ describe("printable: outside values as a terminal shows them", () => {
     expect(printable("x".repeat(5000))).toBe(`${"x".repeat(PRINTED_VALUE_LIMIT)}…`);
     expect(printable("😀".repeat(PRINTED_VALUE_LIMIT + 1))).toBe(`${"😀".repeat(PRINTED_VALUE_LIMIT)}…`);
     expect(printable("abc", 2)).toBe("ab…");
+  });
+});
+
+describe("printableJson: --json output as a terminal shows it", () => {
+  it("escapes what JSON leaves raw (C1, separators, bidi) and still parses to the same value", () => {
+    const value = { accountId: `1\u009b2J\u2028x\u202ey\u007f`, region: "\u001b[2J\n" };
+    const text = printableJson(value);
+    expect(hasUnprintable(text.replace(/\n/g, ""))).toBe(false);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

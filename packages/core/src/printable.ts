@@ -34,6 +34,17 @@ export function printable(text: string, limit: number = PRINTED_VALUE_LIMIT): st
   return kept.replace(UNPRINTABLE, escapeCharacter);
 }
 
+/** What JSON.stringify leaves raw in strings and a terminal may still act on: DEL, C1, separators, bidi. */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `JSON.stringify(value, null, 2)` safe for a terminal: the characters JSON leaves raw that a terminal may act on
+ * are written as `\uXXXX` escapes, which any JSON reader decodes to the same value.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, escapeCharacter);
+}
+
 /** Whether `text` holds a character that {@link printable} would escape. */
 export function hasUnprintable(text: string): boolean {
   return ANY_UNPRINTABLE.test(text);

@@ -1,7 +1,7 @@
 /**
  * `awslogin doctor`: runs core's checks and prints the findings.
  */
-import { type DoctorFinding, doctorExitCode, printable } from "@awslogin/core";
+import { type DoctorFinding, doctorExitCode, printable, printableJson } from "@awslogin/core";
 import { runDoctor } from "@awslogin/core/node";
 import type { DoctorFlags } from "../commands/doctor.js";
 import { createPaint, type Paint, paintStatus } from "../render.js";
@@ -12,7 +12,7 @@ export async function diagnose(flags: DoctorFlags): Promise<void> {
     ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    process.stdout.write(`${printableJson(findings)}\n`);
   } else {
     process.stdout.write(render(findings, createPaint(process.env)));
   }

@@ -1,7 +1,7 @@
 /**
  * `awslogin status`: reads a profile's (or every profile's) session state and prints it, as text or JSON.
  */
-import { isUsableState, printable, type SessionStatus } from "@awslogin/core";
+import { isUsableState, printable, printableJson, type SessionStatus } from "@awslogin/core";
 import { readSessionStatuses } from "@awslogin/core/node";
 import type { StatusFlags } from "../commands/status.js";
 import { EXIT } from "../exit-codes.js";
@@ -20,7 +20,7 @@ export async function showStatus(flags: StatusFlags): Promise<void> {
   const usable = statuses.length > 0 && statuses.every((status) => isUsableState(status.state));
 
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(flags.all ? statuses : statuses[0], null, 2)}\n`);
+    process.stdout.write(`${printableJson(flags.all ? statuses : statuses[0])}\n`);
   } else if (statuses.length === 0) {
     process.stderr.write(
       `No profile in ${printable(report.configPath, PATH_LIMIT)} has a login_session. Run \`awslogin login\` to sign in.\n`,
