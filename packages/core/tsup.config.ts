@@ -8,6 +8,7 @@ export default defineConfig({
     config: "src/config.ts",
     "credential-format": "src/credential-format.ts",
     errors: "src/errors.ts",
+    printable: "src/printable.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -7,6 +7,9 @@ import type { AwsLoginError } from "@awslogin/core";
 import { Command } from "@oclif/core";
 import { EXIT } from "./exit-codes.js";
 
+/** Room for a message with a few outside values and paths in it; beyond it, a message is cut. */
+const MESSAGE_LIMIT = 2000;
+
 /** The property core's AwsLoginError sets to true, shared by every copy of core (see core's errors.ts). */
 const AWS_LOGIN_ERROR_MARKER = Symbol.for("@awslogin/core/AwsLoginError");
 
@@ -30,7 +33,10 @@ export abstract class BaseCommand extends Command {
           : error.code === "INVALID_ARGUMENT"
             ? EXIT.usage
             : EXIT.failure;
-      process.stderr.write(`awslogin: ${error.message} [${error.code}]\n`);
+      // Messages carry values from the network and files: escaped here too, so none can act on the terminal.
+      // Loaded here, on the error path only: start-up loads no workspace package.
+      const { printable } = await import("@awslogin/core/printable");
+      process.stderr.write(`awslogin: ${printable(error.message, MESSAGE_LIMIT)} [${error.code}]\n`);
       this.exit(exit);
     }
     return super.catch(error);

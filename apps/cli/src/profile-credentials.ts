@@ -3,6 +3,7 @@
  * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
  * inter-process lock, every check and message), with its warnings on stderr.
  */
+import { printable } from "@awslogin/core/printable";
 import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
 import { resolveProfileName } from "./profile-name.js";
 
@@ -29,7 +30,8 @@ export async function loadCredentialsForProfile(
   const loaded = await loadProfileCredentials({
     profile,
     env,
-    onWarning: (warning) => process.stderr.write(`awslogin: warning: ${warning.message} [${warning.code}]\n`),
+    onWarning: (warning) =>
+      process.stderr.write(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
   });
   const { credentials } = loaded;
   return {

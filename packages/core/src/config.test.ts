@@ -55,7 +55,19 @@ const space = fc.constantFrom("", " ", "  ", "\t");
 const comment = fc.constantFrom("", " # note", " ; note", "\t#x", "#glued", " #", " ;; x = y");
 const profileName = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("default", "a") },
-  { weight: 1, arbitrary: fc.constantFrom("dev-1", "x.y", "p@q", "123", "constructor", "new-one") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "dev-1",
+      "x.y",
+      "p@q",
+      "123",
+      "constructor",
+      "hasOwnProperty",
+      "toString",
+      "new-one",
+    ),
+  },
 );
 const bareName = fc.constantFrom(
   "bare",
@@ -99,6 +111,8 @@ const keyOther = fc.constantFrom(
   "max_concurrent_requests",
   "constructor",
   "__proto__",
+  "hasOwnProperty",
+  "toString",
   "a.b",
   "k#1",
   "sso_session",
@@ -210,7 +224,8 @@ describe("parseConfigFile reads what the AWS SDK reads", () => {
   it("creates no profile for a quoted __proto__ name (where the SDK would replace its result's prototype)", () => {
     const config = parseConfigFile('[profile "__proto__"]\npolluted = yes\n[profile a]\nk = v\n');
     expect(config).toEqual({ a: { k: "v" } });
-    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    // Prototype-free: no name from a file can reach Object.prototype's members.
+    expect(Object.getPrototypeOf(config)).toBeNull();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -228,19 +243,37 @@ describe("setProfileValues", () => {
     await fc.assert(
       fc.asyncProperty(
         configText,
-        fc.constantFrom("default", "a", "default", "a", "dev-1", "x.y", "new-one", "123"),
+        fc.constantFrom(
+          "default",
+          "a",
+          "default",
+          "a",
+          "dev-1",
+          "x.y",
+          "new-one",
+          "123",
+          "constructor",
+          "toString",
+        ),
         valuesToSet,
         async (text, profile, values) => {
+          if (isPoisoned(text)) {
+            // The SDK reads nothing from such a file: writing a profile into it would only pretend to work.
+            expect(await sdkParse(text)).toEqual({});
+            expect(() => setProfileValues(text, profile, values)).toThrow(/\[__proto__\] section/);
+            return;
+          }
           const edited = setProfileValues(text, profile, values);
           const before = await sdkParse(text);
           const after = await sdkParse(edited);
           expect(parseConfigFile(edited)).toEqual(after);
-          if (isPoisoned(text)) {
-            expect(after).toEqual({});
-          } else if (Object.keys(values).length === 0) {
+          if (Object.keys(values).length === 0) {
             expect(edited).toBe(text);
           } else {
-            expect(after).toEqual({ ...before, [profile]: { ...(before[profile] ?? {}), ...values } });
+            expect(after).toEqual({
+              ...before,
+              [profile]: { ...(Object.hasOwn(before, profile) ? before[profile] : {}), ...values },
+            });
           }
           const oldLines = text.split(/\r?\n/);
           const newLines = edited.split(/\r?\n/);

@@ -4,6 +4,7 @@
  * only the keys it is asked to. @see PROTOCOL.md §7
  */
 import { AwsLoginError } from "./errors.js";
+import { hasUnprintable, printable } from "./printable.js";
 
 /** The config file as the SDK's `loadSharedConfigFiles().configFile`: `default`, profile names, `sso-session.X`, `services.X`. @see PROTOCOL.md §7 */
 export type ParsedConfig = Record<string, Record<string, string | undefined>>;
@@ -79,13 +80,21 @@ function sectionMap(scanned: readonly ScannedLine[]): Map<string, Record<string,
     if (line.kind !== "entry" || line.value === "") continue;
     let values = map.get(line.section);
     if (values === undefined) {
-      values = {};
+      values = emptyRecord();
       map.set(line.section, values);
     }
     // The SDK's `obj["__proto__"] = "string"` is a no-op (the section itself is still created).
     if (line.key !== "__proto__") values[line.key] = line.value;
   }
   return map;
+}
+
+/**
+ * A record without a prototype: names from a file (`constructor`, `toString`, `__proto__`) are only ever its own
+ * keys, never Object.prototype's members, so a lookup finds exactly what the file has.
+ */
+function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function splitLines(text: string): string[] {
@@ -99,7 +108,7 @@ function splitLines(text: string): string[] {
  */
 export function parseConfigFile(text: string): ParsedConfig {
   const map = sectionMap(scanLines(splitLines(text)));
-  const config: ParsedConfig = {};
+  const config: ParsedConfig = emptyRecord();
   if (map === undefined) return config;
   const bareDefault = map.get("default");
   if (bareDefault !== undefined) config.default = bareDefault;
@@ -162,15 +171,36 @@ function invalid(message: string): AwsLoginError {
 /** Refuses what the SDK would read back differently (or not at all) once written as `key = value`. */
 function checkEntry(key: string, value: string): void {
   if (/[\r\n]/.test(key) || /[\r\n]/.test(value)) {
-    throw invalid(`The config value for ${JSON.stringify(key)} must be a single line.`);
+    throw invalid(`The config value for ${printable(JSON.stringify(key))} must be a single line.`);
+  }
+  // A value from the network (the ID token's sub) must not carry terminal escapes into a file that every AWS
+  // tool prints from, nor anything another INI reader would split into lines (U+2028, U+0085).
+  if (hasUnprintable(key) || hasUnprintable(value)) {
+    throw invalid(
+      `Cannot write ${printable(JSON.stringify(key))} to the config file: it holds control characters. Nothing was changed.`,
+    );
   }
   const [line] = scanLines(["[default]", `${key} = ${value}`]).slice(1);
   const readBack = line?.kind === "entry" && line.key === key && line.value === value && value !== "";
   if (!readBack || key === "__proto__") {
     throw invalid(
-      `Cannot write ${JSON.stringify(key)} = ${JSON.stringify(value)} to the config file: the AWS SDKs would not read it back as written (empty, surrounding spaces, "=" in the key, or a " #"/" ;" comment marker).`,
+      `Cannot write ${printable(JSON.stringify(key))} = ${printable(JSON.stringify(value))} to the config file: the AWS SDKs would not read it back as written (empty, surrounding spaces, "=" in the key, or a " #"/" ;" comment marker).`,
     );
   }
+}
+
+/**
+ * Throws CONFIG_MALFORMED when the AWS SDKs read no profile at all from the file (a `[__proto__]` or
+ * `[profile __proto__]` section makes their parser throw): a profile written there would be reported as set up,
+ * yet no AWS tool (nor `awslogin status`) could find it. @see PROTOCOL.md §7
+ */
+export function assertSdkReadableConfig(text: string, path?: string): void {
+  if (sectionMap(scanLines(splitLines(text))) !== undefined) return;
+  throw new AwsLoginError(
+    "CONFIG_MALFORMED",
+    `${path === undefined ? "The config file" : printable(path, 1000)} has a [__proto__] section, so the AWS SDKs read no profile from it at all. Nothing was changed. Remove that section and its keys, then try again.`,
+    path === undefined ? {} : { path },
+  );
 }
 
 /** Throws INVALID_ARGUMENT for a profile name the AWS SDKs could not read back from the config file. */
@@ -190,6 +220,7 @@ export function assertWritableProfileName(profileName: string): void {
  */
 export function setProfileValues(text: string, profileName: string, values: Record<string, string>): string {
   assertWritableProfileName(profileName);
+  assertSdkReadableConfig(text);
   const entries = Object.entries(values);
   for (const [key, value] of entries) checkEntry(key, value);
 
@@ -257,7 +288,7 @@ export function mergeProfile(
 ): ProfileValues | undefined {
   return fromConfig === undefined && fromCredentials === undefined
     ? undefined
-    : { ...fromConfig, ...fromCredentials };
+    : Object.assign(emptyRecord<string | undefined>(), fromConfig, fromCredentials);
 }
 
 /** The credentials file's section of that name (own keys only: `constructor` is no profile). */
@@ -272,6 +303,7 @@ export function getCredentialsSection(text: string, profile: string): ProfileVal
  * config file. The SDKs merge a profile's section here over its config keys. @see PROTOCOL.md §7
  */
 export function parseCredentialsFile(text: string): Record<string, ProfileValues> {
-  const map = sectionMap(scanLines(splitLines(text)));
-  return map === undefined ? {} : Object.fromEntries(map);
+  const sections = emptyRecord<ProfileValues>();
+  for (const [name, values] of sectionMap(scanLines(splitLines(text))) ?? []) sections[name] = values;
+  return sections;
 }

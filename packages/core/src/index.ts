@@ -15,6 +15,7 @@ export * from "./machines/login.js";
 export * from "./machines/refresh.js";
 export * from "./pkce.js";
 export * from "./ports.js";
+export * from "./printable.js";
 export * from "./protocol.js";
 export * from "./refresh.js";
 export * from "./region.js";

@@ -8,6 +8,7 @@ import { createAuthorizationAttempt } from "./attempt.js";
 import { decodeVerificationCode } from "./authorize.js";
 import {
   assertLoginCapableProfile,
+  assertSdkReadableConfig,
   assertWritableProfileName,
   getProfile,
   mergeProfile,
@@ -28,6 +29,7 @@ import {
   transitionLogin,
 } from "./machines/login.js";
 import type { Clock, Random, Transport } from "./ports.js";
+import { hasUnprintable, printable } from "./printable.js";
 import type { LoginFlow } from "./protocol.js";
 import {
   accountIdFromArn,
@@ -370,16 +372,33 @@ export interface LoginResult {
   replacedSession?: string;
 }
 
+/** An AWS account ID, as `--expect-account` must name one. */
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * Throws INVALID_ARGUMENT unless `account` is an AWS account ID (12 digits). Checked before the browser opens: a
+ * typo found only after the sign-in would cost the user a sign-in.
+ */
+export function assertExpectedAccount(account: string): void {
+  if (!ACCOUNT_ID.test(account)) {
+    throw new AwsLoginError(
+      "INVALID_ARGUMENT",
+      "--expect-account must be an AWS account ID: exactly 12 digits (e.g. 111122223333).",
+    );
+  }
+}
+
 /**
  * `awslogin login`: checks the profile, signs in, then writes the cache file and the profile.
  * Nothing is written unless the exchange succeeded and every check passed.
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
   assertWritableProfileName(options.profile);
-  assertLoginCapableProfile(
-    options.profile,
-    await mergedProfileOf(deps.config, await deps.config.read(), options.profile),
-  );
+  if (options.expectAccount !== undefined) assertExpectedAccount(options.expectAccount);
+  const configText = await deps.config.read();
+  // Before the sign-in: the edit at the end would be refused anyway, after the user's time was spent.
+  assertSdkReadableConfig(configText, deps.config.path);
+  assertLoginCapableProfile(options.profile, await mergedProfileOf(deps.config, configText, options.profile));
 
   const dpopKey = generateDpopKey();
   const { attempt, tokenResponse } = await authorizeAndExchange(deps, {
@@ -400,6 +419,14 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
     );
   }
   const loginSession = decodeIdTokenSubject(tokenResponse.idToken);
+  // The sub becomes a config value and a terminal line: one with control characters is a bad answer (exit 1),
+  // not a usage error from the config editor further down.
+  if (hasUnprintable(loginSession)) {
+    throw new AwsLoginError(
+      "INVALID_ID_TOKEN",
+      `The sign-in service returned a login session with control characters ("${printable(loginSession)}"). Nothing was written. Check the Sign-In endpoint, then run the login again.`,
+    );
+  }
   const accountId = accountIdFromArn(loginSession);
   if (options.expectAccount !== undefined && options.expectAccount !== accountId) {
     throw new AwsLoginError(
@@ -416,11 +443,11 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
     if (!deps.prompt.isInteractive) {
       throw new AwsLoginError(
         "SESSION_CONFLICT",
-        `Profile ${options.profile} already uses session ${previous}. Nothing was written. Run again with --force to replace it, or choose another --profile.`,
+        `Profile ${options.profile} already uses session ${printable(previous)}. Nothing was written. Run again with --force to replace it, or choose another --profile.`,
       );
     }
     const yes = await deps.prompt.confirm(
-      `Profile ${options.profile} is already configured to use session ${previous}. Do you want to overwrite it to use ${loginSession} instead?`,
+      `Profile ${options.profile} is already configured to use session ${printable(previous)}. Do you want to overwrite it to use ${printable(loginSession)} instead?`,
     );
     if (!yes) {
       throw new AwsLoginError(

@@ -1,7 +1,7 @@
 /**
  * `awslogin doctor`: runs core's checks and prints the findings.
  */
-import { type DoctorFinding, doctorExitCode } from "@awslogin/core";
+import { type DoctorFinding, doctorExitCode, printable, printableJson } from "@awslogin/core";
 import { runDoctor } from "@awslogin/core/node";
 import type { DoctorFlags } from "../commands/doctor.js";
 import { createPaint, type Paint, paintStatus } from "../render.js";
@@ -12,17 +12,21 @@ export async function diagnose(flags: DoctorFlags): Promise<void> {
     ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    process.stdout.write(`${printableJson(findings)}\n`);
   } else {
     process.stdout.write(render(findings, createPaint(process.env)));
   }
   process.exitCode = doctorExitCode(findings);
 }
 
+/** A finding is our sentence with paths and values from files in it: escaped, cut only when absurd. */
+const FINDING_LIMIT = 2000;
+
 function render(findings: readonly DoctorFinding[], paint: Paint): string {
   const lines = findings.map((finding) => {
-    const fix = finding.fix === null ? "" : `\n       ${paint("fix:", "dim")} ${finding.fix}`;
-    return `${paintStatus(finding.status, paint)}  ${paint(finding.check, "bold")}: ${finding.message}${fix}`;
+    const fix =
+      finding.fix === null ? "" : `\n       ${paint("fix:", "dim")} ${printable(finding.fix, FINDING_LIMIT)}`;
+    return `${paintStatus(finding.status, paint)}  ${paint(printable(finding.check), "bold")}: ${printable(finding.message, FINDING_LIMIT)}${fix}`;
   });
   const count = (status: string) => findings.filter((finding) => finding.status === status).length;
   lines.push(

@@ -27,6 +27,26 @@ const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", 
  */
 const TERMINAL_SIGNALS = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT"]);
 
+/**
+ * Variables that would pick other credentials than the ones exec passes, or mix with them: SDKs read the profile,
+ * web identity and container settings before or beside the static keys (and boto reads AWS_SECURITY_TOKEN as the
+ * session token), and a session token or expiry left from the parent would pair with keys it does not belong to.
+ */
+const CLEARED_VARIABLES = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+] as const;
+
 /** Shell conventions: 127 not found, 126 found but not runnable, 128 + N killed by signal N. */
 const EXIT_NOT_FOUND = 127;
 const EXIT_NOT_RUNNABLE = 126;
@@ -60,8 +80,7 @@ export async function execWithCredentials(
   const { credentials, region } = await loadCredentialsForProfile(flags.profile);
 
   const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.AWS_PROFILE;
-  delete env.AWS_DEFAULT_PROFILE;
+  for (const name of CLEARED_VARIABLES) delete env[name];
   env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;

@@ -4,6 +4,7 @@
  */
 import {
   AwsLoginError,
+  assertExpectedAccount,
   DEFAULT_REGION,
   getProfile,
   insecureEndpointWarning,
@@ -11,6 +12,7 @@ import {
   type LoginFlow,
   login,
   parseConfigFile,
+  printable,
   resolveLoginRegion,
   resolveSignInEndpoint,
   sameDeviceDoubt,
@@ -37,6 +39,8 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
   const context = createContext();
   const { env } = context;
   const terminal = createTerminal(env);
+  // Before the region prompt and the browser: a bad value must not cost a sign-in.
+  if (flags["expect-account"] !== undefined) assertExpectedAccount(flags["expect-account"]);
   const profile = resolveProfileName(flags.profile, env);
   const profileConfig = getProfile(parseConfigFile(await context.config.read()), profile);
 
@@ -137,7 +141,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
           async promptCode(problem, signal) {
             if (problem !== undefined)
               process.stderr.write(
-                `${terminal.paint("That code did not work:", "red")} ${problem.message}\n`,
+                `${terminal.paint("That code did not work:", "red")} ${printable(problem.message, 2000)}\n`,
               );
             for (;;) {
               const text = await terminal.readLine(
@@ -176,9 +180,12 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         signal: interrupt.signal,
       },
     );
-    const who = terminal.paint(result.loginSession, "bold");
-    cli.log(`Signed in as ${who} (account ${result.accountId}).`);
-    cli.log(`Updated profile ${result.profile} to use this session (${result.configPath}).`);
+    // The session and account come from the ID token: printed escaped, whatever reached this far.
+    const who = terminal.paint(printable(result.loginSession), "bold");
+    cli.log(`Signed in as ${who} (account ${printable(result.accountId)}).`);
+    cli.log(
+      `Updated profile ${printable(result.profile)} to use this session (${printable(result.configPath, 1000)}).`,
+    );
     const use = result.profile === "default" ? "" : ` --profile ${result.profile}`;
     cli.log(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.`);
   } finally {

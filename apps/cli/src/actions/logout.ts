@@ -1,7 +1,7 @@
 /**
  * `awslogin logout`: deletes a profile's token cache file, or every cached login session with --all.
  */
-import { getProfile, parseConfigFile } from "@awslogin/core";
+import { getProfile, parseConfigFile, printable } from "@awslogin/core";
 import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
 import type { Command } from "@oclif/core";
 import type { LogoutFlags } from "../commands/logout.js";
@@ -28,15 +28,16 @@ export async function logOut(cli: Pick<Command, "log">, flags: LogoutFlags): Pro
   }
 
   const profile = resolveProfileName(flags.profile, context.env);
+  const shown = printable(profile);
   const loginSession = getProfile(parseConfigFile(await context.config.read()), profile)?.login_session;
   if (loginSession === undefined || loginSession === "") {
-    process.stderr.write(`warning: no login session found for profile '${profile}'\n`);
+    process.stderr.write(`warning: no login session found for profile '${shown}'\n`);
     return;
   }
   if (await removeCacheFile(context.store.pathFor(loginSession))) {
-    cli.log(`Removed cached login credentials for profile '${profile}'.`);
+    cli.log(`Removed cached login credentials for profile '${shown}'.`);
     cli.log(STILL_VALID);
   } else {
-    cli.log(`Profile '${profile}' has no cached login credentials (already logged out).`);
+    cli.log(`Profile '${shown}' has no cached login credentials (already logged out).`);
   }
 }

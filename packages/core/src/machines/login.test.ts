@@ -161,7 +161,7 @@ describe("login machine", () => {
   });
 
   it("reports a failed exchange to the browser and ends with its error", () => {
-    const error = new AwsLoginError("AUTHCODE_EXPIRED", "expired");
+    const error = new AwsLoginError("SERVER_ERROR", "internal error");
     const { state, effects } = run([
       start,
       callback(1000, "c1", "CODE"),
@@ -172,7 +172,7 @@ describe("login machine", () => {
       type: "answer-callback",
       callbackId: "c1",
       answer: "error",
-      message: "expired",
+      message: "internal error",
     });
   });
 

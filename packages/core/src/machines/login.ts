@@ -6,6 +6,7 @@
  * @see PROTOCOL.md §2 (same-device), §3 (cross-device)
  */
 import { AwsLoginError } from "../errors.js";
+import { printable } from "../printable.js";
 import type { LoginFlow } from "../protocol.js";
 
 /** One authorization attempt: the secrets and addresses of one authorize URL. */
@@ -181,7 +182,9 @@ function transitionWaiting(state: WaitingState, event: LoginEvent, now: number):
         return { state, effects: [notThisLogin(event.callbackId)] };
       }
       if (query.kind === "error") {
-        const detail = query.description ? `${query.error}: ${query.description}` : query.error;
+        // Both come from whoever sent the callback: escaped and bounded before they reach a terminal or page.
+        const error = printable(query.error);
+        const detail = query.description ? `${error}: ${printable(query.description)}` : error;
         return fail(
           new AwsLoginError(
             "AUTHORIZATION_DENIED",
@@ -246,9 +249,10 @@ function transitionExchanging(
       if (state.attempt.flow === "cross-device" && isRefusedCode(event.error)) {
         return refusePastedCode(state.waiting, state.attempt, event.error, now);
       }
+      const error = event.error.code === "AUTHCODE_EXPIRED" ? refusedCallbackCode(event.error) : event.error;
       return {
-        state: { name: "failed", error: event.error },
-        effects: answerFailure(state.callbackId, event.error.message),
+        state: { name: "failed", error },
+        effects: answerFailure(state.callbackId, error.message),
       };
     }
     case "callback":
@@ -256,6 +260,19 @@ function transitionExchanging(
     default:
       return { state, effects: [] };
   }
+}
+
+/**
+ * The service refused the code of a callback that carried this login's state. The browser's redirect is exchanged at
+ * once, so "expired" is rarely the story: anyone who can read the browser's command line (other local users) can
+ * send the state with a code of their own, and only the user knows whether they just signed in.
+ */
+function refusedCallbackCode(error: AwsLoginError): AwsLoginError {
+  return new AwsLoginError(
+    error.code,
+    "AWS Sign-In refused the authorization code that reached this login's callback (unknown, already used or expired). Nothing was written. If you did not just finish signing in in your browser, someone else on this machine may have sent it. Run the login again; --expect-account makes sure a login can only end in your account.",
+    { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+  );
 }
 
 /** A pasted code the service refused: ask again with the same attempt, unless the bound or the deadline is reached. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { parseAuthorizeCallback } from "../authorize.js";
 import { AwsLoginError } from "../errors.js";
 import type { CallbackListener } from "../login.js";
@@ -12,6 +13,23 @@ import type { CallbackAnswer, CallbackQuery } from "../machines/login.js";
 import { LOOPBACK_CALLBACK_PATH } from "../protocol.js";
 
 const PAGE_TITLE = "awslogin";
+
+/**
+ * Limits that keep a local flood (other users can connect to 127.0.0.1 too) from starving the one request that
+ * matters. A browser sends the callback at once on a fresh or kept-alive connection, as one short GET.
+ */
+export const LOOPBACK_LIMITS = {
+  /** Connections held at once; past it, the oldest one without a request in progress is dropped. */
+  maxConnections: 32,
+  /** Time to send a request's headers (slowloris). */
+  headersTimeoutMs: 5_000,
+  /** A connection with no request in progress is closed after this long without traffic. */
+  idleTimeoutMs: 10_000,
+  /** The callback's URL is a few hundred characters (code and state); room to spare for longer codes. */
+  maxUrlLength: 8192,
+  /** Node's default, kept explicit: a browser may send cookies other local apps set for 127.0.0.1. */
+  maxHeaderSize: 16384,
+} as const;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -45,7 +63,64 @@ export async function startCallbackListener(port: number): Promise<CallbackListe
   const pending = new Map<string, ServerResponse>();
   let handler: ((callbackId: string, query: CallbackQuery) => void) | undefined;
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  /** Open connections in the order they came; sockets with a callback held open are kept even past the cap. */
+  const connections = new Set<Socket>();
+  const busy = new WeakSet<Socket>();
+
+  const server = createServer(
+    {
+      headersTimeout: LOOPBACK_LIMITS.headersTimeoutMs,
+      requestTimeout: LOOPBACK_LIMITS.headersTimeoutMs * 2,
+      // Node checks both timeouts only this often (30 s by default).
+      connectionsCheckingInterval: 1000,
+      maxHeaderSize: LOOPBACK_LIMITS.maxHeaderSize,
+      keepAliveTimeout: 1000,
+    },
+    (req: IncomingMessage, res: ServerResponse) => handle(req, res),
+  );
+
+  // Every socket gets this inactivity timeout; a held callback's socket turns it off (see below).
+  server.timeout = LOOPBACK_LIMITS.idleTimeoutMs;
+  server.on("timeout", (socket: Socket) => {
+    if (!busy.has(socket)) socket.destroy();
+  });
+
+  server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+    if (connections.size <= LOOPBACK_LIMITS.maxConnections) return;
+    // Drop the oldest idle one rather than refuse the newest: the real callback is likely the newest.
+    for (const other of connections) {
+      if (other !== socket && !busy.has(other)) {
+        other.destroy();
+        connections.delete(other);
+        return;
+      }
+    }
+    socket.destroy();
+  });
+
+  function refuse(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, {
+      "content-type": "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "close",
+    });
+    res.end(text);
+    res.once("finish", () => res.socket?.destroy());
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if ((req.url ?? "").length > LOOPBACK_LIMITS.maxUrlLength) {
+      refuse(res, 414, "URI too long\n");
+      return;
+    }
+    // The callback is a GET without a body: a request that announces one is not it.
+    const length = req.headers["content-length"];
+    if ((length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined) {
+      refuse(res, 413, "No request body is accepted here\n");
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname.replace(/\/$/, "");
     if (req.method !== "GET" || path !== LOOPBACK_CALLBACK_PATH || handler === undefined) {
@@ -54,11 +129,17 @@ export async function startCallbackListener(port: number): Promise<CallbackListe
       return;
     }
     const id = randomUUID();
+    const socket = req.socket;
     pending.set(id, res);
-    res.on("close", () => pending.delete(id));
+    // Held open until the token exchange ends, which may take longer than the idle limit.
+    busy.add(socket);
+    socket.setTimeout(0);
+    res.on("close", () => {
+      pending.delete(id);
+      busy.delete(socket);
+    });
     handler(id, parseAuthorizeCallback(url));
-  });
-  server.keepAliveTimeout = 1000;
+  }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
