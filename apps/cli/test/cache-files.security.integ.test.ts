@@ -1,18 +1,11 @@
 import { execFileSync, spawn } from "node:child_process";
 import { rmSync, truncateSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { CLI_BIN, type CliRun, useEmulatorSandbox } from "./helpers.js";
+import { CLI_BIN, type CliRun, CREDENTIAL_PROCESS_SCRIPT, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, loginProfile } from "./session-helpers.js";
 
-const CREDENTIAL_PROCESS = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "bin",
-  "awslogin-credential-process.cjs",
-);
+const CREDENTIAL_PROCESS = CREDENTIAL_PROCESS_SCRIPT;
 
 /** Runs a script to completion; a hang is ended (SIGKILL) after a bound, which the caller's checks then show. */
 function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {

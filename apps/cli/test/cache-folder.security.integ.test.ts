@@ -1,18 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 import type { DoctorFinding } from "@awslogin/core";
 import { describe, expect, it } from "vitest";
-import { runCli, useEmulatorSandbox } from "./helpers.js";
+import { CREDENTIAL_PROCESS_SCRIPT, runCli, useEmulatorSandbox } from "./helpers.js";
 import { loginProfile } from "./session-helpers.js";
 
-const CREDENTIAL_PROCESS = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "bin",
-  "awslogin-credential-process.cjs",
-);
+const CREDENTIAL_PROCESS = CREDENTIAL_PROCESS_SCRIPT;
 
 const harness = useEmulatorSandbox();
 

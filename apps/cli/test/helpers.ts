@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,10 @@ import { afterEach, beforeEach } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLI_BIN = join(here, "..", "bin", "run.js");
+/** The credential_process binary the CLI runs as `awslogin credential-process` (owned by @awslogin/credential-process). */
+export const CREDENTIAL_PROCESS_SCRIPT = createRequire(import.meta.url).resolve(
+  "@awslogin/credential-process/bin",
+);
 export const FAKE_BROWSER = join(here, "..", "..", "..", "scripts", "follow-redirects-browser.mjs");
 
 /** A throwaway HOME with its own AWS config file and login cache. */

@@ -8,15 +8,22 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { formatExpiresAt, serializeTokenCache, type TokenCacheRecord } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, type CliRun, createSandbox, runCli, type Sandbox, startNode } from "./helpers.js";
+import {
+  CLI_BIN,
+  type CliRun,
+  CREDENTIAL_PROCESS_SCRIPT,
+  createSandbox,
+  runCli,
+  type Sandbox,
+  startNode,
+} from "./helpers.js";
 import { cachePathOf, loginProfile, readRecord } from "./session-helpers.js";
 
-const CREDENTIAL_PROCESS = fileURLToPath(new URL("../bin/awslogin-credential-process.cjs", import.meta.url));
+const CREDENTIAL_PROCESS = CREDENTIAL_PROCESS_SCRIPT;
 
 let emulator: Emulator;
 let sandbox: Sandbox;

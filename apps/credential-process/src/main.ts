@@ -12,6 +12,7 @@
  */
 import { writeSync } from "node:fs";
 import { join } from "node:path";
+import { printable } from "@awslogin/core/printable";
 import { readCacheHit } from "./cache-hit.js";
 import { formatProcess } from "./formats.js";
 
@@ -75,10 +76,17 @@ function writeStdout(text: string, done: () => void = () => {}): void {
   done();
 }
 
-/** One line on stderr, written at once (the process may exit right after). */
+/** Long enough for any message of ours; the parts that came from outside are bounded where they are built. */
+const STDERR_LINE_LIMIT = 4096;
+
+/**
+ * One line on stderr, written at once (the process may exit right after). The SDKs show it to their users as it is,
+ * so whatever came from outside (a profile name, a file, a server's answer) is shown with its control characters
+ * escaped: one line, and nothing a terminal would act on.
+ */
 function warn(line: string): void {
   try {
-    writeSync(2, `${NAME}: ${line}\n`);
+    writeSync(2, `${NAME}: ${printable(line, STDERR_LINE_LIMIT)}\n`);
   } catch {
     // Nobody is listening: nothing better to do.
   }
@@ -93,7 +101,8 @@ function main(): void {
   const parsed = parseArgs(process.argv.slice(2));
   if ("exit" in parsed) {
     if (parsed.out !== undefined) process.stdout.write(parsed.out);
-    if (parsed.err !== undefined) process.stderr.write(parsed.err);
+    if (parsed.err !== undefined)
+      process.stderr.write(`${printable(parsed.err.trimEnd(), STDERR_LINE_LIMIT)}\n`);
     process.exitCode = parsed.exit;
     return;
   }
