@@ -15,7 +15,7 @@ let e2ePassed = 0;
 let terminalPassed = 0;
 const missing = [];
 
-for (const group of ["packages", "apps"]) {
+for (const group of ["packages", "apps", "tests"]) {
   const base = join(root, group);
   if (!existsSync(base)) continue;
   for (const name of readdirSync(base)) {

@@ -15,7 +15,8 @@ export default defineConfig({
   noExternal: [/./],
   external: ["./refresh.cjs"],
   define: { __VERSION__: JSON.stringify(version) },
-  dts: { entry: { index: "src/index.ts" } },
+  // main has no exports: its declaration file only tells type checkers that `./bin` is a module.
+  dts: { entry: { index: "src/index.ts", main: "src/main.ts" } },
   clean: true,
   sourcemap: false,
   splitting: false,

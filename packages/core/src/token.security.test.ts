@@ -100,6 +100,22 @@ describe("parseTokenResponse refuses credentials that could run code or forge ou
   });
 });
 
+describe("parseTokenResponse bounds expiresIn by the 12-hour session (issue 7 §1a)", () => {
+  it.each([43_201, 1e13, 1e306])(
+    "refuses expiresIn %d as BAD_RESPONSE, before anything is stored",
+    (expiresIn) => {
+      const error = refusal(JSON.stringify({ ...SUCCESS, expiresIn }));
+      expect(error.code).toBe("BAD_RESPONSE");
+    },
+  );
+
+  it("accepts the longest a session can last", () => {
+    expect(
+      parseTokenResponse(JSON.stringify({ ...SUCCESS, expiresIn: 43_200 }), "refresh_token").expiresIn,
+    ).toBe(43_200);
+  });
+});
+
 describe("decodeIdTokenSubject: the login session must be an ARN (issue 7 §1a, §6)", () => {
   it.each([
     "arn:aws:sts::721781603755:assumed-role/Admin/shovlia-Isengard",

@@ -14,6 +14,9 @@ export type TokenGrant = "authorization_code" | "refresh_token";
 /** `expiresIn` when the service leaves it out, as the JS SDK assumes. @see PROTOCOL.md §4.3 */
 const DEFAULT_EXPIRES_IN = 900;
 
+/** The longest `expiresIn` accepted, in seconds: the 12-hour maximum of a login session. @see PROTOCOL.md §4.3 */
+const MAX_EXPIRES_IN = 12 * 60 * 60;
+
 /**
  * The success body of `CreateOAuth2Token`; unknown keys pass through. Every value that is stored or printed must
  * have its kind's characters and length (credential-format.ts): a value that could break out of a shell's quotes
@@ -26,7 +29,9 @@ export const tokenResponseSchema = z.looseObject({
     sessionToken: z.string().regex(CREDENTIAL_PATTERNS.sessionToken),
   }),
   tokenType: z.string().regex(CREDENTIAL_PATTERNS.opaque),
-  expiresIn: z.number().int().min(1).default(DEFAULT_EXPIRES_IN),
+  // At most a session's 12 hours: a larger answer would be served for years without a refresh, or overflow the
+  // cache's timestamp after the refresh token had already rotated (and so lose the session).
+  expiresIn: z.number().int().min(1).max(MAX_EXPIRES_IN).default(DEFAULT_EXPIRES_IN),
   refreshToken: z.string().regex(CREDENTIAL_PATTERNS.opaque),
   idToken: z.string().regex(CREDENTIAL_PATTERNS.opaque).optional(),
 });
