@@ -5,7 +5,7 @@
  * (refresh under the lock, every check and message) only when this answers undefined.
  * @see PROTOCOL.md §6, §7, §8
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
@@ -14,6 +14,8 @@ import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
 
 /** core's cap on a cache file read (`MAX_CACHE_FILE_BYTES`): a record is about 2 KB. */
 const MAX_CACHE_FILE_BYTES = 1024 * 1024;
+/** As core's MAX_SHARED_FILE_BYTES: the largest config or credentials file read. */
+const MAX_SHARED_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Refresh once this little time is left, as every SDK does (core's threshold). @see PROTOCOL.md §8 */
 const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
@@ -41,7 +43,12 @@ export function readCacheHit(
     // The SDKs' view of the profile: the config file's keys, overridden by the credentials file's section.
     const sections = parseCredentialsFile(readOptional(credentialsPathOf(env, home)));
     const section = mergeProfile(
-      getProfile(parseConfigFile(readFileSync(configPathOf(env, home), "utf8")), profile),
+      getProfile(
+        parseConfigFile(
+          readSmallRegularFile(configPathOf(env, home), MAX_SHARED_FILE_BYTES).toString("utf8"),
+        ),
+        profile,
+      ),
       Object.hasOwn(sections, profile) ? sections[profile] : undefined,
     );
     const session = section?.login_session;
@@ -75,11 +82,11 @@ function isTrustedFolder(path: string): boolean {
  * A cache file's bytes, read as core reads it: opened non-blocking (a FIFO cannot stall us), a regular file by
  * fstat, at most 1 MiB. Throws otherwise, and core's path then refuses the file with its message.
  */
-function readSmallRegularFile(path: string): Buffer {
+function readSmallRegularFile(path: string, maxBytes = MAX_CACHE_FILE_BYTES): Buffer {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);
-    if (!info.isFile() || info.size > MAX_CACHE_FILE_BYTES) throw new Error("not a small regular file");
+    if (!info.isFile() || info.size > maxBytes) throw new Error("not a small regular file");
     const buffer = Buffer.alloc(info.size + 1);
     let length = 0;
     for (;;) {
@@ -94,10 +101,13 @@ function readSmallRegularFile(path: string): Buffer {
   }
 }
 
-/** A file's text, or "" when it does not exist or cannot be read (as the SDKs read the credentials file). */
+/**
+ * A file's text, or "" when it does not exist or cannot be read (as the SDKs read the credentials file, and as core's
+ * reader treats a FIFO or an oversized file).
+ */
 function readOptional(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readSmallRegularFile(path, MAX_SHARED_FILE_BYTES).toString("utf8");
   } catch {
     return "";
   }

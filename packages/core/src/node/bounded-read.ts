@@ -8,6 +8,9 @@ import { open } from "node:fs/promises";
 /** The largest cache or lock file read: far above any real record, far below anything that hurts. */
 export const MAX_CACHE_FILE_BYTES = 1024 * 1024;
 
+/** The largest config or credentials file read: far above any hand-kept file, far below anything that hurts. */
+export const MAX_SHARED_FILE_BYTES = 16 * 1024 * 1024;
+
 /** A file that is not a regular file (FIFO, socket, device, folder) or is larger than the cap; `code` says which. */
 export class UnsafeFileError extends Error {
   readonly code: "ENOTREG" | "EFBIG";
@@ -19,11 +22,12 @@ export class UnsafeFileError extends Error {
 }
 
 /** Why a file was refused, for messages: what it is and what to do comes from the caller. */
-export function describeUnsafeFile(error: unknown): string | undefined {
+export function describeUnsafeFile(error: unknown, maxBytes = MAX_CACHE_FILE_BYTES): string | undefined {
   if (!(error instanceof UnsafeFileError)) return undefined;
-  return error.code === "ENOTREG"
-    ? "it is not a regular file (a FIFO, socket, device or folder)"
-    : `it is larger than ${MAX_CACHE_FILE_BYTES / 1024 / 1024} MiB (a cache record is about 2 KB)`;
+  if (error.code === "ENOTREG") return "it is not a regular file (a FIFO, socket, device or folder)";
+  return maxBytes === MAX_CACHE_FILE_BYTES
+    ? `it is larger than ${MAX_CACHE_FILE_BYTES / 1024 / 1024} MiB (a cache record is about 2 KB)`
+    : `it is larger than ${maxBytes / 1024 / 1024} MiB`;
 }
 
 /** The UTF-8 text of {@link readRegularBytes}, for files whose encoding is not checked byte for byte. */

@@ -76,7 +76,7 @@ describe("readConfigText", () => {
     const error = await rejection(readConfigText(join(root, "config")));
     expect(error.code).toBe("CONFIG_MALFORMED");
     expect(error.path).toBe(join(root, "config"));
-    expect(error.message).toContain("EISDIR");
+    expect(error.message).toContain("not a regular file");
   });
 });
 

@@ -3,11 +3,12 @@
  * changing its mode, owner or symlink. @see PROTOCOL.md §7
  */
 import type { Stats } from "node:fs";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { getProfile, parseConfigFile, setProfileValues } from "../config.js";
 import { AwsLoginError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { describeUnsafeFile, MAX_SHARED_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
 import { acquireLock } from "./lock.js";
 
@@ -29,13 +30,15 @@ export function resolveConfigFilePath(args: {
 /** The config file's text, "" when it does not exist; CONFIG_MALFORMED when it exists but cannot be read. @see PROTOCOL.md §7 */
 export async function readConfigText(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    // Never block on a FIFO or read without end: a config file is a small regular file.
+    return await readRegularFile(path, MAX_SHARED_FILE_BYTES);
   } catch (error) {
     const code = errnoCode(error);
     if (code === "ENOENT") return "";
+    const unsafe = describeUnsafeFile(error, MAX_SHARED_FILE_BYTES);
     throw new AwsLoginError(
       "CONFIG_MALFORMED",
-      `The AWS config file ${path} could not be read (${code}). Check that it is a file you can read, or point AWS_CONFIG_FILE elsewhere.`,
+      `The AWS config file ${path} could not be read (${unsafe ?? code}). Check that it is a file you can read, or point AWS_CONFIG_FILE elsewhere.`,
       { path, cause: error },
     );
   }

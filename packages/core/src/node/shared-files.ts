@@ -4,7 +4,6 @@
  * provider, credential_process, export/exec and the login's profile guard all see this merged view, as the AWS
  * CLI does. @see PROTOCOL.md §7
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   getCredentialsSection,
@@ -13,6 +12,7 @@ import {
   type ProfileValues,
   parseConfigFile,
 } from "../config.js";
+import { MAX_SHARED_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 
 export type { ProfileValues };
 
@@ -41,10 +41,13 @@ export function resolveSharedFilePaths(
   };
 }
 
-/** The file's text; "" when it cannot be read, as the SDK swallows every read error of these files. */
+/**
+ * The file's text; "" when it cannot be read, as the SDK swallows every read error of these files. A FIFO or a file
+ * larger than the cap counts as unreadable rather than blocking or filling memory.
+ */
 async function readOrEmpty(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await readRegularFile(path, MAX_SHARED_FILE_BYTES);
   } catch {
     return "";
   }
