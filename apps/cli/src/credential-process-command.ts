@@ -13,6 +13,7 @@ import { AwsLoginError } from "@awslogin/core";
 export const CREDENTIAL_PROCESS_BIN = "awslogin-credential-process";
 const CLI_BIN = "awslogin";
 const CLI_SUBCOMMAND = "credential-process";
+const SAFE_PROFILE = /^[A-Za-z0-9._@+=,:/-]{1,128}$/;
 
 /** The first executable file named `name` on PATH (with PATHEXT on Windows), or undefined. */
 export function findOnPath(
@@ -59,6 +60,14 @@ export function quoteForCredentialProcess(
 
 /** `awslogin-credential-process --profile P`, `awslogin credential-process --profile P`, or by absolute paths. */
 export function credentialProcessCommand(profile: string, env: NodeJS.ProcessEnv): string {
+  // The SDKs run the line through a shell (cmd.exe on Windows) and botocore splits it with shlex: a profile name is
+  // written bare, so it may only hold characters that none of them reads specially.
+  if (!SAFE_PROFILE.test(profile)) {
+    throw new AwsLoginError(
+      "INVALID_ARGUMENT",
+      `The profile name ${JSON.stringify(profile)} cannot be written into a credential_process line safely (letters, digits and . _ - @ + = , : / only). Rename the profile and run this again.`,
+    );
+  }
   const args = `--profile ${profile}`;
   if (findOnPath(CREDENTIAL_PROCESS_BIN, env) !== undefined) return `${CREDENTIAL_PROCESS_BIN} ${args}`;
   if (findOnPath(CLI_BIN, env) !== undefined) return `${CLI_BIN} ${CLI_SUBCOMMAND} ${args}`;
