@@ -1,6 +1,6 @@
 /**
  * Whether the same-device flow (a browser on this machine reaching 127.0.0.1) is likely to work.
- * @see PROTOCOL.md §2.3, §3
+ * @see docs/protocol.md §2.3, §3
  */
 
 /** Why a browser on this machine probably cannot complete the login, or undefined when it probably can. */
