@@ -9,6 +9,7 @@ export default defineConfig({
     "credential-format": "src/credential-format.ts",
     errors: "src/errors.ts",
     printable: "src/printable.ts",
+    resolve: "src/resolve.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

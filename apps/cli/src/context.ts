@@ -3,7 +3,6 @@
  */
 import { homedir } from "node:os";
 import type { ConfigStore, TokenStore } from "@awslogin/core";
-import { resolveLoginCacheDirectory } from "@awslogin/core";
 import {
   createFileTokenStore,
   editConfigText,
@@ -13,6 +12,7 @@ import {
   resolveSharedFilePaths,
   writeConfigText,
 } from "@awslogin/core/node";
+import { resolveCacheDirectory } from "@awslogin/core/resolve";
 
 export interface Context {
   env: NodeJS.ProcessEnv;
@@ -35,6 +35,6 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
       update: (edit) => editConfigText(configPath, edit),
       readCredentialsSection: (profile) => readCredentialsSection(credentialsPath, profile),
     },
-    store: createFileTokenStore({ directory: resolveLoginCacheDirectory({ env, homeDir }) }),
+    store: createFileTokenStore({ directory: resolveCacheDirectory({ env, homeDir }).value }),
   };
 }

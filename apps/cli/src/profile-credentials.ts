@@ -11,7 +11,7 @@ export interface ProfileCredentials {
   profile: string;
   credentials: ExportableCredentials;
   accountId: string;
-  /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region; undefined when none is set. */
+  /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region (core's resolveRegion); undefined when none is set. */
   region: string | undefined;
 }
 
@@ -20,11 +20,10 @@ export async function loadCredentialsForProfile(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProfileCredentials> {
   const profile = resolveProfileName(flag, env);
-  const regionFromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const hit = readCacheHit(profile, env);
   if (hit !== undefined) {
     const { accountId, ...credentials } = hit.credentials;
-    return { profile, credentials, accountId, region: regionFromEnv ?? hit.region };
+    return { profile, credentials, accountId, region: hit.region };
   }
   const { loadProfileCredentials } = await import("@awslogin/core/node");
   const loaded = await loadProfileCredentials({
@@ -43,6 +42,6 @@ export async function loadCredentialsForProfile(
       expiration: credentials.expiration.getTime(),
     },
     accountId: credentials.accountId,
-    region: regionFromEnv ?? loaded.region,
+    region: loaded.region,
   };
 }

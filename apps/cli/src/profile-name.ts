@@ -1,4 +1,6 @@
-/** The profile a command acts on: the flag, then AWS_PROFILE, then `default`. */
+import { resolveProfile } from "@awslogin/core/resolve";
+
+/** The profile a command acts on: the flag, then AWS_PROFILE, then `default` (core's resolveProfile). */
 export function resolveProfileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag ?? (env.AWS_PROFILE || undefined) ?? "default";
+  return resolveProfile({ flags: { profile: flag }, env }).value;
 }

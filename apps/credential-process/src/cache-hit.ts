@@ -9,8 +9,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "n
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "@awslogin/core/config";
+import { type LoginSettingsInput, resolveCacheDirectory, resolveRegion } from "@awslogin/core/resolve";
 import { type CachedCredentials, cacheKey, readCachedCredentials } from "./cached-credentials.js";
-import { cacheDirectoryOf, configPathOf, credentialsPathOf } from "./paths.js";
+import { configPathOf, credentialsPathOf } from "./paths.js";
 
 /** core's cap on a cache file read (`MAX_CACHE_FILE_BYTES`): a record is about 2 KB. */
 const MAX_CACHE_FILE_BYTES = 1024 * 1024;
@@ -22,7 +23,7 @@ const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
 
 export interface CacheHit {
   credentials: CachedCredentials;
-  /** The profile's region (config file, overridden by the credentials file), when it has one. */
+  /** The configured region (core's resolveRegion: AWS_REGION, AWS_DEFAULT_REGION, the profile's), when one is set. */
   region: string | undefined;
 }
 
@@ -37,19 +38,17 @@ export function readCacheHit(
   now: number = Date.now(),
   home: string = homedir(),
 ): CacheHit | undefined {
-  const directory = cacheDirectoryOf(env, home);
-  if (directory === undefined) return undefined;
+  const directory = resolveCacheDirectory({ env, homeDir: home }).value;
   try {
     // The SDKs' view of the profile: the config file's keys, overridden by the credentials file's section.
-    const sections = parseCredentialsFile(readOptional(credentialsPathOf(env, home)));
+    const config = parseConfigFile(
+      readSmallRegularFile(configPathOf(env, home), MAX_SHARED_FILE_BYTES).toString("utf8"),
+    );
+    const credentialsFile = parseCredentialsFile(readOptional(credentialsPathOf(env, home)));
+    const settings: LoginSettingsInput = { options: { profile }, env, config, credentials: credentialsFile };
     const section = mergeProfile(
-      getProfile(
-        parseConfigFile(
-          readSmallRegularFile(configPathOf(env, home), MAX_SHARED_FILE_BYTES).toString("utf8"),
-        ),
-        profile,
-      ),
-      Object.hasOwn(sections, profile) ? sections[profile] : undefined,
+      getProfile(config, profile),
+      Object.hasOwn(credentialsFile, profile) ? credentialsFile[profile] : undefined,
     );
     const session = section?.login_session;
     if (!session) return undefined;
@@ -60,7 +59,7 @@ export function readCacheHit(
       readSmallRegularFile(join(directory, `${cacheKey(session)}.json`)),
     );
     if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
-    return { credentials, region: section.region || undefined };
+    return { credentials, region: resolveRegion(settings)?.value };
   } catch {
     return undefined;
   }

@@ -13,6 +13,7 @@
 import { writeSync } from "node:fs";
 import { join } from "node:path";
 import { printable } from "@awslogin/core/printable";
+import { resolveProfile } from "@awslogin/core/resolve";
 import { readCacheHit } from "./cache-hit.js";
 import { formatProcess } from "./formats.js";
 
@@ -107,7 +108,7 @@ function main(): void {
     return;
   }
   const env = process.env;
-  const profile = parsed.profile ?? (env.AWS_PROFILE || "default");
+  const profile = resolveProfile({ flags: { profile: parsed.profile }, env }).value;
   const hit = readCacheHit(profile, env);
   if (hit !== undefined) {
     writeStdout(formatProcess(hit.credentials));

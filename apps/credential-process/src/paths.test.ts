@@ -1,7 +1,6 @@
-import { resolveLoginCacheDirectory } from "@awslogin/core";
 import { resolveConfigFilePath } from "@awslogin/core/node";
 import { describe, expect, it } from "vitest";
-import { cacheDirectoryOf, configPathOf } from "./paths.js";
+import { configPathOf } from "./paths.js";
 
 const HOMES = ["/home/u", "/home/u/", "/"];
 
@@ -22,20 +21,6 @@ describe("the hot path looks where core looks", () => {
         expect(configPathOf(env, homeDir), String(AWS_CONFIG_FILE)).toBe(
           resolveConfigFilePath({ env, homeDir }),
         );
-      }
-    }
-  });
-
-  it("login cache folder, or undefined where core expands variables or ~user", () => {
-    for (const homeDir of HOMES) {
-      for (const dir of [undefined, "", "/var/cache/l", "~", "~/c", "~\\c", "rel", "/a/~b"]) {
-        const env = { AWS_LOGIN_CACHE_DIRECTORY: dir };
-        expect(cacheDirectoryOf(env, homeDir), String(dir)).toBe(
-          resolveLoginCacheDirectory({ env, homeDir }),
-        );
-      }
-      for (const dir of ["$HOME/c", "$" + "{HOME}/c", "~other/c"]) {
-        expect(cacheDirectoryOf({ AWS_LOGIN_CACHE_DIRECTORY: dir, HOME: homeDir }, homeDir)).toBeUndefined();
       }
     }
   });

@@ -4,6 +4,7 @@
  */
 import { AwsLoginError } from "./errors.js";
 import { SIGNIN_PATH } from "./protocol.js";
+import { type EndpointOverrideSource, resolveEndpointUrl } from "./resolve.js";
 
 /** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see docs/protocol.md §1 */
 export interface Partition {
@@ -106,11 +107,10 @@ function partitionEntryOf(region: string): PartitionEntry {
 }
 
 /**
- * Where an endpoint came from: `flag` (`--endpoint-url`), `env-signin` (`AWS_ENDPOINT_URL_SIGNIN`), `env`
- * (`AWS_ENDPOINT_URL`), `recorded` (the cache file, at login), `option` (a caller's explicit endpoint, such as the
- * provider's `clientConfig.endpoint`) or `partition` (the region's). @see docs/protocol.md §1
+ * Where an endpoint came from: an override ({@link EndpointOverrideSource}, decided by resolve.ts) or `partition`
+ * (the region's). @see docs/protocol.md §1
  */
-export type SignInEndpointSource = "flag" | "env-signin" | "env" | "recorded" | "option" | "partition";
+export type SignInEndpointSource = EndpointOverrideSource | "partition";
 
 /** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. @see docs/protocol.md §1 */
 export interface SignInEndpoint {
@@ -153,7 +153,8 @@ export function insecureHttpAllowed(env: SignInEndpointEnv | undefined): boolean
 }
 
 /**
- * Resolves the Sign-In endpoint: `endpointUrl` → `AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL` → the partition rules.
+ * Builds the Sign-In endpoint: `endpointUrl` (from `endpointSource`, as resolve.ts decided it), else the environment's
+ * overrides in resolve.ts's order (`AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL`), else the partition rules.
  * Plain http is refused (INSECURE_ENDPOINT) unless the host is loopback or `allowInsecureHttp` / the environment's
  * opt-in says otherwise. The caller passes the environment in; this function reads none. @see docs/protocol.md §1
  */
@@ -168,14 +169,13 @@ export function resolveSignInEndpoint(args: {
 }): SignInEndpoint {
   assertRegion(args.region);
   const allowInsecure = args.allowInsecureHttp === true || insecureHttpAllowed(args.env);
-  const overrides: [SignInEndpointSource, string | undefined][] = [
-    [args.endpointSource ?? "flag", args.endpointUrl],
-    ["env-signin", args.env?.AWS_ENDPOINT_URL_SIGNIN],
-    ["env", args.env?.AWS_ENDPOINT_URL],
-  ];
-  for (const [source, value] of overrides) {
-    if (value === undefined || value.trim() === "") continue;
-    return fromOverride(value.trim(), source, allowInsecure);
+  const explicit = args.endpointUrl?.trim();
+  const override =
+    explicit !== undefined && explicit !== ""
+      ? { value: explicit, source: args.endpointSource ?? "flag" }
+      : resolveEndpointUrl({ env: { ...args.env } });
+  if (override !== undefined && override.source !== "partition") {
+    return fromOverride(override.value, override.source, allowInsecure);
   }
   const baseUrl = `https://${args.region}.${signinSuffixOf(args.region)}`;
   return { baseUrl, tokenUrl: `${baseUrl}${SIGNIN_PATH.token}`, source: "partition" };
@@ -200,7 +200,9 @@ export function endpointSourceName(source: SignInEndpointSource): string {
     flag: "--endpoint-url",
     "env-signin": "AWS_ENDPOINT_URL_SIGNIN",
     env: "AWS_ENDPOINT_URL",
+    "profile-services": "the profile's services section (signin endpoint_url)",
     recorded: "the endpoint recorded in the cache file at login",
+    profile: "the profile's endpoint_url",
     option: "the endpoint option (clientConfig.endpoint)",
     partition: "the region's endpoint",
   }[source];

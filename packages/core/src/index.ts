@@ -19,6 +19,7 @@ export * from "./printable.js";
 export * from "./protocol.js";
 export * from "./refresh.js";
 export * from "./region.js";
+export * from "./resolve.js";
 export * from "./rfc3339.js";
 export * from "./session-status.js";
 export * from "./token.js";

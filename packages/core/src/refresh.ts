@@ -10,7 +10,6 @@ import {
   resolveSignInEndpoint,
   type SignInEndpoint,
   type SignInEndpointEnv,
-  type SignInEndpointSource,
 } from "./endpoint.js";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import {
@@ -23,6 +22,7 @@ import {
   transitionRefresh,
 } from "./machines/refresh.js";
 import type { Clock, Random, Transport } from "./ports.js";
+import { type LoginSettingsInput, recordedSettingsOf, resolveEndpointUrl, resolveRegion } from "./resolve.js";
 import { refreshTokenRequest } from "./token.js";
 import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
 import { requestToken } from "./token-client.js";
@@ -84,6 +84,12 @@ export interface RefreshOptions extends RefreshPolicy {
   /** An explicit endpoint (the provider's `clientConfig.endpoint`); wins over everything. */
   endpointUrl?: string;
   /**
+   * Everything else that decides the region and the endpoint (resolve.ts): the whole environment, the shared files,
+   * the profile, the caller's client. `region` and `endpointUrl` above count as its explicit options, and `env`
+   * is used when this has none.
+   */
+  settings?: Omit<LoginSettingsInput, "recorded">;
+  /**
    * The longest the token request may take, retries included (default {@link REFRESH_DEADLINE_MS}); past it the
    * refresh ends with TIMEOUT and the lock is released. Keep it below the lock's staleness backstop (90 s).
    */
@@ -114,14 +120,16 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
 }
 
 /**
- * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then (only for records
- * awslogin did not write) `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`.
+ * Where a refresh goes, as resolve.ts decides for this record ({@link resolveEndpointUrl}, {@link resolveRegion}):
+ * an explicit endpoint, `AWS_ENDPOINT_URL_SIGNIN`, the profile's `services` Sign-In endpoint, the endpoint recorded
+ * at login, then (only for records awslogin did not write) `AWS_ENDPOINT_URL` and the profile's `endpoint_url`,
+ * else the partition endpoint of the session's region (`signInRegion`, then the configured one).
  * Errors name the setting the endpoint came from; plain http beyond loopback is refused without the opt-in.
- * @see docs/protocol.md §1, §15
+ * @see docs/protocol.md §1, §15, §16.1
  */
 export function refreshTokenUrl(
   record: TokenCacheRecord,
-  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl">,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl" | "settings">,
 ): string {
   return refreshEndpoint(record, options).tokenUrl;
 }
@@ -129,21 +137,22 @@ export function refreshTokenUrl(
 /** {@link refreshTokenUrl} with where the endpoint came from and whether it is insecure. */
 export function refreshEndpoint(
   record: TokenCacheRecord,
-  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl">,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl" | "settings">,
 ): SignInEndpoint {
-  const region = record.signInRegion || options.region;
-  const recorded = typeof record.awslogin?.endpoint === "string" ? record.awslogin.endpoint : undefined;
-  // A record awslogin wrote knows its endpoint (recorded, or the partition's): a global AWS_ENDPOINT_URL (LocalStack
-  // and the like) must not redirect it. Records of the official tools follow AWS_ENDPOINT_URL, as those tools do.
-  const general = record.awslogin === undefined ? options.env?.AWS_ENDPOINT_URL : undefined;
-  const candidates: [SignInEndpointSource, string | undefined][] = [
-    ["option", options.endpointUrl],
-    ["env-signin", options.env?.AWS_ENDPOINT_URL_SIGNIN],
-    ["recorded", recorded],
-    ["env", general],
-  ];
-  const override = candidates.find(([, value]) => value !== undefined && value !== "");
-  if ((region === undefined || region === "") && override === undefined) {
+  const env = options.settings?.env ?? { ...options.env };
+  const input: LoginSettingsInput = {
+    ...options.settings,
+    env,
+    options: {
+      ...options.settings?.options,
+      ...(options.region === undefined ? {} : { region: options.region }),
+      ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+    },
+    recorded: recordedSettingsOf(record),
+  };
+  const region = resolveRegion(input);
+  const override = resolveEndpointUrl(input);
+  if (region === undefined && override === undefined) {
     throw new AwsLoginError(
       "NO_REGION",
       "The cached session records no region and none is configured. Set region in the profile or AWS_REGION.",
@@ -151,13 +160,9 @@ export function refreshEndpoint(
   }
   // Without a region the override names the endpoint; the region only has to be a valid name.
   return resolveSignInEndpoint({
-    region: region || "us-east-1",
-    ...(override === undefined ? {} : { endpointUrl: override[1]!, endpointSource: override[0] }),
-    ...(options.env === undefined
-      ? {}
-      : {
-          env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: options.env.AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT },
-        }),
+    region: region?.value ?? "us-east-1",
+    ...(override === undefined ? {} : { endpointUrl: override.value, endpointSource: override.source }),
+    env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env.AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT },
   });
 }
 

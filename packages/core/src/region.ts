@@ -3,6 +3,7 @@
  * @see docs/protocol.md §7 (region resolution of `aws login`)
  */
 import { isCredentialValue } from "./credential-format.js";
+import { resolveRegion } from "./resolve.js";
 
 export const DEFAULT_REGION = "us-east-1";
 
@@ -15,7 +16,7 @@ export function isRegionName(value: string): boolean {
 }
 
 /**
- * The region from the flag, then `AWS_REGION` / `AWS_DEFAULT_REGION`, then the profile's `region`;
+ * The region from the flag, then `AWS_REGION` / `AWS_DEFAULT_REGION`, then the profile's `region` ({@link resolveRegion});
  * undefined when none is set (the caller may then ask, or fail without a terminal).
  */
 export function resolveLoginRegion(args: {
@@ -23,6 +24,9 @@ export function resolveLoginRegion(args: {
   env: Record<string, string | undefined>;
   profileRegion?: string | undefined;
 }): string | undefined {
-  const candidates = [args.flag, args.env.AWS_REGION, args.env.AWS_DEFAULT_REGION, args.profileRegion];
-  return candidates.find((value) => value !== undefined && value.trim() !== "")?.trim();
+  return resolveRegion({
+    flags: { region: args.flag, profile: "profile" },
+    env: args.env,
+    config: { profile: { region: args.profileRegion } },
+  })?.value;
 }

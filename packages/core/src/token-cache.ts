@@ -4,10 +4,10 @@
  * @see docs/protocol.md §6, §12.1, §12.2, §15
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { z } from "zod";
 import { CREDENTIAL_PATTERNS, type CredentialKind, decodeUtf8Strictly } from "./credential-format.js";
 import { AwsLoginError } from "./errors.js";
+import { resolveCacheDirectory } from "./resolve.js";
 import { parseRfc3339 } from "./rfc3339.js";
 
 /** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see docs/protocol.md §6, §12.1 */
@@ -15,30 +15,12 @@ export function loginCacheKey(loginSession: string): string {
   return createHash("sha256").update(loginSession, "utf8").digest("hex");
 }
 
-/** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache`. @see docs/protocol.md §6 */
+/** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache` ({@link resolveCacheDirectory}). @see docs/protocol.md §6 */
 export function resolveLoginCacheDirectory(args: {
   env: Record<string, string | undefined>;
   homeDir: string;
 }): string {
-  const configured = args.env.AWS_LOGIN_CACHE_DIRECTORY;
-  if (configured) return expandUser(expandVars(configured, args.env), args.homeDir);
-  return join(args.homeDir, ".aws", "login", "cache");
-}
-
-/** Python's `posixpath.expandvars`: `$NAME` / `${NAME}` of set variables; everything else stays as written. */
-function expandVars(path: string, env: Record<string, string | undefined>): string {
-  return path.replace(/\$([A-Za-z0-9_]+|\{[^}]*\})/g, (whole, name: string) => {
-    const value = env[name.startsWith("{") ? name.slice(1, -1) : name];
-    return value === undefined ? whole : value;
-  });
-}
-
-/** Python's `expanduser` for `~` and `~/…` (`~user` needs a user database, so it stays as written). */
-function expandUser(path: string, homeDir: string): string {
-  if (!path.startsWith("~")) return path;
-  const rest = path.slice(1);
-  if (rest !== "" && !rest.startsWith("/") && !rest.startsWith("\\")) return path;
-  return homeDir.replace(/[/\\]+$/, "") + rest || "/";
+  return resolveCacheDirectory({ env: args.env, homeDir: args.homeDir }).value;
 }
 
 const rfc3339 = z

@@ -63,6 +63,16 @@ describe("parseTokenResponse", () => {
     expect(parsed.accessToken.accessKeyId).toBe("ASIAEXAMPLE");
   });
 
+  it("refresh answers need no tokenType (AWS's shared provider cases refresh without one); login's do", () => {
+    const { tokenType: _, idToken: __, ...refresh } = SUCCESS;
+    expect(parseTokenResponse(JSON.stringify(refresh), "refresh_token").tokenType).toBe("aws_sigv4");
+    expect(() =>
+      parseTokenResponse(JSON.stringify({ ...refresh, idToken: ID_TOKEN }), "authorization_code"),
+    ).toThrow(
+      expect.objectContaining({ code: "BAD_RESPONSE", message: expect.stringContaining("tokenType") }),
+    );
+  });
+
   it("requires idToken for the authorization-code grant", () => {
     const { idToken: _, ...noId } = SUCCESS;
     expect(() => parseTokenResponse(JSON.stringify(noId), "authorization_code")).toThrow(

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
 import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
+import { TOKEN_TYPE } from "./protocol.js";
 
 /** The grant of a token request. @see RFC 6749 §4.1.3 and §6, docs/protocol.md §4.1 */
 export type TokenGrant = "authorization_code" | "refresh_token";
@@ -28,7 +29,9 @@ export const tokenResponseSchema = z.looseObject({
     secretAccessKey: z.string().regex(CREDENTIAL_PATTERNS.secretAccessKey),
     sessionToken: z.string().regex(CREDENTIAL_PATTERNS.sessionToken),
   }),
-  tokenType: z.string().regex(CREDENTIAL_PATTERNS.opaque),
+  // Required by the model and read by the CLI at login; a refresh never uses it, and AWS's shared provider test
+  // cases (login-provider-test-cases.json, "Expired token triggers successful refresh") answer a refresh without it.
+  tokenType: z.string().regex(CREDENTIAL_PATTERNS.opaque).default(TOKEN_TYPE),
   // At most a session's 12 hours: a larger answer would be served for years without a refresh, or overflow the
   // cache's timestamp after the refresh token had already rotated (and so lose the session).
   expiresIn: z.number().int().min(1).max(MAX_EXPIRES_IN).default(DEFAULT_EXPIRES_IN),
@@ -94,6 +97,9 @@ export function parseTokenResponse(body: string, grant: TokenGrant): TokenRespon
       ", ",
     );
     throw badResponse(`AWS Sign-In answered the token request without valid ${fields}.`);
+  }
+  if (grant === "authorization_code" && (json as { tokenType?: unknown }).tokenType === undefined) {
+    throw badResponse("AWS Sign-In answered the authorization-code exchange without a tokenType.");
   }
   if (grant === "authorization_code" && result.data.idToken === undefined) {
     throw badResponse("AWS Sign-In answered the authorization-code exchange without an idToken.");

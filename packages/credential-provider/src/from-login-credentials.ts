@@ -15,8 +15,6 @@ import {
   getFreshToken,
   type LoginCredentials,
   REFRESH_THRESHOLD_MS,
-  resolveLoginCacheDirectory,
-  signInEndpointEnv,
   type Transport,
 } from "@awslogin/core";
 import {
@@ -25,7 +23,8 @@ import {
   createFileTokenStore,
   createHttpTransport,
   loginSessionOf,
-  readProfile,
+  profileOf,
+  readSharedFiles,
   resolveCaBundle,
   resolveSharedFilePaths,
   type SharedFilePaths,
@@ -34,6 +33,7 @@ import {
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
+import { resolveCacheDirectory, resolveProfile } from "@awslogin/core/resolve";
 import { toProviderError } from "./provider-error.js";
 import type {
   CallerProperties,
@@ -129,11 +129,15 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
 /** The profile and files a call is about; no file is read. */
 function resolveTarget(init: FromLoginCredentialsInit, callerProfile: string | undefined): Target {
   const env = process.env;
-  // The SDK's getProfileName: an empty name counts as none.
-  const profile = (init.profile ?? callerProfile) || env.AWS_PROFILE || "default";
+  // core's order (resolve.ts): the option, the caller's profile, AWS_PROFILE, `default`; an empty name counts as none.
+  const profile = resolveProfile({
+    options: { profile: init.profile },
+    caller: { profile: callerProfile },
+    env,
+  }).value;
   const homeDir = homedir();
   const paths = resolveSharedFilePaths(init, env, homeDir);
-  const cacheDirectory = resolveLoginCacheDirectory({ env, homeDir });
+  const cacheDirectory = resolveCacheDirectory({ env, homeDir }).value;
   const key = JSON.stringify([profile, paths.configPath, paths.credentialsPath, cacheDirectory]);
   return { key, profile, paths, cacheDirectory };
 }
@@ -147,17 +151,21 @@ async function load(
   logger: Logger | undefined,
 ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
   const { profile, paths } = target;
-  const section = await readProfile(paths, profile);
+  const files = await readSharedFiles(paths);
+  const section = profileOf(files, profile);
   const loginSession = loginSessionOf(profile, section, paths);
   const env = process.env;
-  // The cache's signInRegion wins over all of these (core's refreshTokenUrl); then as the SDK's provider.
-  const region =
-    (await resolveOptional(init.clientConfig?.region)) ||
-    section?.region ||
-    (await resolveOptional(caller?.region)) ||
-    env.AWS_REGION ||
-    undefined;
-  const endpointUrl = endpointToUrl(await resolveOptional(init.clientConfig?.endpoint));
+  // Region and endpoint as core's resolve.ts orders them (the record's signInRegion and endpoint included).
+  const settings = {
+    options: {
+      profile,
+      region: await resolveOptional(init.clientConfig?.region),
+      endpointUrl: endpointToUrl(await resolveOptional(init.clientConfig?.endpoint)),
+    },
+    caller: { region: await resolveOptional(caller?.region) },
+    env,
+    ...files,
+  };
   const store = createFileTokenStore({ directory: target.cacheDirectory });
   await assertTrustedCacheDirectory(store.directory);
 
@@ -173,13 +181,11 @@ async function load(
     {
       loginSession,
       profile,
-      env: signInEndpointEnv(env),
+      settings,
       onWarning: (warning) =>
         logger?.warn?.(
           `@awslogin/credential-provider - fromLoginCredentials: ${warning.message} [${warning.code}]`,
         ),
-      ...(region === undefined ? {} : { region }),
-      ...(endpointUrl === undefined ? {} : { endpointUrl }),
     },
   );
   const credentials = credentialsFromRecord(fresh.record);

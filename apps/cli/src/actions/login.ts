@@ -3,6 +3,7 @@
  * terminal of this machine.
  */
 import {
+  ALLOW_INSECURE_HTTP_ENV,
   AwsLoginError,
   assertExpectedAccount,
   DEFAULT_REGION,
@@ -10,13 +11,15 @@ import {
   insecureEndpointWarning,
   isRegionName,
   type LoginFlow,
+  type LoginSettingsInput,
   login,
   parseConfigFile,
   printable,
-  resolveLoginRegion,
+  resolveEndpointUrl,
+  resolveProfile,
+  resolveRegion,
   resolveSignInEndpoint,
   sameDeviceDoubt,
-  signInEndpointEnv,
 } from "@awslogin/core";
 import {
   createBrowserOpener,
@@ -32,7 +35,6 @@ import type { Command } from "@oclif/core";
 import type { LoginFlags } from "../commands/login.js";
 import { createContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { resolveProfileName } from "../profile-name.js";
 import { createTerminal } from "../terminal.js";
 
 export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginFlags): Promise<void> {
@@ -41,10 +43,17 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
   const terminal = createTerminal(env);
   // Before the region prompt and the browser: a bad value must not cost a sign-in.
   if (flags["expect-account"] !== undefined) assertExpectedAccount(flags["expect-account"]);
-  const profile = resolveProfileName(flags.profile, env);
-  const profileConfig = getProfile(parseConfigFile(await context.config.read()), profile);
+  const config = parseConfigFile(await context.config.read());
+  // Which profile, region and endpoint: core's one order (resolve.ts).
+  const settings: LoginSettingsInput = {
+    flags: { profile: flags.profile, region: flags.region, endpointUrl: flags["endpoint-url"] },
+    env,
+    config,
+  };
+  const profile = resolveProfile(settings).value;
+  const profileConfig = getProfile(config, profile);
 
-  let region = resolveLoginRegion({ flag: flags.region, env, profileRegion: profileConfig?.region });
+  let region = resolveRegion(settings)?.value;
   if (region === undefined) {
     if (!terminal.isInteractive) {
       throw new AwsLoginError(
@@ -57,10 +66,11 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
   if (!isRegionName(region)) {
     throw new AwsLoginError("INVALID_ARGUMENT", `"${region}" is not a region name (e.g. ${DEFAULT_REGION}).`);
   }
+  const override = resolveEndpointUrl(settings);
   const endpoint = resolveSignInEndpoint({
     region,
-    ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
-    env: signInEndpointEnv(env),
+    ...(override === undefined ? {} : { endpointUrl: override.value, endpointSource: override.source }),
+    env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env[ALLOW_INSECURE_HTTP_ENV] },
     allowInsecureHttp: flags["allow-insecure-http-endpoint"],
   });
   if (endpoint.insecureHttp === true) {

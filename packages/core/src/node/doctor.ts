@@ -7,7 +7,7 @@ import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { getProfile, type ParsedConfig } from "../config.js";
+import { getProfile } from "../config.js";
 import {
   type CacheRecordObservation,
   type DoctorFinding,
@@ -26,11 +26,12 @@ import {
   judgeRecordedEndpoint,
   type LockObservation,
 } from "../doctor.js";
-import { resolveSignInEndpoint, signInEndpointEnv } from "../endpoint.js";
+import { ALLOW_INSECURE_HTTP_ENV, resolveSignInEndpoint } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import type { Transport } from "../ports.js";
 import { refreshTokenUrl } from "../refresh.js";
-import { DEFAULT_REGION, isRegionName, resolveLoginRegion } from "../region.js";
+import { DEFAULT_REGION, isRegionName } from "../region.js";
+import { type LoginSettingsInput, resolveEndpointUrl, resolveProfile, resolveRegion } from "../resolve.js";
 import { parseTokenCache } from "../token-cache.js";
 import { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
 import { resolveConfigFilePath } from "./config-files.js";
@@ -99,21 +100,16 @@ async function observeRecord(
 }
 
 /**
- * The endpoint `awslogin login` would use for `profile`, resolved as login does: AWS_ENDPOINT_URL_SIGNIN, then
- * AWS_ENDPOINT_URL, then the region's (AWS_REGION, AWS_DEFAULT_REGION, the profile's region). With an override
- * the region does not change the URL, so none is needed. @see docs/protocol.md §1, §7
+ * The endpoint `awslogin login` would use for a profile, as login decides it (resolve.ts without a record: the
+ * Sign-In endpoint settings, else the region's: AWS_REGION, AWS_DEFAULT_REGION, the profile's region). With an
+ * override the region does not change the URL, so none is needed. @see docs/protocol.md §1, §7
  */
-function loginEndpoint(
-  config: ParsedConfig,
-  profile: string,
-  env: NodeJS.ProcessEnv,
-): { baseUrl: string } | EndpointChoiceFailure {
-  const endpointEnv = signInEndpointEnv(env);
-  const region = resolveLoginRegion({ env, profileRegion: getProfile(config, profile)?.region });
-  const hasOverride = [endpointEnv.AWS_ENDPOINT_URL_SIGNIN, endpointEnv.AWS_ENDPOINT_URL].some(
-    (value) => value !== undefined && value.trim() !== "",
-  );
-  if (region === undefined && !hasOverride) return { kind: "no-region", profile };
+function loginEndpoint(settings: LoginSettingsInput): { baseUrl: string } | EndpointChoiceFailure {
+  const region = resolveRegion(settings)?.value;
+  const override = resolveEndpointUrl(settings);
+  if (region === undefined && override === undefined) {
+    return { kind: "no-region", profile: resolveProfile(settings).value };
+  }
   if (region !== undefined && !isRegionName(region)) {
     const error = new AwsLoginError(
       "INVALID_ARGUMENT",
@@ -122,7 +118,12 @@ function loginEndpoint(
     return { kind: "invalid", error };
   }
   try {
-    return { baseUrl: resolveSignInEndpoint({ region: region ?? DEFAULT_REGION, env: endpointEnv }).baseUrl };
+    const endpoint = resolveSignInEndpoint({
+      region: region ?? DEFAULT_REGION,
+      ...(override === undefined ? {} : { endpointUrl: override.value, endpointSource: override.source }),
+      env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: settings.env[ALLOW_INSECURE_HTTP_ENV] },
+    });
+    return { baseUrl: endpoint.baseUrl };
   } catch (error) {
     if (!AwsLoginError.isInstance(error)) throw error;
     return { kind: "invalid", error };
@@ -267,9 +268,13 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
   }
   for (const status of report.statuses) findings.push(judgeProfileCache(status));
 
-  // The Sign-In endpoints the profiles refresh against (AWS_ENDPOINT_URL_SIGNIN, the recorded one, the region's).
-  const endpointEnv = signInEndpointEnv(env);
+  // The Sign-In endpoints the profiles refresh against, as resolve.ts decides for each (record, settings, files).
   const endpoints = new Set<string>();
+  const settingsOf = (profile: string | undefined): LoginSettingsInput => ({
+    options: { profile },
+    env,
+    config: report.config,
+  });
   for (const status of report.statuses) {
     const record = report.records.get(status.profile);
     const recorded = record?.awslogin?.endpoint;
@@ -277,30 +282,26 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
       const insecure = judgeRecordedEndpoint(status.profile, recorded);
       if (insecure !== undefined) findings.push(insecure);
     }
-    const region = status.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const settings = settingsOf(status.profile);
     try {
-      const tokenUrl =
-        record !== undefined
-          ? refreshTokenUrl(record, {
-              env: endpointEnv,
-              ...(region ? { region } : {}),
-            })
-          : region
-            ? resolveSignInEndpoint({ region, env: endpointEnv }).tokenUrl
-            : undefined;
-      if (tokenUrl !== undefined) endpoints.add(new URL(tokenUrl).origin);
+      if (record !== undefined) {
+        endpoints.add(new URL(refreshTokenUrl(record, { settings })).origin);
+      } else {
+        const choice = loginEndpoint(settings);
+        if ("baseUrl" in choice) endpoints.add(choice.baseUrl);
+      }
     } catch {
       // No region and no override: nothing to probe for this profile.
     }
   }
+  const probedProfile = resolveProfile(settingsOf(options.profile)).value;
   if (endpoints.size === 0) {
     // No login profile yet (a fresh machine): check the endpoint `awslogin login` would sign in to.
-    const choice = loginEndpoint(report.config, options.profile ?? (env.AWS_PROFILE || "default"), env);
+    const choice = loginEndpoint(settingsOf(options.profile));
     if ("baseUrl" in choice) endpoints.add(choice.baseUrl);
     else findings.push(judgeNoEndpoint(choice));
   }
   const probeTimeoutMs = options.probeTimeoutMs ?? 5000;
-  const probedProfile = options.profile ?? (env.AWS_PROFILE || "default");
   const caBundle = resolveCaBundle(env, {
     name: probedProfile,
     caBundle: getProfile(report.config, probedProfile)?.ca_bundle,

@@ -4,18 +4,18 @@
  * Shared by the SDK provider, the credential_process binary and the CLI's export/exec.
  */
 import { homedir } from "node:os";
-import { getProfile, mergeProfile, type ProfileValues, parseConfigFile } from "../config.js";
+import { type ProfileValues, parseConfigFile } from "../config.js";
 import { credentialsFromRecord, type LoginCredentials } from "../credentials.js";
-import { signInEndpointEnv } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import { loginHint } from "../machines/refresh.js";
 import type { Transport } from "../ports.js";
 import { getFreshToken } from "../refresh.js";
-import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
+import { type LoginSettingsInput, resolveLoginSettings } from "../resolve.js";
+import type { TokenCacheRecord } from "../token-cache.js";
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { sessionLock, sessionTryLock } from "./lock.js";
-import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";
+import { profileOf, readCredentialsFile, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock, systemRandom } from "./system.js";
 import { assertTrustedCacheDirectory, createFileTokenStore } from "./token-store.js";
 import { type CaBundle, createHttpTransport, resolveCaBundle } from "./transport.js";
@@ -23,8 +23,13 @@ import { type CaBundle, createHttpTransport, resolveCaBundle } from "./transport
 export interface ProfileSession {
   profile: string;
   loginSession: string;
-  /** The profile's region, when it has one. */
+  /**
+   * The configured region (resolve.ts without a record: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's), when
+   * one is set; a refresh goes to the record's `signInRegion` first.
+   */
   region: string | undefined;
+  /** What resolve.ts decides from: the environment, both shared files, the explicit options. */
+  settings: Omit<LoginSettingsInput, "recorded">;
   configPath: string;
   store: TokenStore;
   /** Extra CAs for the Sign-In endpoint: AWS_CA_BUNDLE, then the profile's `ca_bundle`. */
@@ -73,30 +78,38 @@ export function loginSessionOf(
 /** The profile's login session; PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN when there is none. */
 export async function resolveProfileSession(options: ResolveProfileOptions = {}): Promise<ProfileSession> {
   const env = options.env ?? process.env;
-  const profile = options.profile ?? (env.AWS_PROFILE || "default");
-  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
-  const { credentialsPath } = resolveSharedFilePaths({ filepath: options.filepath }, env, homedir());
+  const homeDir = homedir();
+  const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir });
+  const { credentialsPath } = resolveSharedFilePaths({ filepath: options.filepath }, env, homeDir);
+  const config = parseConfigFile(await readConfigText(configPath));
+  const credentials = await readCredentialsFile(credentialsPath);
+  const input: Omit<LoginSettingsInput, "recorded"> = {
+    options: { profile: options.profile, cacheDirectory: options.cacheDirectory },
+    env,
+    config,
+    credentials,
+    homeDir,
+  };
+  const settings = resolveLoginSettings({ ...input, homeDir });
+  const profile = settings.profile.value;
   // The SDK's view: the config file's profile, overridden by the credentials file's section of that name.
-  const section = mergeProfile(
-    getProfile(parseConfigFile(await readConfigText(configPath)), profile),
-    await readCredentialsSection(credentialsPath, profile),
-  );
+  const section = profileOf({ config, credentials }, profile);
   const loginSession = loginSessionOf(profile, section, { configPath, credentialsPath });
-  const directory = options.cacheDirectory ?? resolveLoginCacheDirectory({ env, homeDir: homedir() });
   return {
     profile,
     loginSession,
-    region: section?.region || undefined,
+    region: settings.region?.value,
+    settings: input,
     configPath,
-    store: createFileTokenStore({ directory }),
+    store: createFileTokenStore({ directory: settings.cacheDirectory.value }),
     caBundle: resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle }),
   };
 }
 
 export interface LoadCredentialsOptions extends ResolveProfileOptions {
-  /** Region when neither the cache nor the profile records one (the caller's client region). */
+  /** The calling client's region: the last resort, after the record, the environment and the profile (resolve.ts). */
   region?: string;
-  /** Explicit Sign-In endpoint; wins over everything. */
+  /** Explicit Sign-In endpoint; wins over everything (resolve.ts). */
   endpointUrl?: string;
   /** Refresh whatever the expiry. */
   force?: boolean;
@@ -122,7 +135,6 @@ export async function loadProfileCredentials(
   const session = await resolveProfileSession(options);
   const store = session.store;
   await assertTrustedCacheDirectory(store.directory);
-  const region = session.region ?? options.region ?? env.AWS_REGION;
   const fresh = await getFreshToken(
     {
       clock: systemClock,
@@ -140,9 +152,11 @@ export async function loadProfileCredentials(
     {
       loginSession: session.loginSession,
       profile: session.profile,
-      env: signInEndpointEnv(env),
-      ...(region === undefined ? {} : { region }),
-      ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+      settings: {
+        ...session.settings,
+        caller: { region: options.region },
+        options: { ...session.settings.options, endpointUrl: options.endpointUrl },
+      },
       ...(options.force === undefined ? {} : { force: options.force }),
       ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

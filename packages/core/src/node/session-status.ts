@@ -6,8 +6,9 @@
 import { homedir } from "node:os";
 import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
 import { AwsLoginError } from "../errors.js";
+import { resolveCacheDirectory, resolveProfile } from "../resolve.js";
 import { judgeSessionStatus, type SessionStatus } from "../session-status.js";
-import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
+import type { TokenCacheRecord } from "../token-cache.js";
 import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { createFileTokenStore } from "./token-store.js";
@@ -48,11 +49,17 @@ export async function readSessionStatuses(
   const env = options.env ?? process.env;
   const configPath = options.configFilepath ?? resolveConfigFilePath({ env, homeDir: homedir() });
   const store = createFileTokenStore({
-    directory: options.cacheDirectory ?? resolveLoginCacheDirectory({ env, homeDir: homedir() }),
+    directory: resolveCacheDirectory({
+      options: { cacheDirectory: options.cacheDirectory },
+      env,
+      homeDir: homedir(),
+    }).value,
   });
   const config = parseConfigFile(await readConfigText(configPath));
   const names =
-    options.all === true ? loginProfileNames(config) : [options.profile ?? (env.AWS_PROFILE || "default")];
+    options.all === true
+      ? loginProfileNames(config)
+      : [resolveProfile({ options: { profile: options.profile }, env }).value];
   const now = options.now ?? Date.now();
   const statuses: SessionStatus[] = [];
   const records = new Map<string, TokenCacheRecord>();

@@ -9,8 +9,10 @@ import {
   getCredentialsSection,
   getProfile,
   mergeProfile,
+  type ParsedConfig,
   type ProfileValues,
   parseConfigFile,
+  parseCredentialsFile,
 } from "../config.js";
 import { MAX_SHARED_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 
@@ -61,17 +63,37 @@ export async function readCredentialsSection(
   return getCredentialsSection(await readOrEmpty(path), profile);
 }
 
+/** Both files, parsed (each read as the SDK reads it: unreadable means empty). */
+export async function readSharedFiles(
+  paths: SharedFilePaths,
+): Promise<{ config: ParsedConfig; credentials: Record<string, ProfileValues> }> {
+  const [configText, credentialsText] = await Promise.all([
+    readOrEmpty(paths.configPath),
+    readOrEmpty(paths.credentialsPath),
+  ]);
+  return { config: parseConfigFile(configText), credentials: parseCredentialsFile(credentialsText) };
+}
+
+/** The profile's keys from both files (the credentials file wins), or undefined when neither has it. */
+export function profileOf(
+  files: { config: ParsedConfig; credentials: Record<string, ProfileValues> },
+  profile: string,
+): ProfileValues | undefined {
+  return mergeProfile(
+    getProfile(files.config, profile),
+    Object.hasOwn(files.credentials, profile) ? files.credentials[profile] : undefined,
+  );
+}
+
 /** The profile's keys from both files (the credentials file wins), or undefined when neither has it. */
 export async function readProfile(
   paths: SharedFilePaths,
   profile: string,
 ): Promise<ProfileValues | undefined> {
-  const [configText, credentialsText] = await Promise.all([
-    readOrEmpty(paths.configPath),
-    readOrEmpty(paths.credentialsPath),
-  ]);
-  return mergeProfile(
-    getProfile(parseConfigFile(configText), profile),
-    getCredentialsSection(credentialsText, profile),
-  );
+  return profileOf(await readSharedFiles(paths), profile);
+}
+
+/** The whole credentials file, parsed (read as the SDK reads it: unreadable means empty). */
+export async function readCredentialsFile(path: string): Promise<Record<string, ProfileValues>> {
+  return parseCredentialsFile(await readOrEmpty(path));
 }
