@@ -3,35 +3,27 @@
  * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
  * inter-process lock, every check and message), with its warnings on stderr.
  */
-import { printable } from "@awslogin/core/printable";
-import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+import { type ProfileCredentials, readProfileCacheHit, regionFromEnv } from "./cache-hit.js";
+import type { Output } from "./output.js";
 import { resolveProfileName } from "./profile-name.js";
-
-export interface ProfileCredentials {
-  profile: string;
-  credentials: ExportableCredentials;
-  accountId: string;
-  /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region; undefined when none is set. */
-  region: string | undefined;
-}
 
 export async function loadCredentialsForProfile(
   flag: string | undefined,
+  output: Output,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProfileCredentials> {
   const profile = resolveProfileName(flag, env);
-  const regionFromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  const hit = readCacheHit(profile, env);
-  if (hit !== undefined) {
-    const { accountId, ...credentials } = hit.credentials;
-    return { profile, credentials, accountId, region: regionFromEnv ?? hit.region };
-  }
-  const { loadProfileCredentials } = await import("@awslogin/core/node");
+  const hit = readProfileCacheHit(profile, env);
+  if (hit !== undefined) return hit;
+  const [{ loadProfileCredentials }, { printable }] = await Promise.all([
+    import("@awslogin/core/node"),
+    import("@awslogin/core/printable"),
+  ]);
   const loaded = await loadProfileCredentials({
     profile,
     env,
     onWarning: (warning) =>
-      process.stderr.write(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
+      output.err(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
   });
   const { credentials } = loaded;
   return {
@@ -43,6 +35,6 @@ export async function loadCredentialsForProfile(
       expiration: credentials.expiration.getTime(),
     },
     accountId: credentials.accountId,
-    region: regionFromEnv ?? loaded.region,
+    region: regionFromEnv(env) ?? loaded.region,
   };
 }
