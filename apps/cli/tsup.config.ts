@@ -13,8 +13,6 @@ export default defineConfig([
     // Each command's implementation (src/actions/) is imported when the command runs: its own chunk, so that
     // start-up, --help and --version load oclif and the command definitions only.
     splitting: true,
-    minify: true,
-    keepNames: true,
     // One file to read instead of oclif's ~100 CommonJS modules.
     noExternal: ["@oclif/core"],
     // oclif only requires TypeScript to transpile sources, which bin/run.js turns off.
