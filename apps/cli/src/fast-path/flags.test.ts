@@ -6,7 +6,10 @@ const names = { profile: { char: "p" }, format: { char: "f" } };
 describe("parseFastFlags", () => {
   it("reads --name value, --name=value and -c value", () => {
     expect(parseFastFlags([], names)).toEqual({});
-    expect(parseFastFlags(["--profile", "dev", "-f", "env"], names)).toEqual({ profile: "dev", format: "env" });
+    expect(parseFastFlags(["--profile", "dev", "-f", "env"], names)).toEqual({
+      profile: "dev",
+      format: "env",
+    });
     expect(parseFastFlags(["--format=json", "-p", "a=b"], names)).toEqual({ format: "json", profile: "a=b" });
   });
 
