@@ -3,34 +3,27 @@
  * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
  * inter-process lock, every check and message), with its warnings on stderr.
  */
-import { printable } from "@awslogin/core/printable";
-import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+import { type ProfileCredentials, readProfileCacheHit } from "./cache-hit.js";
+import type { Output } from "./output.js";
 import { resolveProfileName } from "./profile-name.js";
-
-export interface ProfileCredentials {
-  profile: string;
-  credentials: ExportableCredentials;
-  accountId: string;
-  /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region (core's resolveRegion); undefined when none is set. */
-  region: string | undefined;
-}
 
 export async function loadCredentialsForProfile(
   flag: string | undefined,
+  output: Output,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProfileCredentials> {
   const profile = resolveProfileName(flag, env);
-  const hit = readCacheHit(profile, env);
-  if (hit !== undefined) {
-    const { accountId, ...credentials } = hit.credentials;
-    return { profile, credentials, accountId, region: hit.region };
-  }
-  const { loadProfileCredentials } = await import("@awslogin/core/node");
+  const hit = readProfileCacheHit(profile, env);
+  if (hit !== undefined) return hit;
+  const [{ loadProfileCredentials }, { printable }] = await Promise.all([
+    import("@awslogin/core/node"),
+    import("@awslogin/core/printable"),
+  ]);
   const loaded = await loadProfileCredentials({
     profile,
     env,
     onWarning: (warning) =>
-      process.stderr.write(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
+      output.err(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
   });
   const { credentials } = loaded;
   return {

@@ -25,11 +25,16 @@ function filesUnder(directory: string): string[] {
 }
 
 describe("start-up", () => {
-  it("command files import only @oclif/core and the base command at run time", () => {
+  it("command files import only @oclif/core, the base command and exec's argv split at run time", () => {
     const commandFiles = filesUnder(join(root, "src", "commands"));
     expect(commandFiles.length).toBeGreaterThanOrEqual(8);
     for (const file of commandFiles) {
-      const allowed = ["@oclif/core", relative(dirname(file), join(root, "src", "base-command.js"))];
+      const allowed = [
+        "@oclif/core",
+        ...["base-command.js", "exec-argv.js"].map((name) =>
+          relative(dirname(file), join(root, "src", name)),
+        ),
+      ];
       const imports = staticImports(readFileSync(file, "utf8")).map((specifier) =>
         specifier.startsWith(".") ? relative(dirname(file), join(dirname(file), specifier)) : specifier,
       );
@@ -38,7 +43,14 @@ describe("start-up", () => {
   });
 
   it("the base command and src/commands.ts load no workspace package", () => {
-    for (const file of ["base-command.ts", "exit-codes.ts", "commands.ts", "main.ts"]) {
+    for (const file of [
+      "base-command.ts",
+      "exit-codes.ts",
+      "output.ts",
+      "exec-argv.ts",
+      "commands.ts",
+      "main.ts",
+    ]) {
       const imports = staticImports(readFileSync(join(root, "src", file), "utf8"));
       for (const specifier of imports) {
         expect(specifier.startsWith(".") || specifier === "@oclif/core", `${file} imports ${specifier}`).toBe(
@@ -71,5 +83,15 @@ describe("start-up", () => {
     );
     expect(lazy.length).toBeGreaterThanOrEqual(8);
     for (const chunk of lazy) expect(seen, chunk).not.toContain(chunk);
+  });
+
+  it("bin/run.js's fast path is one CommonJS file that requires only Node's built-in modules", () => {
+    const source = readFileSync(join(root, "dist", "fast-path.cjs"), "utf8");
+    const required = [...source.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+    expect(source).not.toMatch(/\bimport\(/);
   });
 });

@@ -1,22 +1,27 @@
 /**
  * `awslogin doctor`: runs core's checks and prints the findings.
  */
-import { type DoctorFinding, doctorExitCode, printable, printableJson } from "@awslogin/core";
+import { type DoctorFinding, doctorExitCode, printable } from "@awslogin/core";
 import { runDoctor } from "@awslogin/core/node";
-import type { DoctorFlags } from "../commands/doctor.js";
+import type { Output } from "../output.js";
 import { createPaint, type Paint, paintStatus } from "../render.js";
 
-export async function diagnose(flags: DoctorFlags): Promise<void> {
+export interface DoctorOptions {
+  /** Check only this profile (default: every profile with a login_session). */
+  profile?: string;
+  /** The caller prints the returned findings as JSON: print no text. */
+  json: boolean;
+}
+
+/** Prints the findings unless `json`, and returns them; exit status 1 when a check failed. */
+export async function diagnose(options: DoctorOptions, output: Output): Promise<DoctorFinding[]> {
   const findings = await runDoctor({
     env: process.env,
-    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
   });
-  if (flags.json) {
-    process.stdout.write(`${printableJson(findings)}\n`);
-  } else {
-    process.stdout.write(render(findings, createPaint(process.env)));
-  }
+  if (!options.json) output.out(render(findings, createPaint(process.env)));
   process.exitCode = doctorExitCode(findings);
+  return findings;
 }
 
 /** A finding is our sentence with paths and values from files in it: escaped, cut only when absurd. */

@@ -2,18 +2,26 @@
  * `awslogin emulator`: starts the local Sign-In + STS emulator and serves until SIGINT or SIGTERM.
  */
 import { INVALID_EMULATOR_OPTION, startEmulator } from "@awslogin/emulator";
-import type { EmulatorFlags } from "../commands/emulator.js";
+import type { Output } from "../output.js";
 
-export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
+export interface EmulatorCommandOptions {
+  port: number;
+  /** Identity ARNs that can sign in; the first is the default. */
+  identities?: string[];
+  autoApprove: boolean;
+  expiresIn: number;
+  sessionDuration: number;
+  refreshReuseWindow: number;
+  codeTtl: number;
+  /** No request log on stderr. */
+  quiet: boolean;
+}
+
+export async function serveEmulator(options: EmulatorCommandOptions, output: Output): Promise<void> {
+  const { quiet, ...emulatorOptions } = options;
   const emulator = await startEmulator({
-    port: flags.port,
-    ...(flags.identity === undefined ? {} : { identities: flags.identity }),
-    autoApprove: flags["auto-approve"],
-    expiresIn: flags["expires-in"],
-    sessionDuration: flags["session-duration"],
-    refreshReuseWindow: flags["refresh-reuse-window"],
-    codeTtl: flags["code-ttl"],
-    ...(flags.quiet ? {} : { logger: (line: string) => process.stderr.write(`${line}\n`) }),
+    ...emulatorOptions,
+    ...(quiet ? {} : { logger: (line: string) => output.err(`${line}\n`) }),
   }).catch(async (error: unknown) => {
     // startEmulator marks its refusal of a bad option (an unsupported --identity ARN, …): a usage error, reported
     // as one line with exit 2 like every other. Anything else is not the user's doing and stays as it is.
@@ -22,8 +30,8 @@ export async function serveEmulator(flags: EmulatorFlags): Promise<void> {
     const { AwsLoginError } = await import("@awslogin/core");
     throw new AwsLoginError("INVALID_ARGUMENT", error.message, { cause: error });
   });
-  process.stdout.write(`${emulator.url}\n`);
-  process.stderr.write(
+  output.out(`${emulator.url}\n`);
+  output.err(
     `AWS Sign-In + STS emulator listening on ${emulator.url}\n` +
       `  login:   awslogin login --endpoint-url ${emulator.url} --region us-east-1\n` +
       `  refresh: export AWS_ENDPOINT_URL_SIGNIN=${emulator.url}\n` +

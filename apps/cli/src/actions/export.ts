@@ -1,12 +1,17 @@
 /**
  * `awslogin export`: prints a profile's credentials in one of `aws configure export-credentials`'s formats.
  */
-import { formatCredentials, isExportFormat } from "@awslogin/credential-process";
-import type { ExportFlags } from "../commands/export.js";
+import { type ExportFormat, formatCredentials } from "@awslogin/credential-process";
+import type { Output } from "../output.js";
 import { loadCredentialsForProfile } from "../profile-credentials.js";
 
-export async function exportCredentials(flags: ExportFlags): Promise<void> {
-  const format = isExportFormat(flags.format) ? flags.format : "process";
-  const { credentials, accountId, region } = await loadCredentialsForProfile(flags.profile);
-  process.stdout.write(formatCredentials(credentials, format, { accountId, region }));
+export interface ExportOptions {
+  /** The profile to export (default: AWS_PROFILE, then `default`). */
+  profile?: string;
+  format: ExportFormat;
+}
+
+export async function exportCredentials(options: ExportOptions, output: Output): Promise<void> {
+  const { credentials, accountId, region } = await loadCredentialsForProfile(options.profile, output);
+  output.out(formatCredentials(credentials, options.format, { accountId, region }));
 }

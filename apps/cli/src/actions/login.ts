@@ -31,22 +31,44 @@ import {
   systemClock,
   systemRandom,
 } from "@awslogin/core/node";
-import type { Command } from "@oclif/core";
-import type { LoginFlags } from "../commands/login.js";
 import { createContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import type { Output } from "../output.js";
 import { createTerminal } from "../terminal.js";
 
-export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginFlags): Promise<void> {
+export interface LoginOptions {
+  /** The profile to sign in (default: AWS_PROFILE, then `default`). */
+  profile?: string;
+  /** The region to sign in to (default: AWS_REGION, the profile's region, or a prompt). */
+  region?: string;
+  /** A Sign-In endpoint instead of the region's. */
+  endpointUrl?: string;
+  /** A plain http:// endpoint on another host is allowed (warned about). */
+  allowInsecureHttpEndpoint: boolean;
+  /** The loopback listener's port (default: a free one). */
+  redirectPort?: number;
+  openBrowser: boolean;
+  timeoutSeconds: number;
+  /** Replace the profile's other login session without asking. */
+  force: boolean;
+  /** Write nothing unless the sign-in is to this account. */
+  expectAccount?: string;
+  /** Sign in from another device (cross-device flow). */
+  remote: boolean;
+  /** The CLI's version, for the User-Agent. */
+  version: string;
+}
+
+export async function signIn(options: LoginOptions, output: Output): Promise<void> {
   const context = createContext();
   const { env } = context;
   const terminal = createTerminal(env);
   // Before the region prompt and the browser: a bad value must not cost a sign-in.
-  if (flags["expect-account"] !== undefined) assertExpectedAccount(flags["expect-account"]);
+  if (options.expectAccount !== undefined) assertExpectedAccount(options.expectAccount);
   const config = parseConfigFile(await context.config.read());
   // Which profile, region and endpoint: core's one order (resolve.ts).
   const settings: LoginSettingsInput = {
-    flags: { profile: flags.profile, region: flags.region, endpointUrl: flags["endpoint-url"] },
+    flags: { profile: options.profile, region: options.region, endpointUrl: options.endpointUrl },
     env,
     config,
   };
@@ -71,15 +93,15 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
     region,
     ...(override === undefined ? {} : { endpointUrl: override.value, endpointSource: override.source }),
     env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env[ALLOW_INSECURE_HTTP_ENV] },
-    allowInsecureHttp: flags["allow-insecure-http-endpoint"],
+    allowInsecureHttp: options.allowInsecureHttpEndpoint,
   });
   if (endpoint.insecureHttp === true) {
-    process.stderr.write(
+    output.err(
       `${terminal.paint("Warning:", "red")} ${insecureEndpointWarning(endpoint)} Later refreshes are refused unless AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT=1 is set.\n\n`,
     );
   }
   const caBundle = resolveCaBundle(env, { name: profile, caBundle: profileConfig?.ca_bundle });
-  const flow: LoginFlow = flags.remote ? "cross-device" : "same-device";
+  const flow: LoginFlow = options.remote ? "cross-device" : "same-device";
 
   /** Prints the hint naming --remote when a browser here is unlikely to work; true when it did. */
   const showRemoteHint = (opened: boolean | undefined): boolean => {
@@ -90,7 +112,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
       platform: process.platform,
     });
     if (doubt === undefined) return false;
-    process.stderr.write(
+    output.err(
       `${terminal.paint("Hint:", "yellow")} ${doubt}. If no browser here can reach 127.0.0.1, sign in from another device with \`awslogin login --remote\`${terminal.isInteractive ? " (or press Enter now)" : ""}. Still waiting here, in case the URL is opened through port forwarding.\n\n`,
     );
     return true;
@@ -108,7 +130,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         clock: systemClock,
         random: systemRandom,
         transport: createHttpTransport({
-          userAgent: `awslogin/${cli.config.version} md/command#login`,
+          userAgent: `awslogin/${options.version} md/command#login`,
           env,
           ...(caBundle === undefined ? {} : { caBundle }),
         }),
@@ -121,9 +143,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         ui: {
           showAuthorizeUrl(url, shownFlow, opened) {
             if (shownFlow === "cross-device") {
-              process.stderr.write(
-                `Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`,
-              );
+              output.err(`Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`);
               return;
             }
             const lead =
@@ -132,15 +152,13 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
                 : opened === false
                   ? "Could not start a browser. Open the following URL in a browser on this machine:"
                   : "Open the following URL in a browser on this machine:";
-            process.stderr.write(`${lead}\n\n${url}\n\n`);
+            output.err(`${lead}\n\n${url}\n\n`);
             if (!showRemoteHint(opened) && terminal.isInteractive) {
-              process.stderr.write(
-                terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"),
-              );
+              output.err(terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"));
             }
           },
           browserFailed() {
-            process.stderr.write(
+            output.err(
               "The browser did not open (its opener exited with an error). Open the URL above in a browser on this machine.\n\n",
             );
             showRemoteHint(false);
@@ -150,7 +168,7 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
           },
           async promptCode(problem, signal) {
             if (problem !== undefined)
-              process.stderr.write(
+              output.err(
                 `${terminal.paint("That code did not work:", "red")} ${printable(problem.message, 2000)}\n`,
               );
             for (;;) {
@@ -159,12 +177,10 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
                 signal,
               );
               if (text.trim() !== "") return text;
-              process.stderr.write(
-                "The code is empty. Copy the whole code shown on the page after you sign in.\n",
-              );
+              output.err("The code is empty. Copy the whole code shown on the page after you sign in.\n");
             }
           },
-          ...(terminal.isInteractive && !flags.remote
+          ...(terminal.isInteractive && !options.remote
             ? {
                 offerRemote(start: () => void, signal: AbortSignal) {
                   terminal.readLine("", signal).then(start, () => undefined);
@@ -182,22 +198,22 @@ export async function signIn(cli: Pick<Command, "config" | "log">, flags: LoginF
         ...(endpoint.source === "partition"
           ? {}
           : { endpointOverride: endpoint.tokenUrl.replace(/\/v1\/token$/, "") }),
-        timeoutMs: flags.timeout * 1000,
-        openBrowser: flags.browser,
-        ...(flags["redirect-port"] === undefined ? {} : { redirectPort: flags["redirect-port"] }),
-        force: flags.force,
-        ...(flags["expect-account"] === undefined ? {} : { expectAccount: flags["expect-account"] }),
+        timeoutMs: options.timeoutSeconds * 1000,
+        openBrowser: options.openBrowser,
+        ...(options.redirectPort === undefined ? {} : { redirectPort: options.redirectPort }),
+        force: options.force,
+        ...(options.expectAccount === undefined ? {} : { expectAccount: options.expectAccount }),
         signal: interrupt.signal,
       },
     );
     // The session and account come from the ID token: printed escaped, whatever reached this far.
     const who = terminal.paint(printable(result.loginSession), "bold");
-    cli.log(`Signed in as ${who} (account ${printable(result.accountId)}).`);
-    cli.log(
-      `Updated profile ${printable(result.profile)} to use this session (${printable(result.configPath, 1000)}).`,
+    output.out(`Signed in as ${who} (account ${printable(result.accountId)}).\n`);
+    output.out(
+      `Updated profile ${printable(result.profile)} to use this session (${printable(result.configPath, 1000)}).\n`,
     );
     const use = result.profile === "default" ? "" : ` --profile ${result.profile}`;
-    cli.log(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.`);
+    output.out(`Use it with any AWS tool, e.g. \`aws sts get-caller-identity${use}\`.\n`);
   } finally {
     process.off("SIGINT", onSigint);
     terminal.close();

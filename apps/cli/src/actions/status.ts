@@ -1,37 +1,48 @@
 /**
  * `awslogin status`: reads a profile's (or every profile's) session state and prints it, as text or JSON.
  */
-import { isUsableState, printable, printableJson, type SessionStatus } from "@awslogin/core";
+import { isUsableState, printable, type SessionStatus } from "@awslogin/core";
 import { readSessionStatuses } from "@awslogin/core/node";
-import type { StatusFlags } from "../commands/status.js";
 import { EXIT } from "../exit-codes.js";
+import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
 import { createPaint, formatTable, type Paint, paintState, relativeTime } from "../render.js";
 
-export async function showStatus(flags: StatusFlags): Promise<void> {
+export interface StatusOptions {
+  /** The profile to show (default: AWS_PROFILE, then `default`); ignored with `all`. */
+  profile?: string;
+  /** Every profile that has a login_session. */
+  all: boolean;
+  /** The caller prints the returned value as JSON: print no text. */
+  json: boolean;
+}
+
+/** What `status --json` prints: one profile's status, or every login profile's with `all`. */
+export type StatusReport = SessionStatus | SessionStatus[];
+
+/** Prints the text report unless `json`; returns the JSON report. Exit status 1 unless every profile is usable. */
+export async function showStatus(options: StatusOptions, output: Output): Promise<StatusReport> {
   const env = process.env;
   const now = Date.now();
   const report = await readSessionStatuses({
-    ...(flags.all ? { all: true } : { profile: resolveProfileName(flags.profile, env) }),
+    ...(options.all ? { all: true } : { profile: resolveProfileName(options.profile, env) }),
     env,
     now,
   });
   const { statuses } = report;
   const usable = statuses.length > 0 && statuses.every((status) => isUsableState(status.state));
-
-  if (flags.json) {
-    process.stdout.write(`${printableJson(flags.all ? statuses : statuses[0])}\n`);
-  } else if (statuses.length === 0) {
-    process.stderr.write(
+  if (!usable) process.exitCode = EXIT.failure;
+  const first = statuses[0];
+  if (options.json) return options.all || first === undefined ? statuses : first;
+  if (first === undefined) {
+    output.err(
       `No profile in ${printable(report.configPath, PATH_LIMIT)} has a login_session. Run \`awslogin login\` to sign in.\n`,
     );
   } else {
     const paint = createPaint(env);
-    process.stdout.write(
-      `${flags.all ? renderTable(statuses, now, paint) : renderOne(statuses[0]!, now, paint)}\n`,
-    );
+    output.out(`${options.all ? renderTable(statuses, now, paint) : renderOne(first, now, paint)}\n`);
   }
-  if (!usable) process.exitCode = EXIT.failure;
+  return options.all ? statuses : (first ?? statuses);
 }
 
 /** Paths are ours or the user's, but may come from the environment: escaped, and cut only when absurd. */

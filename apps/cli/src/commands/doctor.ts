@@ -1,7 +1,5 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-export type DoctorFlags = Interfaces.InferredFlags<typeof DoctorCommand.flags>;
 
 export class DoctorCommand extends BaseCommand {
   static override summary =
@@ -26,12 +24,16 @@ Exit status: 1 when any check fails, else 0 (warnings included).`;
       char: "p",
       description: "Check only this profile (default: every profile with a login_session).",
     }),
-    json: Flags.boolean({ description: "Print the findings as a JSON array." }),
   };
+  /** --json prints the findings, a JSON array: what run returns. */
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<unknown> {
     const { flags } = await this.parse(DoctorCommand);
     const { diagnose } = await import("../actions/doctor.js");
-    await diagnose(flags);
+    return diagnose(
+      { ...(flags.profile === undefined ? {} : { profile: flags.profile }), json: this.jsonEnabled() },
+      this.output,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
 
 /**
@@ -6,8 +6,6 @@ import { BaseCommand } from "../base-command.js";
  * emulator.test.ts checks that the two agree.
  */
 export const EMULATOR_DEFAULT_IDENTITY = "arn:aws:sts::111122223333:assumed-role/Developer/awslogin-demo";
-
-export type EmulatorFlags = Interfaces.InferredFlags<typeof EmulatorCommand.flags>;
 
 export class EmulatorCommand extends BaseCommand {
   static override summary =
@@ -62,6 +60,18 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
   async run(): Promise<void> {
     const { flags } = await this.parse(EmulatorCommand);
     const { serveEmulator } = await import("../actions/emulator.js");
-    await serveEmulator(flags);
+    await serveEmulator(
+      {
+        port: flags.port,
+        ...(flags.identity === undefined ? {} : { identities: flags.identity }),
+        autoApprove: flags["auto-approve"],
+        expiresIn: flags["expires-in"],
+        sessionDuration: flags["session-duration"],
+        refreshReuseWindow: flags["refresh-reuse-window"],
+        codeTtl: flags["code-ttl"],
+        quiet: flags.quiet,
+      },
+      this.output,
+    );
   }
 }

@@ -1,21 +1,6 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-export type ExecFlags = Interfaces.InferredFlags<typeof ExecCommand.flags>;
-
-/** Where the command starts: after `--`, else at the first word that is not one of exec's own flags. */
-function splitArgv(argv: readonly string[]): { own: string[]; command: string[] } {
-  const dashdash = argv.indexOf("--");
-  if (dashdash !== -1) return { own: argv.slice(0, dashdash), command: argv.slice(dashdash + 1) };
-  let i = 0;
-  while (i < argv.length) {
-    const arg = argv[i] as string;
-    if (arg === "--profile" || arg === "-p") i += 2;
-    else if (arg.startsWith("-")) i += 1;
-    else break;
-  }
-  return { own: argv.slice(0, i), command: argv.slice(i) };
-}
+import { splitExecArgv } from "../exec-argv.js";
 
 export class ExecCommand extends BaseCommand {
   static override summary = "Run a command with a profile's credentials in its environment.";
@@ -41,9 +26,18 @@ they cannot have come from the terminal, which sends them to the command itself)
   static override usage = "exec [--profile PROFILE] -- COMMAND [ARGS...]";
 
   async run(): Promise<void> {
-    const { own, command } = splitArgv(this.argv);
+    const { own, command } = splitExecArgv(this.argv);
     const { flags, argv: extra } = await this.parse(ExecCommand, own);
     const { execWithCredentials } = await import("../actions/exec.js");
-    await execWithCredentials(this, { flags, extra, command, usage: ExecCommand.usage });
+    const code = await execWithCredentials(
+      {
+        ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+        extra,
+        command,
+        usage: ExecCommand.usage,
+      },
+      this.output,
+    );
+    this.exit(code);
   }
 }

@@ -1,5 +1,5 @@
 import type { ExportFormat } from "@awslogin/credential-process";
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
 
 /**
@@ -15,8 +15,6 @@ export const FORMAT_OPTIONS = [
   "fish",
   "json",
 ] as const satisfies readonly ExportFormat[];
-
-export type ExportFlags = Interfaces.InferredFlags<typeof ExportCommand.flags>;
 
 export class ExportCommand extends BaseCommand {
   static override summary = "Print a profile's credentials for a shell or a tool, refreshing them when due.";
@@ -36,17 +34,20 @@ the process object plus AccountId and Region, on one line. Credentials are refre
       char: "p",
       description: "Profile to export (default: AWS_PROFILE, then default).",
     }),
-    format: Flags.string({
+    format: Flags.option({
       char: "f",
       description: "Output format.",
-      options: [...FORMAT_OPTIONS],
+      options: FORMAT_OPTIONS,
       default: "process",
-    }),
+    })(),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ExportCommand);
     const { exportCredentials } = await import("../actions/export.js");
-    await exportCredentials(flags);
+    await exportCredentials(
+      { ...(flags.profile === undefined ? {} : { profile: flags.profile }), format: flags.format },
+      this.output,
+    );
   }
 }

@@ -1,7 +1,5 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-export type LoginFlags = Interfaces.InferredFlags<typeof LoginCommand.flags>;
 
 export class LoginCommand extends BaseCommand {
   static override summary =
@@ -57,6 +55,21 @@ Compatible with the AWS CLI and SDKs: they can use the profile right away.`;
   async run(): Promise<void> {
     const { flags } = await this.parse(LoginCommand);
     const { signIn } = await import("../actions/login.js");
-    await signIn(this, flags);
+    await signIn(
+      {
+        ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+        ...(flags.region === undefined ? {} : { region: flags.region }),
+        ...(flags["endpoint-url"] === undefined ? {} : { endpointUrl: flags["endpoint-url"] }),
+        allowInsecureHttpEndpoint: flags["allow-insecure-http-endpoint"],
+        ...(flags["redirect-port"] === undefined ? {} : { redirectPort: flags["redirect-port"] }),
+        openBrowser: flags.browser,
+        timeoutSeconds: flags.timeout,
+        force: flags.force,
+        ...(flags["expect-account"] === undefined ? {} : { expectAccount: flags["expect-account"] }),
+        remote: flags.remote,
+        version: this.config.version,
+      },
+      this.output,
+    );
   }
 }

@@ -1,7 +1,5 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-export type LogoutFlags = Interfaces.InferredFlags<typeof LogoutCommand.flags>;
 
 export class LogoutCommand extends BaseCommand {
   static override summary =
@@ -32,6 +30,9 @@ and nothing else. A profile without a session only gets a warning (exit 0).`;
   async run(): Promise<void> {
     const { flags } = await this.parse(LogoutCommand);
     const { logOut } = await import("../actions/logout.js");
-    await logOut(this, flags);
+    await logOut(
+      { ...(flags.profile === undefined ? {} : { profile: flags.profile }), all: flags.all },
+      this.output,
+    );
   }
 }

@@ -1,7 +1,5 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../base-command.js";
-
-export type StatusFlags = Interfaces.InferredFlags<typeof StatusCommand.flags>;
 
 export class StatusCommand extends BaseCommand {
   static override summary =
@@ -30,12 +28,20 @@ Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (al
       description: "Show every profile that has a login_session.",
       exclusive: ["profile"],
     }),
-    json: Flags.boolean({ description: "Print JSON: one object for a profile, an array with --all." }),
   };
+  /** --json prints one object for a profile, an array with --all: what run returns. */
+  static override enableJsonFlag = true;
 
-  async run(): Promise<void> {
+  async run(): Promise<unknown> {
     const { flags } = await this.parse(StatusCommand);
     const { showStatus } = await import("../actions/status.js");
-    await showStatus(flags);
+    return showStatus(
+      {
+        ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+        all: flags.all,
+        json: this.jsonEnabled(),
+      },
+      this.output,
+    );
   }
 }

@@ -4,10 +4,9 @@
  */
 import { AwsLoginError, findOtherCredentialKeys } from "@awslogin/core";
 import { resolveProfileSession, updateProfile } from "@awslogin/core/node";
-import type { Command } from "@oclif/core";
-import type { ConfigureCredentialProcessFlags } from "../../commands/configure/credential-process.js";
 import { createContext } from "../../context.js";
 import { credentialProcessCommand, isAwsloginCredentialProcess } from "../../credential-process-command.js";
+import type { Output } from "../../output.js";
 import { resolveProfileName } from "../../profile-name.js";
 
 /** Keys that give a profile credentials, beyond core's list of `aws login`'s refusals. */
@@ -19,13 +18,20 @@ const CREDENTIAL_KEYS = [
   "credential_source",
 ];
 
+export interface ConfigureCredentialProcessOptions {
+  /** The login profile (default: AWS_PROFILE, then `default`). */
+  profile?: string;
+  /** The profile to write (default: PROFILE-process). */
+  name?: string;
+}
+
 export async function configureCredentialProcess(
-  cli: Pick<Command, "log">,
-  flags: ConfigureCredentialProcessFlags,
+  options: ConfigureCredentialProcessOptions,
+  output: Output,
 ): Promise<void> {
   const context = createContext();
-  const profile = resolveProfileName(flags.profile, context.env);
-  const name = flags.name ?? `${profile}-process`;
+  const profile = resolveProfileName(options.profile, context.env);
+  const name = options.name ?? `${profile}-process`;
   if (name === profile) {
     throw new AwsLoginError("INVALID_ARGUMENT", `--name must differ from the login profile ${profile}.`);
   }
@@ -58,9 +64,9 @@ export async function configureCredentialProcess(
     }
   });
 
-  cli.log(`Wrote profile ${name} to ${context.configPath}:`);
-  for (const [key, value] of Object.entries(values)) cli.log(`  ${key} = ${value}`);
-  cli.log(
-    `Tools that do not understand login_session can use it, e.g. \`AWS_PROFILE=${name} terraform plan\`.`,
+  output.out(`Wrote profile ${name} to ${context.configPath}:\n`);
+  for (const [key, value] of Object.entries(values)) output.out(`  ${key} = ${value}\n`);
+  output.out(
+    `Tools that do not understand login_session can use it, e.g. \`AWS_PROFILE=${name} terraform plan\`.\n`,
   );
 }

@@ -1,9 +1,5 @@
-import { Flags, type Interfaces } from "@oclif/core";
+import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../base-command.js";
-
-export type ConfigureCredentialProcessFlags = Interfaces.InferredFlags<
-  typeof ConfigureCredentialProcessCommand.flags
->;
 
 export class ConfigureCredentialProcessCommand extends BaseCommand {
   static override summary =
@@ -30,6 +26,12 @@ left alone.`;
   async run(): Promise<void> {
     const { flags } = await this.parse(ConfigureCredentialProcessCommand);
     const { configureCredentialProcess } = await import("../../actions/configure/credential-process.js");
-    await configureCredentialProcess(this, flags);
+    await configureCredentialProcess(
+      {
+        ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+        ...(flags.name === undefined ? {} : { name: flags.name }),
+      },
+      this.output,
+    );
   }
 }

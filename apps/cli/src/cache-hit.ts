@@ -1,0 +1,27 @@
+/**
+ * A profile's credentials straight from its cache file, without core: the zod-free hot-path reader that the
+ * credential_process binary uses. The only import of that reader in the CLI (the oclif path and the fast path in
+ * bin/run.js both come through here), so that moving it is a one-line change.
+ * @see docs/protocol.md §6, §8
+ */
+import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+
+/** A profile's fresh credentials and what `export --format json` and `exec` print or pass beside them. */
+export interface ProfileCredentials {
+  profile: string;
+  credentials: ExportableCredentials;
+  accountId: string;
+  /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region (core's resolveRegion); undefined when none is set. */
+  region: string | undefined;
+}
+
+/**
+ * The profile's credentials when its cache file certainly holds fresh ones (more than 5 minutes left, every
+ * check of core's passed); undefined otherwise, and core's full path decides and explains. Never throws.
+ */
+export function readProfileCacheHit(profile: string, env: NodeJS.ProcessEnv): ProfileCredentials | undefined {
+  const hit = readCacheHit(profile, env);
+  if (hit === undefined) return undefined;
+  const { accountId, ...credentials } = hit.credentials;
+  return { profile, credentials, accountId, region: hit.region };
+}
