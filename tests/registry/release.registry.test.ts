@@ -5,7 +5,7 @@
  * every subpath. The Node versions are the paths in AWSLOGIN_TEST_NODES (comma-separated; `.ci/run` passes 20, 22
  * and 24), else the Node running this test.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -108,6 +108,7 @@ const nodeVersion = (node: string) => execFileSync(node, ["--version"], { encodi
 describe.each(NODES.map((node) => [nodeVersion(node), node]))("on Node %s", (_label, node) => {
   let user: ReturnType<typeof freshUser>;
   let emulator: { url: string; child: ChildProcess };
+  let withoutEmulator: { code: number | null; stderr: string; installed: string[] };
 
   beforeAll(async () => {
     user = freshUser(node);
@@ -115,6 +116,17 @@ describe.each(NODES.map((node) => [nodeVersion(node), node]))("on Node %s", (_la
     await sh("npm", ["install", "--global", "@awslogin/credential-process"], { env: user.env });
     await sh("npm", ["install", "--global", "@awslogin/cli"], { env: user.env });
     await sh("npm", ["install", "--global", "@awslogin/credential-process"], { env: user.env });
+    // The emulator is an optional peer of the CLI: not installed with it, and asked for when it is run.
+    const refused = spawnSync("awslogin", ["emulator", "--auto-approve"], {
+      env: user.env,
+      encoding: "utf8",
+    });
+    withoutEmulator = {
+      code: refused.status,
+      stderr: refused.stderr,
+      installed: readdirSync(join(user.prefix, "lib", "node_modules", "@awslogin")),
+    };
+    await sh("npm", ["install", "--global", "@awslogin/emulator"], { env: user.env });
     emulator = await startEmulator(user.env);
   });
 
@@ -127,6 +139,13 @@ describe.each(NODES.map((node) => [nodeVersion(node), node]))("on Node %s", (_la
     const { stdout: expected } = await sh(node, ["--version"], { env: user.env });
     const { stdout: actual } = await sh("node", ["--version"], { env: user.env });
     expect(actual).toBe(expected);
+  });
+
+  it("npm i -g @awslogin/cli does not install the emulator; `awslogin emulator` says how to add it", () => {
+    expect(withoutEmulator.installed.sort()).toEqual(["cli", "credential-process"]);
+    expect(withoutEmulator.code).toBe(1);
+    expect(withoutEmulator.stderr).toContain("[NOT_INSTALLED]");
+    expect(withoutEmulator.stderr).toContain("npm install --global @awslogin/emulator");
   });
 
   it("npm i -g @awslogin/cli: version, login through the emulator, status, export, credential_process, exec, logout", async () => {

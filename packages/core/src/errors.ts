@@ -45,7 +45,9 @@ export type AwsLoginErrorCode =
   | "INVALID_ARGUMENT"
   | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
-  | "INVALID_ID_TOKEN";
+  | "INVALID_ID_TOKEN"
+  // installation
+  | "NOT_INSTALLED";
 
 const MARKER = Symbol.for("@awslogin/core/AwsLoginError");
 

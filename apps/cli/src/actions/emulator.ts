@@ -1,7 +1,6 @@
 /**
  * `awslogin emulator`: starts the local Sign-In + STS emulator and serves until SIGINT or SIGTERM.
  */
-import { INVALID_EMULATOR_OPTION, startEmulator } from "@awslogin/emulator";
 import type { Output } from "../output.js";
 
 export interface EmulatorCommandOptions {
@@ -17,8 +16,33 @@ export interface EmulatorCommandOptions {
   quiet: boolean;
 }
 
+/**
+ * The emulator is an optional peer of the CLI (its SDK dependencies are not paid for by every install): loaded here,
+ * and when it is not installed, NOT_INSTALLED says how to add it.
+ */
+export async function loadEmulator(
+  load: () => Promise<typeof import("@awslogin/emulator")> = () => import("@awslogin/emulator"),
+): Promise<typeof import("@awslogin/emulator")> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
+    // Only the package itself: a dependency of the emulator that is missing names the emulator in its path.
+    if (!/Cannot find (package|module) '@awslogin\/emulator'/.test(String((error as Error).message)))
+      throw error;
+    const { AwsLoginError } = await import("@awslogin/core");
+    throw new AwsLoginError(
+      "NOT_INSTALLED",
+      "The emulator is a separate package, and it is not installed beside @awslogin/cli. Install it where the CLI is installed (`npm install --global @awslogin/emulator` for a global CLI, or `npm install --save-dev @awslogin/emulator` in a project), then run `awslogin emulator` again.",
+      { cause: error },
+    );
+  }
+}
+
 export async function serveEmulator(options: EmulatorCommandOptions, output: Output): Promise<void> {
   const { quiet, ...emulatorOptions } = options;
+  const { INVALID_EMULATOR_OPTION, startEmulator } = await loadEmulator();
   const emulator = await startEmulator({
     ...emulatorOptions,
     ...(quiet ? {} : { logger: (line: string) => output.err(`${line}\n`) }),
