@@ -1,11 +1,12 @@
 /**
- * The one base class of every command: turns core's typed errors into a one-line message on stderr
- * and a stable exit code (0 ok, 1 failure the user can act on, 2 usage error, 130 interrupted).
+ * The one base class of every command: turns core's typed errors into a one-line message on stderr (core's
+ * facts, then the `awslogin` command its remedy calls for) and a stable exit code (0 ok, 1 failure the user can act on, 2 usage error, 130 interrupted).
  * Loaded on every start-up, so it imports nothing of core at run time: errors are recognised by core's marker.
  */
 import type { AwsLoginError } from "@awslogin/core";
 import { Command } from "@oclif/core";
 import { EXIT } from "./exit-codes.js";
+import { CLI_REMEDY_WORDING } from "./remedy.js";
 
 /** Room for a message with a few outside values and paths in it; beyond it, a message is cut. */
 const MESSAGE_LIMIT = 2000;
@@ -35,8 +36,12 @@ export abstract class BaseCommand extends Command {
             : EXIT.failure;
       // Messages carry values from the network and files: escaped here too, so none can act on the terminal.
       // Loaded here, on the error path only: start-up loads no workspace package.
-      const { printable } = await import("@awslogin/core/printable");
-      process.stderr.write(`awslogin: ${printable(error.message, MESSAGE_LIMIT)} [${error.code}]\n`);
+      const [{ printable }, { messageWithRemedy }] = await Promise.all([
+        import("@awslogin/core/printable"),
+        import("@awslogin/core/errors"),
+      ]);
+      const message = messageWithRemedy(error, CLI_REMEDY_WORDING);
+      process.stderr.write(`awslogin: ${printable(message, MESSAGE_LIMIT)} [${error.code}]\n`);
       this.exit(exit);
     }
     return super.catch(error);

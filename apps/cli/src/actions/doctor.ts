@@ -1,9 +1,10 @@
 /**
- * `awslogin doctor`: runs core's checks and prints the findings.
+ * `awslogin doctor`: runs the checks (doctor/observe.ts, doctor/judges.ts) and prints the findings.
  */
-import { type DoctorFinding, doctorExitCode, printable, printableJson } from "@awslogin/core";
-import { runDoctor } from "@awslogin/core/node";
+import { printable, printableJson } from "@awslogin/core";
 import type { DoctorFlags } from "../commands/doctor.js";
+import { type DoctorFinding, doctorExitCode } from "../doctor/judges.js";
+import { runDoctor } from "../doctor/observe.js";
 import { createPaint, type Paint, paintStatus } from "../render.js";
 
 export async function diagnose(flags: DoctorFlags): Promise<void> {

@@ -15,13 +15,11 @@ import {
   printable,
   resolveLoginRegion,
   resolveSignInEndpoint,
-  sameDeviceDoubt,
   signInEndpointEnv,
 } from "@awslogin/core";
 import {
   createBrowserOpener,
   createHttpTransport,
-  isInContainer,
   resolveCaBundle,
   sessionLock,
   startCallbackListener,
@@ -31,6 +29,7 @@ import {
 import type { Command } from "@oclif/core";
 import type { LoginFlags } from "../commands/login.js";
 import { createContext } from "../context.js";
+import { isInContainer, sameDeviceDoubt } from "../environment.js";
 import { EXIT } from "../exit-codes.js";
 import { resolveProfileName } from "../profile-name.js";
 import { createTerminal } from "../terminal.js";
