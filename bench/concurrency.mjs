@@ -3,7 +3,7 @@
 // CreateOAuth2Token calls reach the service, and how many processes fail? What we ship (the built
 // awslogin-credential-process binary, and @awslogin/credential-provider in a worker process: inter-process
 // lock, re-read, one refresh) next to the official @aws-sdk/credential-provider-login (no lock), against the
-// emulator with the service's reuse window off (PROTOCOL.md §4.3).
+// emulator with the service's reuse window off (docs/protocol.md §4.3).
 // Needs the built packages: pnpm exec turbo run build
 // Usage: node bench/concurrency.mjs [N=20] [reuseWindowSeconds=0]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

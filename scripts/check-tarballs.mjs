@@ -8,6 +8,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
+/** What each bundling package is known to bundle: its notices must name at least these. */
+const BUNDLES = {
+  "@awslogin/cli": ["@oclif/core", "debug", "semver"],
+  "@awslogin/credential-process": ["zod", "undici"],
+};
 const problems = [];
 for (const dir of process.argv.slice(2)) {
   const out = mkdtempSync(join(tmpdir(), "awslogin-pack-"));
@@ -22,6 +27,15 @@ for (const dir of process.argv.slice(2)) {
     for (const required of ["LICENSE", "README.md", "package.json"])
       if (!files.includes(required)) say(`the tarball has no ${required}`);
     if (!files.some((f) => f.startsWith("dist/"))) say("the tarball has no dist/ (was it built?)");
+    // Packages that bundle third-party code ship its notices, generated from the bundler's metafile.
+    const bundled = BUNDLES[manifest.name] ?? [];
+    if (bundled.length > 0 && !files.includes("dist/THIRD_PARTY_NOTICES.md"))
+      say("the tarball has no dist/THIRD_PARTY_NOTICES.md");
+    else if (bundled.length > 0) {
+      const notices = readFileSync(join(cwd, "dist", "THIRD_PARTY_NOTICES.md"), "utf8");
+      for (const dependency of bundled.filter((d) => !notices.includes(`## ${d}@`)))
+        say(`dist/THIRD_PARTY_NOTICES.md does not list ${dependency}, which the bundle holds`);
+    }
     if (manifest.repository?.directory !== dir) say(`repository.directory should be ${dir}`);
     if (!manifest.homepage || !manifest.bugs?.url) say("homepage and bugs are required");
     if (manifest.publishConfig?.access !== "public") say("publishConfig.access should be public");

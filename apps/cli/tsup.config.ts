@@ -1,10 +1,14 @@
 import { defineConfig } from "tsup";
+import { thirdPartyNotices } from "../../scripts/tsup-notices.js";
 
 export default defineConfig({
   entry: { main: "src/main.ts", commands: "src/commands.ts" },
   format: ["esm"],
   dts: false,
   clean: true,
+  // The bundler's record of what each bundle holds, turned into dist/THIRD_PARTY_NOTICES.md (then removed).
+  metafile: true,
+  onSuccess: thirdPartyNotices,
   sourcemap: true,
   target: "node20",
   platform: "node",

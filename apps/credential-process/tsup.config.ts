@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+import { thirdPartyNotices } from "../../scripts/tsup-notices.js";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
@@ -18,6 +19,9 @@ export default defineConfig({
   // main has no exports: its declaration file only tells type checkers that `./bin` is a module.
   dts: { entry: { index: "src/index.ts", main: "src/main.ts" } },
   clean: true,
+  // The bundler's record of what each bundle holds, turned into dist/THIRD_PARTY_NOTICES.md (then removed).
+  metafile: true,
+  onSuccess: thirdPartyNotices,
   sourcemap: false,
   splitting: false,
   shims: false,

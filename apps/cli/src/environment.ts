@@ -1,7 +1,7 @@
 /**
  * Whether the same-device flow (a browser on this machine reaching 127.0.0.1) is likely to work: guesses about
  * this machine that only `awslogin login` uses to word its hint.
- * @see PROTOCOL.md §2.3, §3
+ * @see docs/protocol.md §2.3, §3
  */
 import { existsSync } from "node:fs";
 

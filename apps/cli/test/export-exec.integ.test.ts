@@ -42,7 +42,7 @@ function expiration(r: TokenCacheRecord): string {
   return r.accessToken.expiresAt.replace(/Z$/, "+00:00");
 }
 
-describe("awslogin export: the formats of `aws configure export-credentials` (PROTOCOL.md §9)", () => {
+describe("awslogin export: the formats of `aws configure export-credentials` (docs/protocol.md §9)", () => {
   it("every format, byte for byte, without a token call while the cache is fresh", async () => {
     const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = record.accessToken;
     const exp = expiration(record);

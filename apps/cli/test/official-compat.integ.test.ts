@@ -8,7 +8,7 @@ import { CLI_BIN, type CliRun, runCli, startNode, useEmulatorSandbox } from "./h
 import { cachePathOf, editRecord, loginProfile, readRecord } from "./session-helpers.js";
 
 // Compatibility both ways between the official JS provider and the awslogin-credential-process binary
-// as @awslogin/cli runs it (`awslogin credential-process`, PROTOCOL.md §6, §15): each refreshes a token the other
+// as @awslogin/cli runs it (`awslogin credential-process`, docs/protocol.md §6, §15): each refreshes a token the other
 // wrote, and each reads what the other wrote back without a token call of its own.
 const BINARY = fileURLToPath(new URL("../bin/run.js", import.meta.url));
 const harness = useEmulatorSandbox({ autoApprove: true });

@@ -3,7 +3,7 @@
  * cache file checked by the hot path's reader, more than 5 minutes left. Shared by the
  * `awslogin-credential-process` binary and the CLI's `export` and `exec`, which take core's full path
  * (refresh under the lock, every check and message) only when this answers undefined.
- * @see PROTOCOL.md §6, §7, §8
+ * @see docs/protocol.md §6, §7, §8
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -17,7 +17,7 @@ const MAX_CACHE_FILE_BYTES = 1024 * 1024;
 /** As core's MAX_SHARED_FILE_BYTES: the largest config or credentials file read. */
 const MAX_SHARED_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Refresh once this little time is left, as every SDK does (core's threshold). @see PROTOCOL.md §8 */
+/** Refresh once this little time is left, as every SDK does (core's threshold). @see docs/protocol.md §8 */
 const REFRESH_THRESHOLD_MS = 5 * 60 * 1000;
 
 export interface CacheHit {

@@ -168,7 +168,7 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
     }
   });
 
-  it("names the file as core does (SHA-256 of the session, PROTOCOL §12.1)", () => {
+  it("names the file as core does (SHA-256 of the session, docs/protocol.md §12.1)", () => {
     expect(cacheKey("arn:aws:iam::0123456789012:user/Admin")).toBe(
       "36db1d138ff460920374e4c3d8e01f53f9f73537e89c88d639f68393df0e2726",
     );

@@ -3,13 +3,13 @@
  * when do its credentials expire? No zod: a handful of checks mirroring core's schema, with the same value
  * patterns (`@awslogin/core/credential-format`). Anything doubtful answers `undefined`, and the caller takes
  * core's full path, which decides and explains (CACHE_MALFORMED for a value that is not a credential).
- * @see PROTOCOL.md §6
+ * @see docs/protocol.md §6
  */
 import { type CredentialKind, decodeUtf8Strictly, isCredentialValue } from "@awslogin/core/credential-format";
 import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import { sha256Hex } from "./sha256.js";
 
-/** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see PROTOCOL.md §6 */
+/** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see docs/protocol.md §6 */
 export function cacheKey(loginSession: string): string {
   return sha256Hex(loginSession);
 }
@@ -36,7 +36,7 @@ const isNullishOrEmptyOr = (kind: CredentialKind) => (value: unknown) =>
 /**
  * The credentials of a cache file's contents when core's `parseTokenCache` would accept them, else undefined
  * (malformed, not UTF-8, a value that is not a credential, or a shape this reader is unsure of).
- * @see PROTOCOL.md §6 (required-on-read)
+ * @see docs/protocol.md §6 (required-on-read)
  */
 export function readCachedCredentials(contents: string | Uint8Array): CachedCredentials | undefined {
   const text = typeof contents === "string" ? contents : decodeUtf8Strictly(contents);

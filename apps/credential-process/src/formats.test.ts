@@ -7,7 +7,7 @@ import {
   isExportFormat,
 } from "./formats.js";
 
-// PROTOCOL.md §12.2 (g): the refreshed credentials of the shared SEP test case.
+// docs/protocol.md §12.2 (g): the refreshed credentials of the shared SEP test case.
 const CREDENTIALS = {
   accessKeyId: "NEWREFRESHEDKEY",
   secretAccessKey: "newRefreshedSecretKey",
@@ -15,7 +15,7 @@ const CREDENTIALS = {
   expiration: Date.UTC(2025, 10, 19, 0, 15, 0),
 };
 
-describe("the formats of `aws configure export-credentials` (PROTOCOL.md §9)", () => {
+describe("the formats of `aws configure export-credentials` (docs/protocol.md §9)", () => {
   it("process: json.dumps(indent=2), Version first, +00:00", () => {
     expect(formatProcess(CREDENTIALS)).toBe(
       '{\n  "Version": 1,\n  "AccessKeyId": "NEWREFRESHEDKEY",\n  "SecretAccessKey": "newRefreshedSecretKey",\n' +

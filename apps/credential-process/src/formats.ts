@@ -13,7 +13,7 @@
  *   `"`, `%`, `!` (delayed expansion) or a line break, so a value holding one is refused.
  * A NUL cannot be in an environment variable: refused in every line format. `process` and `json` are JSON.
  * Pure: the credential_process hot path bundles this file with core's dependency-free error class only.
- * @see PROTOCOL.md §9
+ * @see docs/protocol.md §9
  */
 import { AwsLoginError } from "@awslogin/core/errors";
 
@@ -31,7 +31,7 @@ export interface ExportContext {
   region?: string | undefined;
 }
 
-/** The formats of `aws configure export-credentials --format`, then awslogin's `json`. @see PROTOCOL.md §9 */
+/** The formats of `aws configure export-credentials --format`, then awslogin's `json`. @see docs/protocol.md §9 */
 export const EXPORT_FORMATS = [
   "process",
   "env",
@@ -48,7 +48,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /**
  * Python's `datetime.isoformat()` of a UTC datetime, as the AWS CLI prints login credentials' expiry:
- * `2025-11-19T00:15:00+00:00`, with `.ffffff` only when there is a fraction. @see PROTOCOL.md §9
+ * `2025-11-19T00:15:00+00:00`, with `.ffffff` only when there is a fraction. @see docs/protocol.md §9
  */
 export function formatIsoExpiration(ms: number): string {
   const date = new Date(ms);
@@ -60,7 +60,7 @@ export function formatIsoExpiration(ms: number): string {
   );
 }
 
-/** The `process` object: `Version` 1, the keys, then `SessionToken` and `Expiration` when known. @see PROTOCOL.md §9 */
+/** The `process` object: `Version` 1, the keys, then `SessionToken` and `Expiration` when known. @see docs/protocol.md §9 */
 function processObject(credentials: ExportableCredentials): Record<string, string | number> {
   const object: Record<string, string | number> = {
     Version: 1,
@@ -72,7 +72,7 @@ function processObject(credentials: ExportableCredentials): Record<string, strin
   return object;
 }
 
-/** `json.dumps(..., indent=2)` + newline: what a `credential_process` must print. @see PROTOCOL.md §9 */
+/** `json.dumps(..., indent=2)` + newline: what a `credential_process` must print. @see docs/protocol.md §9 */
 export function formatProcess(credentials: ExportableCredentials): string {
   // For a flat object of ASCII strings and an integer, JSON.stringify(…, 2) is Python's indent=2 with (",", ": ").
   return `${JSON.stringify(processObject(credentials), null, 2)}\n`;
@@ -81,7 +81,7 @@ export function formatProcess(credentials: ExportableCredentials): string {
 /**
  * The credentials in one of {@link EXPORT_FORMATS}, newline-terminated, each value quoted for the format's shell;
  * throws INVALID_ARGUMENT for a value the format cannot hold (a NUL; for `windows-cmd` also `"`, `%`, `!`, CR, LF).
- * @see PROTOCOL.md §9
+ * @see docs/protocol.md §9
  */
 export function formatCredentials(
   credentials: ExportableCredentials,

@@ -8,7 +8,7 @@
  * dependency-free config reader (`@awslogin/core/config`, the same code every other path uses), hashes the
  * session and checks the cache file; this prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
  * core's full path in `refresh.cjs`, required only then.
- * @see PROTOCOL.md §6, §8, §9
+ * @see docs/protocol.md §6, §8, §9
  */
 import { writeSync } from "node:fs";
 import { join } from "node:path";

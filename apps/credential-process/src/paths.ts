@@ -1,7 +1,7 @@
 /**
  * Where the hot path looks: the config file and the login cache folder, resolved as core resolves them
  * (tests hold them equal). Forms core expands in ways not worth copying answer undefined: core decides.
- * @see PROTOCOL.md §6, §7
+ * @see docs/protocol.md §6, §7
  */
 import { join } from "node:path";
 

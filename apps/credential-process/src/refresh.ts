@@ -2,7 +2,7 @@
  * The slow path of `awslogin-credential-process`, bundled on its own (`dist/refresh.cjs`) and required only
  * when the hot path cannot answer from the cache: core's full profile → login_session → fresh credentials,
  * refreshing under the inter-process lock, with core's checks and messages.
- * @see PROTOCOL.md §8
+ * @see docs/protocol.md §8
  */
 import { AwsLoginError, messageWithRemedy } from "@awslogin/core";
 import { loadProfileCredentials } from "@awslogin/core/node";

@@ -14,7 +14,7 @@ describe("sha256Hex", () => {
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   });
 
-  it("PROTOCOL.md §12.1 cache keys", () => {
+  it("docs/protocol.md §12.1 cache keys", () => {
     expect(sha256Hex("arn:aws:iam::0123456789012:user/Admin")).toBe(
       "36db1d138ff460920374e4c3d8e01f53f9f73537e89c88d639f68393df0e2726",
     );

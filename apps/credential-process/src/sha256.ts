@@ -1,7 +1,7 @@
 /**
  * SHA-256 in plain JavaScript, for the cache file name on the hot path: `require("node:crypto")` pulls in
  * Node's whole stream stack (about 0.1× of a bare `node -e 0`, more than the rest of a cache hit) to hash one
- * short string. Tests hold it equal to node:crypto. @see FIPS 180-4 §6.2, PROTOCOL.md §6 (cache key)
+ * short string. Tests hold it equal to node:crypto. @see FIPS 180-4 §6.2, docs/protocol.md §6 (cache key)
  */
 
 /** First 32 bits of the fractional parts of the cube roots of the first 64 primes. @see FIPS 180-4 §4.2.2 */

@@ -1,6 +1,6 @@
 /**
  * One authorization attempt: fresh state, PKCE verifier and the authorize URL for a flow.
- * @see PROTOCOL.md §2.1, §2.2, §3
+ * @see docs/protocol.md §2.1, §2.2, §3
  */
 import { buildAuthorizeUrl, crossDeviceRedirectUri, loopbackRedirectUri } from "./authorize.js";
 import { AwsLoginError } from "./errors.js";
@@ -9,7 +9,7 @@ import { codeChallengeFor, createCodeVerifier, createState } from "./pkce.js";
 import type { Random } from "./ports.js";
 import { clientIdFor, type LoginFlow } from "./protocol.js";
 
-/** Creates the secrets and URL of one attempt. Same-device needs the loopback `port`. @see PROTOCOL.md §2.1 */
+/** Creates the secrets and URL of one attempt. Same-device needs the loopback `port`. @see docs/protocol.md §2.1 */
 export function createAuthorizationAttempt(args: {
   flow: LoginFlow;
   baseUrl: string;

@@ -22,7 +22,7 @@ describe("redirect URIs", () => {
     expect(() => loopbackRedirectUri(port)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 
-  it("cross-device: {base}/v1/sessions/confirmation (PROTOCOL.md §12 vector 3)", () => {
+  it("cross-device: {base}/v1/sessions/confirmation (docs/protocol.md §12 vector 3)", () => {
     expect(crossDeviceRedirectUri("https://foobar")).toBe("https://foobar/v1/sessions/confirmation");
     expect(crossDeviceRedirectUri("https://us-east-1.signin.aws.amazon.com/")).toBe(
       "https://us-east-1.signin.aws.amazon.com/v1/sessions/confirmation",
@@ -31,7 +31,7 @@ describe("redirect URIs", () => {
 });
 
 describe("buildAuthorizeUrl", () => {
-  it("PROTOCOL.md §2.2 example, byte for byte", () => {
+  it("docs/protocol.md §2.2 example, byte for byte", () => {
     const url = buildAuthorizeUrl({
       baseUrl: "https://us-east-1.signin.aws.amazon.com",
       flow: "same-device",
@@ -150,7 +150,7 @@ describe("parseAuthorizeCallback", () => {
   });
 });
 
-describe("verification codes (PROTOCOL.md §3)", () => {
+describe("verification codes (docs/protocol.md §3)", () => {
   const EXAMPLE = "c3RhdGU9M2YxYzlhNTItNmEwZS00ZDdiLTlhNTEtMmI4ZjVlNGMxZDA3JmNvZGU9RVhBTVBMRUNPREU=";
 
   it("encodes the §3 example", () => {

@@ -1,13 +1,13 @@
 /**
  * The browser half of the login: the authorize URL, the loopback callback and the cross-device verification code.
- * @see RFC 6749 §4.1, RFC 8252 §7.3, PROTOCOL.md §2–§3
+ * @see RFC 6749 §4.1, RFC 8252 §7.3, docs/protocol.md §2–§3
  */
 import { Buffer } from "node:buffer";
 import { AwsLoginError } from "./errors.js";
 import type { CallbackQuery } from "./machines/login.js";
 import { clientIdFor, LOOPBACK_CALLBACK_PATH, type LoginFlow, PKCE_METHOD, SIGNIN_PATH } from "./protocol.js";
 
-/** The same-device redirect URI for a loopback listener on `port`. @see RFC 8252 §7.3, PROTOCOL.md §2.2 */
+/** The same-device redirect URI for a loopback listener on `port`. @see RFC 8252 §7.3, docs/protocol.md §2.2 */
 export function loopbackRedirectUri(port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new AwsLoginError("INVALID_ARGUMENT", `${port} is not a valid TCP port for the login callback.`);
@@ -15,14 +15,14 @@ export function loopbackRedirectUri(port: number): string {
   return `http://127.0.0.1:${port}${LOOPBACK_CALLBACK_PATH}`;
 }
 
-/** The cross-device redirect URI: the service's own confirmation page. @see PROTOCOL.md §3 */
+/** The cross-device redirect URI: the service's own confirmation page. @see docs/protocol.md §3 */
 export function crossDeviceRedirectUri(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${SIGNIN_PATH.confirmation}`;
 }
 
 /**
  * The `/v1/authorize` URL, byte for byte as the AWS CLI builds it: fixed parameter order, botocore percent-encoding,
- * `code_challenge` appended last as is. @see RFC 6749 §4.1.1, RFC 7636 §4.3, PROTOCOL.md §2.2
+ * `code_challenge` appended last as is. @see RFC 6749 §4.1.1, RFC 7636 §4.3, docs/protocol.md §2.2
  */
 export function buildAuthorizeUrl(args: {
   baseUrl: string;
@@ -49,12 +49,12 @@ export function buildAuthorizeUrl(args: {
   return `${args.baseUrl.replace(/\/+$/, "")}${SIGNIN_PATH.authorize}?${query}&code_challenge=${args.codeChallenge}`;
 }
 
-/** What arrived at the loopback listener: a code, an error, or an unrelated request (e.g. `/favicon.ico`). @see PROTOCOL.md §2.3 */
+/** What arrived at the loopback listener: a code, an error, or an unrelated request (e.g. `/favicon.ico`). @see docs/protocol.md §2.3 */
 export type AuthorizeCallback = CallbackQuery;
 
 /**
  * Classifies a request to the loopback listener the way the CLI does: `error` wins, then `code`+`state`; anything
- * else is ignored. The caller compares `state`. @see RFC 6749 §4.1.2, PROTOCOL.md §2.3
+ * else is ignored. The caller compares `state`. @see RFC 6749 §4.1.2, docs/protocol.md §2.3
  */
 export function parseAuthorizeCallback(url: URL): AuthorizeCallback {
   const query = url.searchParams;
@@ -69,13 +69,13 @@ export function parseAuthorizeCallback(url: URL): AuthorizeCallback {
   return { kind: "none" };
 }
 
-/** The code the cross-device confirmation page shows: standard base64 (padded) of `state=…&code=…`. @see PROTOCOL.md §3 */
+/** The code the cross-device confirmation page shows: standard base64 (padded) of `state=…&code=…`. @see docs/protocol.md §3 */
 export function encodeVerificationCode(state: string, code: string): string {
   const text = `state=${percentEncode(state)}&code=${percentEncode(code)}`;
   return Buffer.from(text, "utf8").toString("base64");
 }
 
-/** Decodes a pasted verification code back into `state` and `code`. @see PROTOCOL.md §3 */
+/** Decodes a pasted verification code back into `state` and `code`. @see docs/protocol.md §3 */
 export function decodeVerificationCode(text: string): { state: string; code: string } {
   const compact = text.replace(/\s+/g, "");
   const unpadded = compact.replace(/=+$/, "");

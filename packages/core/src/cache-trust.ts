@@ -1,7 +1,7 @@
 /**
  * Whether the login cache folder can be trusted: anyone who can create files in it (or in the folder above it)
  * can plant a cache record whose credentials awslogin would then hand to you. Pure; the stat comes from the caller.
- * @see PROTOCOL.md §6
+ * @see docs/protocol.md §6
  */
 
 /** What is judged of a folder: its mode bits and owner. */

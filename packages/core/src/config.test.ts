@@ -409,7 +409,7 @@ describe("setProfileValues", () => {
   });
 });
 
-describe("other credentials (PROTOCOL.md §7, §12.11)", () => {
+describe("other credentials (docs/protocol.md §7, §12.11)", () => {
   it("lists the keys in a fixed order", () => {
     expect(OTHER_CREDENTIAL_KEYS).toContain("web_identity_token_file");
     expect(findOtherCredentialKeys({ region: "r", credential_process: "x", aws_access_key_id: "A" })).toEqual(

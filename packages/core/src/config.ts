@@ -1,12 +1,12 @@
 /**
  * The shared config file (`~/.aws/config`): a reader that sees exactly what the AWS SDK for JavaScript
  * sees (`@smithy/shared-ini-file-loader`, quirks included) and a line-preserving editor that changes
- * only the keys it is asked to. @see PROTOCOL.md §7
+ * only the keys it is asked to. @see docs/protocol.md §7
  */
 import { AwsLoginError } from "./errors.js";
 import { hasUnprintable, printable } from "./printable.js";
 
-/** The config file as the SDK's `loadSharedConfigFiles().configFile`: `default`, profile names, `sso-session.X`, `services.X`. @see PROTOCOL.md §7 */
+/** The config file as the SDK's `loadSharedConfigFiles().configFile`: `default`, profile names, `sso-session.X`, `services.X`. @see docs/protocol.md §7 */
 export type ParsedConfig = Record<string, Record<string, string | undefined>>;
 
 /** The section kinds the SDK keeps (`IniSectionType`). */
@@ -104,7 +104,7 @@ function splitLines(text: string): string[] {
 /**
  * Reads a config file as the AWS SDK for JavaScript does: `[default]` and `[profile NAME]` (which wins over
  * `[default]` for `default`), `[sso-session X]`/`[services X]` under `sso-session.X`/`services.X`, bare
- * `[NAME]` ignored, sub-properties as `parent.key`. A `[__proto__]` section makes the SDK read nothing. @see PROTOCOL.md §7
+ * `[NAME]` ignored, sub-properties as `parent.key`. A `[__proto__]` section makes the SDK read nothing. @see docs/protocol.md §7
  */
 export function parseConfigFile(text: string): ParsedConfig {
   const map = sectionMap(scanLines(splitLines(text)));
@@ -125,7 +125,7 @@ export function parseConfigFile(text: string): ParsedConfig {
   return config;
 }
 
-/** The keys of a profile, or undefined when the file has no such profile. @see PROTOCOL.md §7 */
+/** The keys of a profile, or undefined when the file has no such profile. @see docs/protocol.md §7 */
 export function getProfile(
   config: ParsedConfig,
   name: string,
@@ -133,7 +133,7 @@ export function getProfile(
   return Object.hasOwn(config, name) ? config[name] : undefined;
 }
 
-/** Profile keys that give a profile credentials of another kind; `aws login` refuses such profiles. @see PROTOCOL.md §7 */
+/** Profile keys that give a profile credentials of another kind; `aws login` refuses such profiles. @see docs/protocol.md §7 */
 export const OTHER_CREDENTIAL_KEYS = [
   "aws_access_key_id",
   "role_arn",
@@ -145,12 +145,12 @@ export const OTHER_CREDENTIAL_KEYS = [
   "web_identity_token_file",
 ] as const;
 
-/** Which of {@link OTHER_CREDENTIAL_KEYS} the profile sets, in that order. @see PROTOCOL.md §7 */
+/** Which of {@link OTHER_CREDENTIAL_KEYS} the profile sets, in that order. @see docs/protocol.md §7 */
 export function findOtherCredentialKeys(profile: Record<string, string | undefined>): string[] {
   return OTHER_CREDENTIAL_KEYS.filter((key) => Object.hasOwn(profile, key) && profile[key] !== undefined);
 }
 
-/** Throws PROFILE_HAS_OTHER_CREDENTIALS when the profile already gets credentials another way. @see PROTOCOL.md §7 */
+/** Throws PROFILE_HAS_OTHER_CREDENTIALS when the profile already gets credentials another way. @see docs/protocol.md §7 */
 export function assertLoginCapableProfile(
   profileName: string,
   profile: Record<string, string | undefined> | undefined,
@@ -193,7 +193,7 @@ function checkEntry(key: string, value: string): void {
 /**
  * Throws CONFIG_MALFORMED when the AWS SDKs read no profile at all from the file (a `[__proto__]` or
  * `[profile __proto__]` section makes their parser throw): a profile written there would be reported as set up,
- * yet no AWS tool (nor `awslogin status`) could find it. @see PROTOCOL.md §7
+ * yet no AWS tool (nor `awslogin status`) could find it. @see docs/protocol.md §7
  */
 export function assertSdkReadableConfig(text: string, path?: string): void {
   if (sectionMap(scanLines(splitLines(text))) !== undefined) return;
@@ -217,7 +217,7 @@ export function assertWritableProfileName(profileName: string): void {
  * Sets keys of `[default]` (profile "default") or `[profile NAME]`, changing nothing else: comments, blank
  * lines, order, other keys and sections, line endings. An existing key is replaced where it stands (every
  * occurrence the SDK reads, so the new value wins); a new key goes after the section's last entry; a missing
- * section is appended after one blank line. @see PROTOCOL.md §7
+ * section is appended after one blank line. @see docs/protocol.md §7
  */
 export function setProfileValues(text: string, profileName: string, values: Record<string, string>): string {
   assertWritableProfileName(profileName);
@@ -282,7 +282,7 @@ function join(lines: readonly string[], endings: readonly string[]): string {
 /** A profile's keys. */
 export type ProfileValues = Record<string, string | undefined>;
 
-/** A profile as the SDKs see it: the config file's keys, overridden by the credentials file's section. @see PROTOCOL.md §7 */
+/** A profile as the SDKs see it: the config file's keys, overridden by the credentials file's section. @see docs/protocol.md §7 */
 export function mergeProfile(
   fromConfig: ProfileValues | undefined,
   fromCredentials: ProfileValues | undefined,
@@ -301,7 +301,7 @@ export function getCredentialsSection(text: string, profile: string): ProfileVal
 /**
  * The credentials file as the SDK's `loadSharedConfigFiles().credentialsFile`: sections by their literal name
  * (`[dev]` → `dev`; `[profile dev]` → `profile.dev`, which is not profile `dev`), the same line rules as the
- * config file. The SDKs merge a profile's section here over its config keys. @see PROTOCOL.md §7
+ * config file. The SDKs merge a profile's section here over its config keys. @see docs/protocol.md §7
  */
 export function parseCredentialsFile(text: string): Record<string, ProfileValues> {
   const sections = emptyRecord<ProfileValues>();

@@ -8,7 +8,7 @@ import {
   isCredentialValue,
 } from "./credential-format.js";
 
-/** Real shapes: AWS's documented examples, STS-like values, the test vectors of PROTOCOL.md §4–5 and §12. */
+/** Real shapes: AWS's documented examples, STS-like values, the test vectors of docs/protocol.md §4–5 and §12. */
 const REAL: Record<CredentialKind, string[]> = {
   accessKeyId: ["AKIAIOSFODNN7EXAMPLE", "ASIAQWERTYUIOPASDFGH", "NEWREFRESHEDKEY", `ASIA${"A".repeat(124)}`],
   secretAccessKey: [

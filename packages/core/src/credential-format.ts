@@ -5,13 +5,13 @@
  * that reach them; the bounds keep a hostile endpoint or file from planting megabytes.
  * Dependency-free on purpose: core's zod schemas and the credential_process hot path (which bundles this file
  * alone, as `@awslogin/core/credential-format`) share these patterns, so both readers give the same verdict.
- * @see PROTOCOL.md §4.3, §5, §6; AWS STS API reference, `Credentials` data type
+ * @see docs/protocol.md §4.3, §5, §6; AWS STS API reference, `Credentials` data type
  */
 
 /**
  * The pattern of each kind of value.
  * - `accessKeyId`: AWS documents 16–128 word characters (`[\w]+`); shorter ones are accepted because the SDKs'
- *   shared test vectors use them (`NEWREFRESHEDKEY`, PROTOCOL.md §12.2 g).
+ *   shared test vectors use them (`NEWREFRESHEDKEY`, docs/protocol.md §12.2 g).
  * - `secretAccessKey`, `sessionToken`: base64 as STS issues them, plus the base64url letters `-` and `_`, which
  *   mean nothing to a shell; a session token is 1–2 KB in practice, AWS promises no maximum, so the bound is wide.
  * - `accountId`: 12 digits.

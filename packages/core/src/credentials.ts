@@ -1,6 +1,6 @@
 /**
  * The credentials a login session hands out, in the shapes their consumers expect.
- * @see PROTOCOL.md §9 (credential_process / export-credentials)
+ * @see docs/protocol.md §9 (credential_process / export-credentials)
  */
 import { expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
 

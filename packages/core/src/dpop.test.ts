@@ -62,7 +62,7 @@ function expectInvalidKey(pem: string): void {
   }
 }
 
-describe("PROTOCOL.md §12 vector 4: key → JWK", () => {
+describe("docs/protocol.md §12 vector 4: key → JWK", () => {
   it("smithy-rs TEST_KEY gives the Rust test's x/y", () => {
     expect(importDpopKeyPem(RUST_TEST_KEY).publicJwk).toEqual({
       kty: "EC",
@@ -83,7 +83,7 @@ describe("PROTOCOL.md §12 vector 4: key → JWK", () => {
 });
 
 describe("createDpopProof", () => {
-  it("PROTOCOL.md §12 vector 4: the CLI's fake_build_dpop_header gives these first two segments", async () => {
+  it("docs/protocol.md §12 vector 4: the CLI's fake_build_dpop_header gives these first two segments", async () => {
     const key = importDpopKeyPem(CLI_CONFTEST_KEY);
     const jwt = createDpopProof({
       key,

@@ -1,7 +1,7 @@
 /**
  * DPoP key handling and proofs: a P-256 key kept as SEC1 PEM in the token cache, ES256 proof JWTs,
  * and the RFC 7638 thumbprint the service binds refresh tokens to.
- * @see RFC 9449 §4, RFC 7638 §3, PROTOCOL.md §4.2 and §6
+ * @see RFC 9449 §4, RFC 7638 §3, docs/protocol.md §4.2 and §6
  */
 import { Buffer } from "node:buffer";
 import {
@@ -33,13 +33,13 @@ const COORDINATE_BYTES = 32;
 
 const PEM_LINE = 64;
 
-/** Generates a fresh P-256 key pair for DPoP. @see RFC 9449 §4.2, PROTOCOL.md §2.1 */
+/** Generates a fresh P-256 key pair for DPoP. @see RFC 9449 §4.2, docs/protocol.md §2.1 */
 export function generateDpopKey(): DpopKey {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return { privateKey, publicJwk: publicJwkOf(privateKey) };
 }
 
-/** Serializes a key as SEC1 PEM (`EC PRIVATE KEY`, public key embedded, 64-char lines). @see RFC 5915 §3, PROTOCOL.md §6 */
+/** Serializes a key as SEC1 PEM (`EC PRIVATE KEY`, public key embedded, 64-char lines). @see RFC 5915 §3, docs/protocol.md §6 */
 export function exportDpopKeyPem(key: DpopKey): string {
   const der = key.privateKey.export({ type: "sec1", format: "der" });
   const body = der.toString("base64");
@@ -66,7 +66,7 @@ export function importDpopKeyPem(pem: string): DpopKey {
 
 /**
  * A DPoP proof JWT: header `{typ,alg,jwk}` and payload `{htm,htu,iat,jti}` in the AWS CLI's key order,
- * signed ES256 with the raw 64-byte r||s signature. @see RFC 9449 §4.2, RFC 7518 §3.4, PROTOCOL.md §4.2
+ * signed ES256 with the raw 64-byte r||s signature. @see RFC 9449 §4.2, RFC 7518 §3.4, docs/protocol.md §4.2
  */
 export function createDpopProof(args: {
   key: DpopKey;
@@ -91,7 +91,7 @@ export function createDpopProof(args: {
 
 /**
  * The RFC 7638 SHA-256 thumbprint of a P-256 public JWK. Coordinates are left-padded to 32 bytes first, so a JWK
- * from Go or Java with a short coordinate gives the same thumbprint as the CLI's. @see RFC 7638 §3, PROTOCOL.md §4.2
+ * from Go or Java with a short coordinate gives the same thumbprint as the CLI's. @see RFC 7638 §3, docs/protocol.md §4.2
  */
 export function jwkThumbprint(jwk: EcPublicJwk): string {
   const x = coordinate(jwk.x, "x");

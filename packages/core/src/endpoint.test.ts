@@ -28,12 +28,12 @@ describe("partitionOf", () => {
 
 describe("resolveSignInEndpoint from the partition rules", () => {
   it.each([
-    // PROTOCOL.md §12 vector 12 (endpoint-tests-1.json, current revision)
+    // docs/protocol.md §12 vector 12 (endpoint-tests-1.json, current revision)
     ["us-east-1", "https://us-east-1.signin.aws.amazon.com"],
     ["cn-north-1", "https://cn-north-1.signin.amazonaws.cn"],
     ["us-gov-west-1", "https://us-gov-west-1.signin.amazonaws-us-gov.com"],
     ["us-iso-east-1", "https://us-iso-east-1.signin.c2shome.ic.gov"],
-    // PROTOCOL.md §1, current rule set
+    // docs/protocol.md §1, current rule set
     ["us-isob-east-1", "https://us-isob-east-1.signin.sc2shome.sgov.gov"],
     ["us-isof-south-1", "https://us-isof-south-1.signin.csphome.hci.ic.gov"],
     ["eu-isoe-west-1", "https://eu-isoe-west-1.signin.csphome.adc-e.uk"],
@@ -59,7 +59,7 @@ describe("resolveSignInEndpoint from the partition rules", () => {
 });
 
 describe("resolveSignInEndpoint with overrides", () => {
-  it("PROTOCOL.md §1: a custom endpoint passes through; baseUrl drops the path, tokenUrl keeps it", () => {
+  it("docs/protocol.md §1: a custom endpoint passes through; baseUrl drops the path, tokenUrl keeps it", () => {
     expect(resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://127.0.0.1:9000/x" })).toEqual({
       baseUrl: "http://127.0.0.1:9000",
       tokenUrl: "http://127.0.0.1:9000/x/v1/token",

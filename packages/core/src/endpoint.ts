@@ -1,11 +1,11 @@
 /**
  * Where the AWS Sign-In service of a region lives, and how endpoint overrides apply.
- * @see PROTOCOL.md §1
+ * @see docs/protocol.md §1
  */
 import { AwsLoginError } from "./errors.js";
 import { SIGNIN_PATH } from "./protocol.js";
 
-/** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see PROTOCOL.md §1 */
+/** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see docs/protocol.md §1 */
 export interface Partition {
   name: string;
   dnsSuffix: string;
@@ -90,7 +90,7 @@ const PARTITIONS: readonly PartitionEntry[] = [
 
 const REGION_PATTERN = /^[a-z0-9-]+$/;
 
-/** The partition a region belongs to; unknown regions fall back to `aws`, as the SDKs' `aws.partition` does. @see PROTOCOL.md §1 */
+/** The partition a region belongs to; unknown regions fall back to `aws`, as the SDKs' `aws.partition` does. @see docs/protocol.md §1 */
 export function partitionOf(region: string): Partition {
   const entry = partitionEntryOf(region);
   return { name: entry.name, dnsSuffix: entry.dnsSuffix, dualStackDnsSuffix: entry.dualStackDnsSuffix };
@@ -108,11 +108,11 @@ function partitionEntryOf(region: string): PartitionEntry {
 /**
  * Where an endpoint came from: `flag` (`--endpoint-url`), `env-signin` (`AWS_ENDPOINT_URL_SIGNIN`), `env`
  * (`AWS_ENDPOINT_URL`), `recorded` (the cache file, at login), `option` (a caller's explicit endpoint, such as the
- * provider's `clientConfig.endpoint`) or `partition` (the region's). @see PROTOCOL.md §1
+ * provider's `clientConfig.endpoint`) or `partition` (the region's). @see docs/protocol.md §1
  */
 export type SignInEndpointSource = "flag" | "env-signin" | "env" | "recorded" | "option" | "partition";
 
-/** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. @see PROTOCOL.md §1 */
+/** A resolved Sign-In endpoint: `baseUrl` for the browser URLs, `tokenUrl` for `CreateOAuth2Token`. @see docs/protocol.md §1 */
 export interface SignInEndpoint {
   /** `scheme://host[:port]` — the path of an override is dropped, as the CLI does. */
   baseUrl: string;
@@ -133,7 +133,7 @@ export interface SignInEndpointEnv {
   AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT?: string | undefined;
 }
 
-/** The variables that point Sign-In elsewhere (and the insecure-http opt-in), picked from an environment. @see PROTOCOL.md §1 */
+/** The variables that point Sign-In elsewhere (and the insecure-http opt-in), picked from an environment. @see docs/protocol.md §1 */
 export function signInEndpointEnv(env: Record<string, string | undefined>): {
   AWS_ENDPOINT_URL_SIGNIN: string | undefined;
   AWS_ENDPOINT_URL: string | undefined;
@@ -155,7 +155,7 @@ export function insecureHttpAllowed(env: SignInEndpointEnv | undefined): boolean
 /**
  * Resolves the Sign-In endpoint: `endpointUrl` → `AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL` → the partition rules.
  * Plain http is refused (INSECURE_ENDPOINT) unless the host is loopback or `allowInsecureHttp` / the environment's
- * opt-in says otherwise. The caller passes the environment in; this function reads none. @see PROTOCOL.md §1
+ * opt-in says otherwise. The caller passes the environment in; this function reads none. @see docs/protocol.md §1
  */
 export function resolveSignInEndpoint(args: {
   region: string;

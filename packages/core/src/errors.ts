@@ -7,7 +7,7 @@
 
 /** The closed set of error codes. Stable: tools and scripts may switch on them. */
 export type AwsLoginErrorCode =
-  // Sign-In service answers (PROTOCOL.md §4.4)
+  // Sign-In service answers (docs/protocol.md §4.4)
   | "AUTHCODE_EXPIRED"
   | "TOKEN_EXPIRED"
   | "USER_CREDENTIALS_CHANGED"

@@ -24,7 +24,7 @@ const OK: HttpResponse = {
     idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhcm46YXdzOmlhbTo6MTExMTIyMjIzMzMzOnVzZXIvZGV2In0.",
   }),
 };
-/** What AWS Sign-In answers for an unknown authorization code. @see PROTOCOL.md §4.4 */
+/** What AWS Sign-In answers for an unknown authorization code. @see docs/protocol.md §4.4 */
 const AUTHCODE_EXPIRED: HttpResponse = {
   status: 401,
   headers: { "x-amzn-errortype": "AccessDeniedException" },

@@ -2,7 +2,7 @@
  * The login driver: runs the pure login machine against injected ports (listener, browser, prompt,
  * transport, token store, config store), then stores the session the way `aws login` does: cache file
  * first, then the profile's `login_session`.
- * @see PROTOCOL.md §2–§7
+ * @see docs/protocol.md §2–§7
  */
 import { createAuthorizationAttempt } from "./attempt.js";
 import { decodeVerificationCode } from "./authorize.js";
@@ -146,7 +146,7 @@ const TICK_MS = 250;
 
 /**
  * Runs the authorization (browser or pasted code) and the code exchange. Writes nothing.
- * @see PROTOCOL.md §2, §3, §4.1
+ * @see docs/protocol.md §2, §3, §4.1
  */
 export async function authorizeAndExchange(
   deps: AuthorizeDeps,

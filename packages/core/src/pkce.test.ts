@@ -31,7 +31,7 @@ describe("codeChallengeFor", () => {
     );
   });
 
-  it("PROTOCOL.md §12 vector 5: 'a'×64", () => {
+  it("docs/protocol.md §12 vector 5: 'a'×64", () => {
     expect(codeChallengeFor("a".repeat(64))).toBe("_-BU_nrgy23GXDr5th1SCfQ5hR20PQulmXM33xVGaOs");
   });
 

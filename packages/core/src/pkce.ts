@@ -1,6 +1,6 @@
 /**
  * PKCE secrets of one login: the code verifier, its S256 challenge and the OAuth `state`.
- * @see RFC 7636 §4.1–§4.2, PROTOCOL.md §2.1
+ * @see RFC 7636 §4.1–§4.2, docs/protocol.md §2.1
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
@@ -37,7 +37,7 @@ export function codeChallengeFor(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
 }
 
-/** A random (version 4) UUID in canonical lowercase form, as the CLI uses for `state`. @see RFC 9562 §5.4, PROTOCOL.md §2.1 */
+/** A random (version 4) UUID in canonical lowercase form, as the CLI uses for `state`. @see RFC 9562 §5.4, docs/protocol.md §2.1 */
 export function createState(random: Random): string {
   const bytes = Uint8Array.from(random.bytes(16).subarray(0, 16));
   if (bytes.length !== 16) {

@@ -1,6 +1,6 @@
 /**
  * Constants of the AWS Sign-In login protocol that the client, the emulator and the tests share.
- * @see PROTOCOL.md §2–§4 (shared/PROTOCOL.md in the project's design folder)
+ * @see docs/protocol.md §2–§4 (https://github.com/awslogin/awslogin/blob/main/docs/protocol.md)
  */
 
 /** OAuth client ids of the two AWS CLI login flows. */
@@ -47,7 +47,7 @@ export type OAuth2ErrorCode =
   | "server_error"
   | "INVALID_REQUEST";
 
-/** The error shape (`x-amzn-errortype`) and HTTP status the service uses for each error. @see PROTOCOL.md §4.4 */
+/** The error shape (`x-amzn-errortype`) and HTTP status the service uses for each error. @see docs/protocol.md §4.4 */
 export const SERVICE_ERRORS = {
   TOKEN_EXPIRED: { type: "AccessDeniedException", status: 401 },
   AUTHCODE_EXPIRED: { type: "AccessDeniedException", status: 401 },

@@ -157,7 +157,7 @@ describe("getFreshToken records the service's refusal (awslogin.refreshRefused)"
   });
 });
 
-describe("getFreshToken past the 12-hour maximum (PROTOCOL.md §8: the end comes from the service)", () => {
+describe("getFreshToken past the 12-hour maximum (docs/protocol.md §8: the end comes from the service)", () => {
   const startedAt = new Date(NOW - 13 * 3_600_000).toISOString();
   const old = () =>
     cachedRecord({ awslogin: { sessionStartedAt: startedAt, endpoint: "http://127.0.0.1:9" } });
@@ -184,7 +184,7 @@ describe("getFreshToken past the 12-hour maximum (PROTOCOL.md §8: the end comes
   });
 });
 
-describe("refreshTokenUrl: where a refresh goes (PROTOCOL.md §1, §15)", () => {
+describe("refreshTokenUrl: where a refresh goes (docs/protocol.md §1, §15)", () => {
   const foreign = (): TokenCacheRecord => {
     const { awslogin: _ours, ...record } = cachedRecord({ signInRegion: "eu-west-1" });
     return record as TokenCacheRecord;

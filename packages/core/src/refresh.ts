@@ -2,7 +2,7 @@
  * The refresh driver: serves cached credentials while they have more than 5 minutes left; when they are
  * due, takes the session's inter-process lock, re-reads the cache, refreshes with the stored DPoP key only
  * if still due, writes atomically and releases. Processes that waited get the winner's credentials.
- * @see PROTOCOL.md §4.1 (refresh grant), §8, §15 (signInRegion)
+ * @see docs/protocol.md §4.1 (refresh grant), §8, §15 (signInRegion)
  */
 import { importDpopKeyPem } from "./dpop.js";
 import {
@@ -117,7 +117,7 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
  * Where a refresh goes: `AWS_ENDPOINT_URL_SIGNIN`, then the endpoint recorded at login, then (only for records
  * awslogin did not write) `AWS_ENDPOINT_URL`, then the partition endpoint of the session's `signInRegion`.
  * Errors name the setting the endpoint came from; plain http beyond loopback is refused without the opt-in.
- * @see PROTOCOL.md §1, §15
+ * @see docs/protocol.md §1, §15
  */
 export function refreshTokenUrl(
   record: TokenCacheRecord,
@@ -353,7 +353,7 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
   }
 }
 
-/** The service's answers after which only a new login helps, recorded in the cache. @see PROTOCOL.md §4.4 */
+/** The service's answers after which only a new login helps, recorded in the cache. @see docs/protocol.md §4.4 */
 const REFUSALS_TO_RECORD = new Set<AwsLoginErrorCode>(["TOKEN_EXPIRED", "USER_CREDENTIALS_CHANGED"]);
 
 /** `awslogin.refreshRefused` of a cache record: the service refused a refresh of this session. */

@@ -1,6 +1,6 @@
 /**
  * Which region a login signs in to.
- * @see PROTOCOL.md §7 (region resolution of `aws login`)
+ * @see docs/protocol.md §7 (region resolution of `aws login`)
  */
 import { isCredentialValue } from "./credential-format.js";
 

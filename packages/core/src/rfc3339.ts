@@ -1,7 +1,7 @@
 /**
  * RFC 3339 timestamps as every token cache writer formats them (`Z`, `.000Z`, `+00:00`, nanoseconds).
  * Dependency-free on purpose: the credential_process hot path bundles this file alone.
- * @see PROTOCOL.md §6 (readers must accept any RFC 3339 `expiresAt`)
+ * @see docs/protocol.md §6 (readers must accept any RFC 3339 `expiresAt`)
  */
 
 const RFC3339 =

@@ -36,7 +36,7 @@ function input(extra: Partial<SessionStatusInput>): SessionStatusInput {
   };
 }
 
-describe("judgeSessionStatus (PROTOCOL.md §6–§8)", () => {
+describe("judgeSessionStatus (docs/protocol.md §6–§8)", () => {
   it.each([
     ["valid: more than 5 minutes left", NOW + 5 * MIN + 1000, "valid"],
     ["refresh-due: exactly 5 minutes left", NOW + 5 * MIN, "refresh-due"],

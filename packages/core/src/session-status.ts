@@ -1,7 +1,7 @@
 /**
  * What `awslogin status` says about a profile's login session, judged from the config, the cache record and
  * the clock. Pure: the caller reads the files and passes the time in; judging never refreshes or writes.
- * @see PROTOCOL.md §6 (cache), §7 (profiles), §8 (refresh: 5-minute threshold, 12-hour sessions)
+ * @see docs/protocol.md §6 (cache), §7 (profiles), §8 (refresh: 5-minute threshold, 12-hour sessions)
  */
 import type { AwsLoginError } from "./errors.js";
 import { MAX_SESSION_MS, REFRESH_THRESHOLD_MS } from "./protocol.js";
@@ -83,7 +83,7 @@ function minutes(ms: number): string {
   return `${Math.floor(total / 60)} h ${total % 60} min`;
 }
 
-/** Judges one profile's session at `now`; the keys come in the documented order. @see PROTOCOL.md §6–§8 */
+/** Judges one profile's session at `now`; the keys come in the documented order. @see docs/protocol.md §6–§8 */
 export function judgeSessionStatus(input: SessionStatusInput, now: number): SessionStatus {
   const status = judge(input, now);
   return {

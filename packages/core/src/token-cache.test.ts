@@ -19,7 +19,7 @@ import {
 const PATH = "/home/u/.aws/login/cache/x.json";
 const PEM = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIHjt7c+VnkIkN6RW7QgZ\n-----END EC PRIVATE KEY-----\n";
 
-/** A file as `aws login` writes it (PROTOCOL.md §6). */
+/** A file as `aws login` writes it (docs/protocol.md §6). */
 const CLI_FILE =
   '{"accessToken": {"accessKeyId": "ASIAEXAMPLE", "secretAccessKey": "secret/key+1", "sessionToken": "session-token", ' +
   '"accountId": "012345678901", "expiresAt": "2025-09-01T18:39:33Z"}, "tokenType": "aws_sigv4", ' +
@@ -40,7 +40,7 @@ function cliRecord(): Record<string, unknown> {
   return JSON.parse(CLI_FILE) as Record<string, unknown>;
 }
 
-describe("loginCacheKey (PROTOCOL.md §12.1)", () => {
+describe("loginCacheKey (docs/protocol.md §12.1)", () => {
   it.each([
     [
       "arn:aws:iam::0123456789012:user/Admin",
@@ -69,7 +69,7 @@ describe("loginCacheKey (PROTOCOL.md §12.1)", () => {
   });
 });
 
-describe("resolveLoginCacheDirectory (PROTOCOL.md §6)", () => {
+describe("resolveLoginCacheDirectory (docs/protocol.md §6)", () => {
   const homeDir = "/home/u";
   it("defaults to ~/.aws/login/cache", () => {
     expect(resolveLoginCacheDirectory({ env: {}, homeDir })).toBe("/home/u/.aws/login/cache");
@@ -189,7 +189,7 @@ describe("parseTokenCache", () => {
     ["clientId", []],
     ["refreshToken", []],
     ["dpopKey", []],
-  ])("a file without %s is CACHE_MALFORMED naming it (PROTOCOL.md §12.2 c–f)", (field, parent) => {
+  ])("a file without %s is CACHE_MALFORMED naming it (docs/protocol.md §12.2 c–f)", (field, parent) => {
     const json = cliRecord();
     const holder = (parent.length === 0 ? json : json.accessToken) as Record<string, unknown>;
     delete holder[field];
@@ -336,7 +336,7 @@ describe("serializeTokenCache", () => {
   });
 });
 
-describe("createTokenCacheRecord (PROTOCOL.md §12.3)", () => {
+describe("createTokenCacheRecord (docs/protocol.md §12.3)", () => {
   const tokenResponse = {
     accessToken: { accessKeyId: "access_key", secretAccessKey: "secret_key", sessionToken: "session_token" },
     tokenType: "aws_sigv4",
@@ -416,7 +416,7 @@ describe("createTokenCacheRecord (PROTOCOL.md §12.3)", () => {
   });
 });
 
-describe("applyRefreshedToken (PROTOCOL.md §12.2 g)", () => {
+describe("applyRefreshedToken (docs/protocol.md §12.2 g)", () => {
   it("replaces credentials, expiry and refresh token; keeps everything else", () => {
     const before = parseTokenCache(
       JSON.stringify({
@@ -468,7 +468,7 @@ describe("applyRefreshedToken (PROTOCOL.md §12.2 g)", () => {
   });
 });
 
-describe("isLoginTokenShaped (PROTOCOL.md §6, logout --all)", () => {
+describe("isLoginTokenShaped (docs/protocol.md §6, logout --all)", () => {
   it.each([
     [{ accessToken: { accessKeyId: "A" } }, true],
     [{ accessToken: { accessKeyId: null } }, true],

@@ -1,7 +1,7 @@
 /**
  * The login token cache file as data: its name, its location, its schema and the AWS CLI's exact
  * on-disk form. Pure: the clock, the environment and the home directory are passed in.
- * @see PROTOCOL.md §6, §12.1, §12.2, §15
+ * @see docs/protocol.md §6, §12.1, §12.2, §15
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -10,12 +10,12 @@ import { CREDENTIAL_PATTERNS, type CredentialKind, decodeUtf8Strictly } from "./
 import { AwsLoginError } from "./errors.js";
 import { parseRfc3339 } from "./rfc3339.js";
 
-/** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see PROTOCOL.md §6, §12.1 */
+/** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see docs/protocol.md §6, §12.1 */
 export function loginCacheKey(loginSession: string): string {
   return createHash("sha256").update(loginSession, "utf8").digest("hex");
 }
 
-/** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache`. @see PROTOCOL.md §6 */
+/** `$AWS_LOGIN_CACHE_DIRECTORY` (after the CLI's expandvars + expanduser) else `<home>/.aws/login/cache`. @see docs/protocol.md §6 */
 export function resolveLoginCacheDirectory(args: {
   env: Record<string, string | undefined>;
   homeDir: string;
@@ -54,7 +54,7 @@ const emptyOr = (kind: CredentialKind) => z.union([z.literal(""), credential(kin
  * A login token cache file. Loose at every level so keys written by other tools survive a rewrite;
  * `identityToken` is the Java/Go SDKs' name for `idToken`. Each value that is served, printed or sent has its
  * kind's characters and length (credential-format.ts): anyone who can write this file must not be able to
- * break out of a shell's quotes or the terminal through it. @see PROTOCOL.md §6, §15
+ * break out of a shell's quotes or the terminal through it. @see docs/protocol.md §6, §15
  */
 export const tokenCacheRecordSchema = z.looseObject({
   accessToken: z.looseObject({
@@ -80,10 +80,10 @@ export const tokenCacheRecordSchema = z.looseObject({
     .optional(),
 });
 
-/** A parsed login token cache file. @see PROTOCOL.md §6 */
+/** A parsed login token cache file. @see docs/protocol.md §6 */
 export type TokenCacheRecord = z.infer<typeof tokenCacheRecordSchema>;
 
-/** The credentials and refresh token of a `CreateOAuth2Token` answer that the cache keeps. @see PROTOCOL.md §4.3 */
+/** The credentials and refresh token of a `CreateOAuth2Token` answer that the cache keeps. @see docs/protocol.md §4.3 */
 export interface CachedTokenFields {
   accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   expiresIn: number;
@@ -130,7 +130,7 @@ function describeIssues(root: unknown, issues: readonly z.core.$ZodIssue[]): str
 
 /**
  * A cache file's bytes as text; CACHE_MALFORMED when they are not valid UTF-8 (never served with replacement
- * characters in place of the bad bytes). @see PROTOCOL.md §6
+ * characters in place of the bad bytes). @see docs/protocol.md §6
  */
 export function decodeTokenCache(bytes: Uint8Array, path: string): string {
   const text = decodeUtf8Strictly(bytes);
@@ -140,7 +140,7 @@ export function decodeTokenCache(bytes: Uint8Array, path: string): string {
 
 /**
  * Parses and checks a cache file's text (or its bytes, which must be valid UTF-8); any problem is CACHE_MALFORMED
- * naming the file and the fields. @see PROTOCOL.md §6, §12.2 (c)–(f)
+ * naming the file and the fields. @see docs/protocol.md §6, §12.2 (c)–(f)
  */
 export function parseTokenCache(contents: string | Uint8Array, path: string): TokenCacheRecord {
   const text = typeof contents === "string" ? contents : decodeTokenCache(contents, path);
@@ -160,12 +160,12 @@ export function parseTokenCache(contents: string | Uint8Array, path: string): To
   return json as TokenCacheRecord;
 }
 
-/** The ID token under either of its names (`idToken`, or Java/Go's `identityToken`). @see PROTOCOL.md §6 */
+/** The ID token under either of its names (`idToken`, or Java/Go's `identityToken`). @see docs/protocol.md §6 */
 export function idTokenOf(record: TokenCacheRecord): string | undefined {
   return record.idToken ?? record.identityToken ?? undefined;
 }
 
-/** When the cached credentials expire, in milliseconds since the epoch. @see PROTOCOL.md §6 */
+/** When the cached credentials expire, in milliseconds since the epoch. @see docs/protocol.md §6 */
 export function expiresAtMs(record: TokenCacheRecord): number {
   const ms = parseRfc3339(record.accessToken.expiresAt);
   if (ms === undefined) {
@@ -178,7 +178,7 @@ export function expiresAtMs(record: TokenCacheRecord): number {
   return ms;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ`, fraction truncated, as botocore's `%Y-%m-%dT%H:%M:%SZ`. @see PROTOCOL.md §6 */
+/** `YYYY-MM-DDTHH:MM:SSZ`, fraction truncated, as botocore's `%Y-%m-%dT%H:%M:%SZ`. @see docs/protocol.md §6 */
 export function formatExpiresAt(ms: number): string {
   if (!Number.isFinite(ms))
     throw new AwsLoginError("INVALID_ARGUMENT", "An expiry time must be a finite number.");
@@ -257,7 +257,7 @@ function pyDumps(value: unknown): string {
 
 /**
  * The AWS CLI's form of a cache file (Python `json.dumps`, CLI key order, unknown keys after the known ones);
- * a record with only `identityToken` also gets `idToken`, which aws-c-auth needs. @see PROTOCOL.md §6
+ * a record with only `identityToken` also gets `idToken`, which aws-c-auth needs. @see docs/protocol.md §6
  */
 export function serializeTokenCache(record: TokenCacheRecord): string {
   const idToken = idTokenOf(record);
@@ -272,7 +272,7 @@ export function serializeTokenCache(record: TokenCacheRecord): string {
   );
 }
 
-/** A new cache record from the authorization-code exchange, as `aws login` writes it plus awslogin's metadata. @see PROTOCOL.md §6, §12.3, §15 */
+/** A new cache record from the authorization-code exchange, as `aws login` writes it plus awslogin's metadata. @see docs/protocol.md §6, §12.3, §15 */
 export function createTokenCacheRecord(args: {
   tokenResponse: CachedTokenFields & { tokenType: string; idToken?: string | undefined };
   loginSession: string;
@@ -305,7 +305,7 @@ export function createTokenCacheRecord(args: {
   };
 }
 
-/** The record after a refresh: new credentials, expiry and refresh token; every other key, known or not, unchanged. @see PROTOCOL.md §8, §12.2 (g) */
+/** The record after a refresh: new credentials, expiry and refresh token; every other key, known or not, unchanged. @see docs/protocol.md §8, §12.2 (g) */
 export function applyRefreshedToken(
   record: TokenCacheRecord,
   tokenResponse: CachedTokenFields,
@@ -324,7 +324,7 @@ export function applyRefreshedToken(
   };
 }
 
-/** True for what `aws logout --all` deletes: a JSON object whose `accessToken` is an object with `accessKeyId`. @see PROTOCOL.md §6, §7 */
+/** True for what `aws logout --all` deletes: a JSON object whose `accessToken` is an object with `accessKeyId`. @see docs/protocol.md §6, §7 */
 export function isLoginTokenShaped(value: unknown): boolean {
   return (
     isJsonObject(value) && isJsonObject(value.accessToken) && Object.hasOwn(value.accessToken, "accessKeyId")

@@ -1,6 +1,6 @@
 /**
  * Sends one `CreateOAuth2Token` request with a DPoP proof, retrying throttling, server and transport failures.
- * @see RFC 9449 §4–§5, PROTOCOL.md §4
+ * @see RFC 9449 §4–§5, docs/protocol.md §4
  */
 
 import { createDpopProof, type DpopKey } from "./dpop.js";
@@ -9,7 +9,7 @@ import { createState } from "./pkce.js";
 import type { Clock, Random, Transport } from "./ports.js";
 import { errorFromTokenResponse, parseTokenResponse, type TokenGrant, type TokenResponse } from "./token.js";
 
-/** Options of {@link requestToken}. @see PROTOCOL.md §4.1 */
+/** Options of {@link requestToken}. @see docs/protocol.md §4.1 */
 export interface RequestTokenArgs {
   transport: Transport;
   /** The full token URL; it is also the proof's `htu`, unchanged. */
@@ -36,7 +36,7 @@ const RETRYABLE = ["THROTTLED", "SERVER_ERROR", "NETWORK", "TIMEOUT"] as const;
 
 /**
  * POSTs the token request with a fresh DPoP proof (new `jti`, current `iat`) on every attempt, and retries
- * retryable failures with capped exponential back-off and full jitter. @see RFC 9449 §4.2, PROTOCOL.md §4.1–§4.4
+ * retryable failures with capped exponential back-off and full jitter. @see RFC 9449 §4.2, docs/protocol.md §4.1–§4.4
  */
 export async function requestToken(args: RequestTokenArgs): Promise<TokenResponse> {
   const maxAttempts = Math.max(1, Math.floor(args.maxAttempts ?? 3));

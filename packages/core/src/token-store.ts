@@ -1,18 +1,18 @@
 /**
  * Where login token cache records live. Types only: the file implementation is `node/token-store.ts`.
- * @see PROTOCOL.md §6
+ * @see docs/protocol.md §6
  */
 import type { AwsLoginError } from "./errors.js";
 import type { TokenCacheRecord } from "./token-cache.js";
 
-/** One file of the cache directory, for `status` and `logout --all`: a record, or why it could not be read. @see PROTOCOL.md §6, §7 */
+/** One file of the cache directory, for `status` and `logout --all`: a record, or why it could not be read. @see docs/protocol.md §6, §7 */
 export interface TokenStoreEntry {
   path: string;
   record?: TokenCacheRecord;
   error?: AwsLoginError;
 }
 
-/** Reads and writes login token cache records keyed by login session. @see PROTOCOL.md §6 */
+/** Reads and writes login token cache records keyed by login session. @see docs/protocol.md §6 */
 export interface TokenStore {
   /** The cache directory. */
   readonly directory: string;

@@ -13,7 +13,7 @@ import {
 } from "./token.js";
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-/** The ID token of PROTOCOL.md §12 vector 3: an HS256 JWT whose sub is an assumed-role ARN. */
+/** The ID token of docs/protocol.md §12 vector 3: an HS256 JWT whose sub is an assumed-role ARN. */
 const ID_TOKEN = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub: "arn:aws:sts::012345678901:assumed-role/Admin/admin" })}.c2ln`;
 
 const SUCCESS = {
@@ -24,7 +24,7 @@ const SUCCESS = {
   idToken: ID_TOKEN,
 };
 
-describe("request bodies (PROTOCOL.md §4.1)", () => {
+describe("request bodies (docs/protocol.md §4.1)", () => {
   it("authorization_code: CLI key order", () => {
     const body = authorizationCodeRequest({
       clientId: CLIENT_ID.sameDevice,
@@ -37,7 +37,7 @@ describe("request bodies (PROTOCOL.md §4.1)", () => {
     );
   });
 
-  it("refresh_token: SDK key order (PROTOCOL.md §12 vector 2g)", () => {
+  it("refresh_token: SDK key order (docs/protocol.md §12 vector 2g)", () => {
     expect(
       JSON.stringify(
         refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "valid_refresh_token" }),
@@ -113,7 +113,7 @@ function answer(status: number, body: unknown, type?: string): HttpResponse {
   };
 }
 
-describe("errorFromTokenResponse (PROTOCOL.md §4.4)", () => {
+describe("errorFromTokenResponse (docs/protocol.md §4.4)", () => {
   const cases: [string, HttpResponse, AwsLoginError["code"], boolean][] = [
     [
       "TOKEN_EXPIRED",
@@ -246,7 +246,7 @@ describe("errorFromTokenResponse (PROTOCOL.md §4.4)", () => {
   });
 });
 
-describe("decodeIdTokenSubject (PROTOCOL.md §5)", () => {
+describe("decodeIdTokenSubject (docs/protocol.md §5)", () => {
   it("returns sub of the §12 vector 3 token", () => {
     expect(decodeIdTokenSubject(ID_TOKEN)).toBe("arn:aws:sts::012345678901:assumed-role/Admin/admin");
   });

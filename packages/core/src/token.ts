@@ -1,6 +1,6 @@
 /**
  * The `CreateOAuth2Token` exchange as data: request bodies, the response schema, error mapping and the ID token's subject.
- * @see RFC 6749 §4.1.3 and §6, PROTOCOL.md §4–§5
+ * @see RFC 6749 §4.1.3 and §6, docs/protocol.md §4–§5
  */
 import { Buffer } from "node:buffer";
 import { z } from "zod";
@@ -8,19 +8,19 @@ import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
 import { AwsLoginError, type AwsLoginErrorCode, type AwsLoginRemedy } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
 
-/** The grant of a token request. @see RFC 6749 §4.1.3 and §6, PROTOCOL.md §4.1 */
+/** The grant of a token request. @see RFC 6749 §4.1.3 and §6, docs/protocol.md §4.1 */
 export type TokenGrant = "authorization_code" | "refresh_token";
 
-/** `expiresIn` when the service leaves it out, as the JS SDK assumes. @see PROTOCOL.md §4.3 */
+/** `expiresIn` when the service leaves it out, as the JS SDK assumes. @see docs/protocol.md §4.3 */
 const DEFAULT_EXPIRES_IN = 900;
 
-/** The longest `expiresIn` accepted, in seconds: the 12-hour maximum of a login session. @see PROTOCOL.md §4.3 */
+/** The longest `expiresIn` accepted, in seconds: the 12-hour maximum of a login session. @see docs/protocol.md §4.3 */
 const MAX_EXPIRES_IN = 12 * 60 * 60;
 
 /**
  * The success body of `CreateOAuth2Token`; unknown keys pass through. Every value that is stored or printed must
  * have its kind's characters and length (credential-format.ts): a value that could break out of a shell's quotes
- * or a terminal line never reaches the cache. @see PROTOCOL.md §4.3
+ * or a terminal line never reaches the cache. @see docs/protocol.md §4.3
  */
 export const tokenResponseSchema = z.looseObject({
   accessToken: z.looseObject({
@@ -36,10 +36,10 @@ export const tokenResponseSchema = z.looseObject({
   idToken: z.string().regex(CREDENTIAL_PATTERNS.opaque).optional(),
 });
 
-/** A parsed token response. @see PROTOCOL.md §4.3 */
+/** A parsed token response. @see docs/protocol.md §4.3 */
 export type TokenResponse = z.output<typeof tokenResponseSchema>;
 
-/** Body of the authorization-code grant, keys in the CLI's order. @see RFC 6749 §4.1.3, PROTOCOL.md §4.1 */
+/** Body of the authorization-code grant, keys in the CLI's order. @see RFC 6749 §4.1.3, docs/protocol.md §4.1 */
 export interface AuthorizationCodeRequestBody {
   clientId: string;
   grantType: "authorization_code";
@@ -48,14 +48,14 @@ export interface AuthorizationCodeRequestBody {
   redirectUri: string;
 }
 
-/** Body of the refresh grant, keys in the SDKs' order. @see RFC 6749 §6, PROTOCOL.md §4.1 */
+/** Body of the refresh grant, keys in the SDKs' order. @see RFC 6749 §6, docs/protocol.md §4.1 */
 export interface RefreshTokenRequestBody {
   clientId: string;
   refreshToken: string;
   grantType: "refresh_token";
 }
 
-/** Builds the authorization-code grant body. @see RFC 7636 §4.5, PROTOCOL.md §4.1 */
+/** Builds the authorization-code grant body. @see RFC 7636 §4.5, docs/protocol.md §4.1 */
 export function authorizationCodeRequest(args: {
   clientId: string;
   code: string;
@@ -71,7 +71,7 @@ export function authorizationCodeRequest(args: {
   };
 }
 
-/** Builds the refresh grant body. @see RFC 6749 §6, PROTOCOL.md §4.1 */
+/** Builds the refresh grant body. @see RFC 6749 §6, docs/protocol.md §4.1 */
 export function refreshTokenRequest(args: {
   clientId: string;
   refreshToken: string;
@@ -79,7 +79,7 @@ export function refreshTokenRequest(args: {
   return { clientId: args.clientId, refreshToken: args.refreshToken, grantType: "refresh_token" };
 }
 
-/** Parses a 2xx token response body; the authorization-code grant must also carry `idToken`. @see PROTOCOL.md §4.3 */
+/** Parses a 2xx token response body; the authorization-code grant must also carry `idToken`. @see docs/protocol.md §4.3 */
 export function parseTokenResponse(body: string, grant: TokenGrant): TokenResponse {
   let json: unknown;
   try {
@@ -103,7 +103,7 @@ export function parseTokenResponse(body: string, grant: TokenGrant): TokenRespon
 
 /**
  * Turns a non-2xx token response into an AwsLoginError whose message says what to do. Reads the shape from
- * `x-amzn-errortype` (or body `__type`) and the OAuth code from body `error`. @see RFC 6749 §5.2, PROTOCOL.md §4.4
+ * `x-amzn-errortype` (or body `__type`) and the OAuth code from body `error`. @see RFC 6749 §5.2, docs/protocol.md §4.4
  */
 export function errorFromTokenResponse(
   response: HttpResponse,
@@ -165,7 +165,7 @@ export function errorFromTokenResponse(
 
 /**
  * The login session id: the `sub` of the ID token, decoded without verification as the CLI does. It must be an
- * ARN (printable, no spaces, bounded): it is written to `~/.aws/config` and printed. @see RFC 7519 §4.1.2, PROTOCOL.md §5
+ * ARN (printable, no spaces, bounded): it is written to `~/.aws/config` and printed. @see RFC 7519 §4.1.2, docs/protocol.md §5
  */
 export function decodeIdTokenSubject(idToken: string): string {
   const payload = idToken.split(".")[1];
@@ -190,7 +190,7 @@ export function decodeIdTokenSubject(idToken: string): string {
   return sub;
 }
 
-/** The 12-digit account id of an ARN (its 5th colon-separated field). @see PROTOCOL.md §5 */
+/** The 12-digit account id of an ARN (its 5th colon-separated field). @see docs/protocol.md §5 */
 export function accountIdFromArn(arn: string): string {
   const fields = arn.split(":");
   const account = fields[4];

@@ -6,7 +6,7 @@
  * - concurrent calls share one load, and refreshes take the session's inter-process lock, re-read the
  *   cache and write it atomically (0600), so processes never race on the rotating refresh token;
  * - after a transient refresh failure with still-valid credentials, the next attempt waits 30 s.
- * @see PROTOCOL.md §6 (cache), §8 (refresh), §15 (the JS SDK's provider)
+ * @see docs/protocol.md §6 (cache), §8 (refresh), §15 (the JS SDK's provider)
  */
 import { homedir } from "node:os";
 import {
@@ -74,7 +74,7 @@ interface Target {
  * A profile without `login_session` (or no such profile) rejects with `tryNextLink: true` so credential
  * chains go on; a session that cannot give credentials rejects with `tryNextLink: false`, awslogin's `code`
  * and the {@link AwsLoginError} as `cause`.
- * @see PROTOCOL.md §8, §15
+ * @see docs/protocol.md §8, §15
  */
 export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
   const entries = new Map<string, Entry>();

@@ -1,7 +1,7 @@
 /**
  * @awslogin/credential-provider — AWS SDK for JavaScript v3 credentials from an `aws login` /
  * `awslogin login` session, compatible with the AWS CLI/SDK token cache.
- * @see PROTOCOL.md §6, §8, §15
+ * @see docs/protocol.md §6, §8, §15
  */
 
 export type { AwsLoginErrorCode } from "@awslogin/core";

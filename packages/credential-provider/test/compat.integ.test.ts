@@ -1,6 +1,6 @@
 /**
  * Compatibility both ways with the official `@aws-sdk/credential-provider-login` (issue 3 §5), on the same
- * files: what one refreshes, the other reads, and neither loses the other's keys. @see PROTOCOL.md §6, §15
+ * files: what one refreshes, the other reads, and neither loses the other's keys. @see docs/protocol.md §6, §15
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { formatExpiresAt, parseTokenCache } from "@awslogin/core";

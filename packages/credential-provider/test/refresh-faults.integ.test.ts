@@ -2,7 +2,7 @@
  * The whole refresh path of core (loadProfileCredentials: config → file token store → session lock → undici
  * transport → the emulator's /v1/token) when the service is slow: the emulator's delay faults against a
  * client response timeout or refresh deadline that is shorter. Nothing stored may be lost and no lock may stay.
- * @see PROTOCOL.md §8 (failure behaviour)
+ * @see docs/protocol.md §8 (failure behaviour)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { AwsLoginError, parseTokenCache } from "@awslogin/core";

@@ -1,7 +1,7 @@
 /**
  * `GET /v1/authorize` (AuthorizeOAuth2Access), the sign-in decision it leads to, and the
  * cross-device confirmation page.
- * @see PROTOCOL.md §2.2 (parameters), §3 (cross-device), RFC 6749 §4.1.1–§4.1.2, RFC 7636 §4.3
+ * @see docs/protocol.md §2.2 (parameters), §3 (cross-device), RFC 6749 §4.1.1–§4.1.2, RFC 7636 §4.3
  */
 import { CLIENT_ID, LOOPBACK_CALLBACK_PATH, PKCE_METHOD, SIGNIN_PATH } from "@awslogin/core";
 import type { EmulatorContext, IncomingCall, Reply } from "./context.js";
@@ -237,7 +237,7 @@ export function handleDecision(ctx: EmulatorContext, call: IncomingCall): Reply 
   return approve(ctx, call, request, identity);
 }
 
-/** `base64("state=…&code=…")`, standard alphabet with padding. @see PROTOCOL.md §3 */
+/** `base64("state=…&code=…")`, standard alphabet with padding. @see docs/protocol.md §3 */
 export function verificationCode(state: string, code: string): string {
   const query = `state=${encodeURIComponent(state)}&code=${encodeURIComponent(code)}`;
   return Buffer.from(query, "utf8").toString("base64");

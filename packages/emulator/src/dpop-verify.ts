@@ -1,6 +1,6 @@
 /**
  * Verification of the DPoP proof sent with every token request.
- * @see RFC 9449 §4.3 (checking DPoP proofs), PROTOCOL.md §4.2
+ * @see RFC 9449 §4.3 (checking DPoP proofs), docs/protocol.md §4.2
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 

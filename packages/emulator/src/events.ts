@@ -1,6 +1,6 @@
 /**
  * CloudTrail-shaped records of the Sign-In calls the emulator served.
- * @see PROTOCOL.md §10 (the fields of AuthorizeOAuth2Access and CreateOAuth2Token events)
+ * @see docs/protocol.md §10 (the fields of AuthorizeOAuth2Access and CreateOAuth2Token events)
  */
 import { randomUUID } from "node:crypto";
 import type { Identity } from "./identity.js";
@@ -59,7 +59,7 @@ export interface CallRecord {
   error?: { code: string; message: string; oauthError?: string };
 }
 
-/** Builds `userIdentity` from an identity. @see PROTOCOL.md §10 */
+/** Builds `userIdentity` from an identity. @see docs/protocol.md §10 */
 export function userIdentityOf(
   identity: Identity | undefined,
   sessionCreatedAt: number,

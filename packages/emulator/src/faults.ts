@@ -15,7 +15,7 @@ export type FaultError =
 export interface FaultSpec {
   /** How many token calls the fault applies to (a positive integer). */
   count: number;
-  /** Answer with this service error (status and shape per PROTOCOL.md §4.4). */
+  /** Answer with this service error (status and shape per docs/protocol.md §4.4). */
   error?: FaultError;
   /** Answer 429 TooManyRequestsError or 500 InternalServerException. */
   status?: 429 | 500;

@@ -1,6 +1,6 @@
 /**
  * The principals the emulator can sign in, parsed from their ARNs once at start-up.
- * @see PROTOCOL.md §5 (the `sub` forms) and §10 (the CloudTrail `userIdentity` they produce)
+ * @see docs/protocol.md §5 (the `sub` forms) and §10 (the CloudTrail `userIdentity` they produce)
  */
 import { createHash } from "node:crypto";
 

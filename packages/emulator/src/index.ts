@@ -1,7 +1,7 @@
 /**
  * @awslogin/emulator — a local AWS Sign-In (authorize, token with PKCE + DPoP) and STS
  * GetCallerIdentity, for tests, demos and offline development. Binds 127.0.0.1 only.
- * @see PROTOCOL.md §14 (emulator checklist)
+ * @see docs/protocol.md §14 (emulator checklist)
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";

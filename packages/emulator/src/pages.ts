@@ -156,7 +156,7 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The cross-device confirmation page: the verification code to paste into the terminal. @see PROTOCOL.md §3 */
+/** The cross-device confirmation page: the verification code to paste into the terminal. @see docs/protocol.md §3 */
 export function confirmationPage(verificationCode: string): string {
   return layout(
     "Authorization code – AWS Sign-In emulator",

@@ -45,7 +45,7 @@ export interface LoginSession {
   endsAt: number;
 }
 
-/** The JSON body of a successful token answer. @see PROTOCOL.md §4.3 */
+/** The JSON body of a successful token answer. @see docs/protocol.md §4.3 */
 export interface TokenAnswer {
   accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   tokenType: "aws_sigv4";

@@ -1,7 +1,7 @@
 /**
  * `POST /v1/token` — CreateOAuth2Token: authorization-code exchange and refresh-token rotation, with
  * DPoP proofs, PKCE, refresh-token binding to the DPoP key, an idempotency window, and faults.
- * @see PROTOCOL.md §4, RFC 6749 §4.1.3 and §6, RFC 7636 §4.6, RFC 9449 §5
+ * @see docs/protocol.md §4, RFC 6749 §4.1.3 and §6, RFC 7636 §4.6, RFC 9449 §5
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -113,12 +113,12 @@ export function s256(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
 }
 
-/** The `error` the body names: a throttled call has no OAuth error of its own. @see PROTOCOL.md §4.4 */
+/** The `error` the body names: a throttled call has no OAuth error of its own. @see docs/protocol.md §4.4 */
 function oauthErrorOf(code: ErrorName): OAuth2ErrorCode {
   return code === "THROTTLED" ? "INVALID_REQUEST" : code;
 }
 
-/** The error answer: status and `x-amzn-errortype` per PROTOCOL.md §4.4, body `{error, message}`. */
+/** The error answer: status and `x-amzn-errortype` per docs/protocol.md §4.4, body `{error, message}`. */
 export function tokenErrorReply(code: ErrorName, message: string): Reply {
   const shape = SERVICE_ERRORS[code];
   return jsonReply(

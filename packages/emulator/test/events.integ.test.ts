@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe("CloudTrail-shaped events (PROTOCOL.md §10)", () => {
+describe("CloudTrail-shaped events (docs/protocol.md §10)", () => {
   it("records AuthorizeOAuth2Access and CreateOAuth2Token with the documented fields", async () => {
     const clock = fakeClock(Date.UTC(2025, 10, 19, 0, 0, 0));
     emu = await startEmulator({ autoApprove: true, now: clock.now, region: "eu-west-1" });

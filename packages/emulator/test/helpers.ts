@@ -64,7 +64,7 @@ export interface AuthorizeParams {
   overrides?: Record<string, string | undefined>;
 }
 
-/** The authorize URL as the AWS CLI builds it (PROTOCOL.md §2.2). */
+/** The authorize URL as the AWS CLI builds it (docs/protocol.md §2.2). */
 export function authorizeUrl(emu: Emulator, params: AuthorizeParams = {}): string {
   const crossDevice = params.flow === "cross-device";
   const query: Record<string, string | undefined> = {

@@ -1,7 +1,7 @@
 /**
  * `awslogin doctor` as pure judgements: each takes what the Node side observed (file modes, an HTTP answer,
  * lock files) and returns a finding with what to do about it. No I/O here; see `observe.ts`.
- * @see PROTOCOL.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
+ * @see docs/protocol.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
  */
 import {
   ALLOW_INSECURE_HTTP_ENV,
@@ -86,7 +86,7 @@ export type CacheRecordObservation =
   | { valid: true }
   | { valid: false; problem: string; profiles: readonly string[] };
 
-/** The config file: readable, and not writable by group or others (anyone who can write it can redirect credentials). @see PROTOCOL.md §7 */
+/** The config file: readable, and not writable by group or others (anyone who can write it can redirect credentials). @see docs/protocol.md §7 */
 export function judgeConfigFile(
   path: string,
   seen: FileObservation,
@@ -129,7 +129,7 @@ export function judgeConfigFile(
   return finding("config-file", "ok", `${path} is readable (mode ${octal(seen.mode)}).`);
 }
 
-/** The cache folder: yours, usable by you, private to you (0700). @see PROTOCOL.md §6 */
+/** The cache folder: yours, usable by you, private to you (0700). @see docs/protocol.md §6 */
 export function judgeCacheDirectory(
   path: string,
   seen: FileObservation,
@@ -210,7 +210,7 @@ export function judgeCacheDirectory(
 
 /**
  * The folder above the cache folder (`~/.aws/login`): whoever can write it can replace the cache folder itself.
- * Only a problem is reported (undefined when it is fine or absent). @see PROTOCOL.md §6
+ * Only a problem is reported (undefined when it is fine or absent). @see docs/protocol.md §6
  */
 export function judgeCacheParent(
   path: string,
@@ -230,7 +230,7 @@ export function judgeCacheParent(
 
 /**
  * A cache file (it holds credentials and the DPoP key): 0600, yours, readable and writable by you, and a record
- * (when `record` is given). @see PROTOCOL.md §6
+ * (when `record` is given). @see docs/protocol.md §6
  */
 export function judgeCacheFile(
   path: string,
@@ -284,7 +284,7 @@ export function judgeCacheFile(
   return finding("cache-file", "ok", `${path} has mode ${octal(seen.mode)}.`);
 }
 
-/** A profile's login session as `status` judges it: usable, ended, gone or unreadable. @see PROTOCOL.md §6–§8 */
+/** A profile's login session as `status` judges it: usable, ended, gone or unreadable. @see docs/protocol.md §6–§8 */
 export function judgeProfileCache(status: SessionStatus): DoctorFinding {
   const who = `Profile ${status.profile}`;
   const login = loginHint(status.profile);
@@ -365,7 +365,7 @@ export function judgeRecordedEndpoint(profile: string, endpoint: string): Doctor
 
 /**
  * Why no endpoint was probed: no region to pick the one `awslogin login` would use, or an override or region that
- * is not valid (resolveSignInEndpoint's INVALID_ARGUMENT). @see PROTOCOL.md §1
+ * is not valid (resolveSignInEndpoint's INVALID_ARGUMENT). @see docs/protocol.md §1
  */
 export type EndpointChoiceFailure =
   | { kind: "no-region"; profile: string }
@@ -398,7 +398,7 @@ export function clockSkewMs(probe: Extract<EndpointProbe, { ok: true }>): number
   return server + 500 - (probe.sentAt + probe.receivedAt) / 2;
 }
 
-/** Our clock against the Sign-In endpoint's: DPoP proofs carry `iat`, and expiry times are judged locally. @see PROTOCOL.md §4.2 */
+/** Our clock against the Sign-In endpoint's: DPoP proofs carry `iat`, and expiry times are judged locally. @see docs/protocol.md §4.2 */
 export function judgeClockSkew(probe: EndpointProbe): DoctorFinding | undefined {
   if (!probe.ok) return undefined;
   const skew = clockSkewMs(probe);

@@ -113,7 +113,7 @@ async function observeRecord(
 /**
  * The endpoint `awslogin login` would use for `profile`, resolved as login does: AWS_ENDPOINT_URL_SIGNIN, then
  * AWS_ENDPOINT_URL, then the region's (AWS_REGION, AWS_DEFAULT_REGION, the profile's region). With an override
- * the region does not change the URL, so none is needed. @see PROTOCOL.md §1, §7
+ * the region does not change the URL, so none is needed. @see docs/protocol.md §1, §7
  */
 function loginEndpoint(
   config: ParsedConfig,

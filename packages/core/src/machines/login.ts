@@ -3,7 +3,7 @@
  * effects a driver must run. It covers the same-device flow (loopback callback) and the cross-device
  * flow (code pasted by the user), and their race when both are offered. A pasted code the service refuses
  * is asked for again, with the same attempt, up to {@link MAX_REFUSED_CODES} times.
- * @see PROTOCOL.md §2 (same-device), §3 (cross-device)
+ * @see docs/protocol.md §2 (same-device), §3 (cross-device)
  */
 import { AwsLoginError } from "../errors.js";
 import { printable } from "../printable.js";
@@ -119,7 +119,7 @@ function loginTimeout(): AwsLoginError {
  * Whether the service's answer to a pasted code means "not this code" rather than "not this login": an
  * unknown, truncated or already-used code (AUTHCODE_EXPIRED), or a request the service found invalid
  * (INVALID_REQUEST) — in the cross-device flow the code is the only part of that request a person typed.
- * @see PROTOCOL.md §3, §4.4
+ * @see docs/protocol.md §3, §4.4
  */
 function isRefusedCode(error: AwsLoginError): boolean {
   return error.code === "AUTHCODE_EXPIRED" || error.code === "INVALID_REQUEST";

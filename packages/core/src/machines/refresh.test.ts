@@ -32,7 +32,7 @@ function run(events: RefreshEvent<T>[], policy = {}) {
   return { state, effects };
 }
 
-describe("isRefreshDue (5-minute threshold, PROTOCOL.md §8)", () => {
+describe("isRefreshDue (5-minute threshold, docs/protocol.md §8)", () => {
   it.each([
     [NOW + 5 * MIN + 1, false],
     [NOW + 5 * MIN, true],

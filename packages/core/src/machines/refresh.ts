@@ -2,7 +2,7 @@
  * The refresh state machine: decides, from the cached token, the clock and the service's answers,
  * whether to serve the cached credentials, refresh them under the session's inter-process lock, or stop.
  * Pure: (state, event, now) → (next state, effects).
- * @see PROTOCOL.md §8 (refresh semantics), §4.4 (errors)
+ * @see docs/protocol.md §8 (refresh semantics), §4.4 (errors)
  */
 import { AwsLoginError } from "../errors.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
@@ -60,7 +60,7 @@ export interface RefreshPolicy {
 /** Errors after which only a new login helps. */
 const SESSION_ENDING = new Set(["TOKEN_EXPIRED", "USER_CREDENTIALS_CHANGED", "INSUFFICIENT_PERMISSIONS"]);
 
-/** True when the cached credentials must be refreshed now. @see PROTOCOL.md §8 (5-minute threshold) */
+/** True when the cached credentials must be refreshed now. @see docs/protocol.md §8 (5-minute threshold) */
 export function isRefreshDue(token: RefreshableToken, now: number, policy: RefreshPolicy = {}): boolean {
   return policy.force === true || token.expiresAt - now <= (policy.thresholdMs ?? REFRESH_THRESHOLD_MS);
 }

@@ -49,7 +49,7 @@ afterEach(async () => {
 
 const COMMENTED = "# mine\n[default]\nregion = us-east-1 ; keep\n\n[profile work]\nsso_session = corp\n";
 
-describe("resolveConfigFilePath (PROTOCOL.md §7)", () => {
+describe("resolveConfigFilePath (docs/protocol.md §7)", () => {
   it("uses AWS_CONFIG_FILE, expanding a leading ~/ like the SDK", () => {
     expect(resolveConfigFilePath({ env: {}, homeDir: "/home/u" })).toBe("/home/u/.aws/config");
     expect(resolveConfigFilePath({ env: { AWS_CONFIG_FILE: "" }, homeDir: "/home/u" })).toBe(

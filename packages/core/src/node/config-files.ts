@@ -1,6 +1,6 @@
 /**
  * The shared config file on disk: where it is, reading it, and replacing it atomically without
- * changing its mode, owner or symlink. @see PROTOCOL.md §7
+ * changing its mode, owner or symlink. @see docs/protocol.md §7
  */
 import type { Stats } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
@@ -15,7 +15,7 @@ import { acquireLock } from "./lock.js";
 /** How long a config edit waits for another process's edit (each holds the lock for milliseconds). */
 const CONFIG_LOCK_WAIT_MS = 30_000;
 
-/** `$AWS_CONFIG_FILE` (a leading `~/` expanded, as the SDK does) else `<home>/.aws/config`. @see PROTOCOL.md §7 */
+/** `$AWS_CONFIG_FILE` (a leading `~/` expanded, as the SDK does) else `<home>/.aws/config`. @see docs/protocol.md §7 */
 export function resolveConfigFilePath(args: {
   env: Record<string, string | undefined>;
   homeDir: string;
@@ -27,7 +27,7 @@ export function resolveConfigFilePath(args: {
   return configured;
 }
 
-/** The config file's text, "" when it does not exist; CONFIG_MALFORMED when it exists but cannot be read. @see PROTOCOL.md §7 */
+/** The config file's text, "" when it does not exist; CONFIG_MALFORMED when it exists but cannot be read. @see docs/protocol.md §7 */
 export async function readConfigText(path: string): Promise<string> {
   try {
     // Never block on a FIFO or read without end: a config file is a small regular file.
@@ -46,7 +46,7 @@ export async function readConfigText(path: string): Promise<string> {
 
 /**
  * Replaces the config file atomically (temp file + rename), keeping its mode and owner and writing through a
- * symlink; a new file gets 0600, a new directory 0700. CONFIG_WRITE_FAILED leaves the old file intact. @see PROTOCOL.md §7
+ * symlink; a new file gets 0600, a new directory 0700. CONFIG_WRITE_FAILED leaves the old file intact. @see docs/protocol.md §7
  */
 export async function writeConfigText(path: string, text: string): Promise<void> {
   let existing: Stats | undefined;
@@ -111,7 +111,7 @@ function isWritableByUs(info: Stats): boolean {
 /**
  * Read-modify-write of the config file under an inter-process lock (`<config>.lock`, the session locks'
  * mechanism): `edit` gets the text as it is now, read inside the lock, so concurrent edits (20 logins to
- * different profiles at once) all land. `edit` may throw to write nothing. @see PROTOCOL.md §7
+ * different profiles at once) all land. `edit` may throw to write nothing. @see docs/protocol.md §7
  */
 export async function editConfigText(path: string, edit: (text: string) => string): Promise<void> {
   let release: () => Promise<void>;
@@ -138,7 +138,7 @@ export async function editConfigText(path: string, edit: (text: string) => strin
 
 /**
  * Reads the config, lets `guard` veto the profile (it may throw, e.g. PROFILE_HAS_OTHER_CREDENTIALS, and
- * then nothing is written), sets `values` in the profile and writes the file back. @see PROTOCOL.md §7
+ * then nothing is written), sets `values` in the profile and writes the file back. @see docs/protocol.md §7
  */
 export async function updateProfile(
   path: string,

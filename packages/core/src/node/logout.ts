@@ -2,7 +2,7 @@
  * `logout` on the file system: removes a session's cache file, or every login token in the cache folder,
  * each under its inter-process lock so a refresh in progress cannot write the file back afterwards. Taking the
  * lock also clears a stale one (dead holder, or older than 90 s); releasing it removes the lock file.
- * Never touches the config file and calls no service, as `aws logout`. @see PROTOCOL.md §7
+ * Never touches the config file and calls no service, as `aws logout`. @see docs/protocol.md §7
  */
 import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -56,7 +56,7 @@ const TEMP_FILE = /^\..+\.tmp$/;
 
 /**
  * Every file directly in `directory` that holds JSON whose `accessToken` is an object with `accessKeyId`,
- * as `aws logout --all` finds them (any name; other files are left alone). @see PROTOCOL.md §6, §7
+ * as `aws logout --all` finds them (any name; other files are left alone). @see docs/protocol.md §6, §7
  */
 async function findLoginTokenFiles(directory: string): Promise<string[]> {
   const names = await readCacheDirectory(directory);

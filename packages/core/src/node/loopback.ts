@@ -1,7 +1,7 @@
 /**
  * The loopback listener of the same-device flow: an HTTP server on 127.0.0.1 only, that hands each
  * request to `/oauth/callback` to the login machine and answers the browser with a small page.
- * @see PROTOCOL.md §2.3
+ * @see docs/protocol.md §2.3
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

@@ -1,7 +1,7 @@
 /**
  * Reads what `awslogin status` and `awslogin doctor` judge: the config file and the cache records of login
  * profiles. Only reads: never refreshes, never writes, takes no lock.
- * @see PROTOCOL.md §6, §7
+ * @see docs/protocol.md §6, §7
  */
 import { homedir } from "node:os";
 import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";

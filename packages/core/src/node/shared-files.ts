@@ -2,7 +2,7 @@
  * The shared config and credentials files, read as the AWS SDK for JavaScript reads them (`parseKnownFiles`): a
  * profile's keys from `~/.aws/config`, overridden by those of the same section in `~/.aws/credentials`. The
  * provider, credential_process, export/exec and the login's profile guard all see this merged view, as the AWS
- * CLI does. @see PROTOCOL.md §7
+ * CLI does. @see docs/protocol.md §7
  */
 import { join } from "node:path";
 import {

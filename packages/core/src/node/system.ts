@@ -1,15 +1,15 @@
 /**
  * The real clock and the real randomness for the {@link Clock} and {@link Random} ports.
- * @see PROTOCOL.md §2.1
+ * @see docs/protocol.md §2.1
  */
 import { randomBytes } from "node:crypto";
 import type { Clock, Random } from "../ports.js";
 import { errnoCode } from "./errno.js";
 
-/** The wall clock: milliseconds since the epoch from `Date.now()` (DPoP `iat`, `expiresAt`). @see PROTOCOL.md §4.2 */
+/** The wall clock: milliseconds since the epoch from `Date.now()` (DPoP `iat`, `expiresAt`). @see docs/protocol.md §4.2 */
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Cryptographically secure random bytes from `crypto.randomBytes` (state, verifier, jti). @see PROTOCOL.md §2.1 */
+/** Cryptographically secure random bytes from `crypto.randomBytes` (state, verifier, jti). @see docs/protocol.md §2.1 */
 export const systemRandom: Random = { bytes: (length) => randomBytes(length) };
 
 /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 describe("createFileTokenStore", () => {
-  it("names files after the SHA-256 of the session (PROTOCOL.md §6)", () => {
+  it("names files after the SHA-256 of the session (docs/protocol.md §6)", () => {
     const store = createFileTokenStore({ directory });
     expect(store.directory).toBe(directory);
     expect(store.pathFor(SESSION)).toBe(join(directory, `${loginCacheKey(SESSION)}.json`));

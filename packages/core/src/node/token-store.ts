@@ -1,6 +1,6 @@
 /**
  * The login token cache as files: `<directory>/<sha256(session)>.json`, 0600 in a 0700 directory,
- * replaced atomically. @see PROTOCOL.md §6
+ * replaced atomically. @see docs/protocol.md §6
  */
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -74,7 +74,7 @@ async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } |
 /**
  * CACHE_DIRECTORY_UNSAFE unless the cache folder and the folder above it can be trusted (not writable by other users
  * without the sticky bit, not owned by another user): called before any credentials are served from the folder.
- * A folder that does not exist yet is no risk. @see PROTOCOL.md §6
+ * A folder that does not exist yet is no risk. @see docs/protocol.md §6
  */
 export async function assertTrustedCacheDirectory(directory: string): Promise<void> {
   if (process.platform === "win32") return;
@@ -156,7 +156,7 @@ export interface FileTokenStoreOptions {
   beforeRename?: (temp: string) => void | Promise<void>;
 }
 
-/** A {@link TokenStore} on the file system, compatible with the AWS CLI/SDK cache. @see PROTOCOL.md §6 */
+/** A {@link TokenStore} on the file system, compatible with the AWS CLI/SDK cache. @see docs/protocol.md §6 */
 export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore {
   const { directory } = options;
   const pathFor = (loginSession: string) => join(directory, `${loginCacheKey(loginSession)}.json`);

@@ -1,12 +1,12 @@
 /**
  * The HTTP {@link Transport} on undici, turning socket failures and timeouts into retryable AwsLoginErrors.
- * @see PROTOCOL.md §4.1
+ * @see docs/protocol.md §4.1
  */
 import type { Dispatcher } from "undici";
 import { AwsLoginError } from "../errors.js";
 import type { HttpRequest, HttpResponse, Transport } from "../ports.js";
 
-/** Options of {@link createHttpTransport}. @see PROTOCOL.md §4.1 */
+/** Options of {@link createHttpTransport}. @see docs/protocol.md §4.1 */
 export interface HttpTransportOptions {
   /** An undici dispatcher (proxy agent, mock agent, …); then `connectTimeoutMs` is the dispatcher's business. */
   dispatcher?: Dispatcher;
@@ -63,7 +63,7 @@ const TIMEOUT_CODES = new Set([
 ]);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
 
-/** A {@link Transport} over undici `request`. @see PROTOCOL.md §4.1 */
+/** A {@link Transport} over undici `request`. @see docs/protocol.md §4.1 */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES;
