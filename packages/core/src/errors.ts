@@ -83,6 +83,7 @@ export class AwsLoginError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly path: string | undefined;
+  /** What helps, as data for an adapter to word ({@link messageWithRemedy}); undefined when the message is enough. */
   readonly remedy: AwsLoginRemedy | undefined;
   readonly [MARKER] = true;
 
