@@ -1,13 +1,15 @@
 /**
- * The one base class of every command: turns core's typed errors into a one-line message on stderr
- * and a stable exit code (0 ok, 1 failure the user can act on, 2 usage error, 130 interrupted), and prints
- * what a `--json` command returns (oclif's JSON flag) escaped for a terminal, as it always was.
+ * The one base class of every command: turns core's typed errors into a one-line message on stderr (core's
+ * facts, then the `awslogin` command its remedy calls for) and a stable exit code (0 ok, 1 failure the user can act
+ * on, 2 usage error, 130 interrupted), and prints what a `--json` command returns (oclif's JSON flag) escaped for a
+ * terminal, as it always was.
  * Loaded on every start-up, so it imports nothing of core at run time: errors are recognised by core's marker.
  */
 import type { AwsLoginError } from "@awslogin/core";
 import { Command } from "@oclif/core";
 import { EXIT } from "./exit-codes.js";
 import { type Output, processOutput } from "./output.js";
+import { CLI_REMEDY_WORDING } from "./remedy.js";
 
 /** Room for a message with a few outside values and paths in it; beyond it, a message is cut. */
 const MESSAGE_LIMIT = 2000;
@@ -54,8 +56,12 @@ export abstract class BaseCommand extends Command {
             : EXIT.failure;
       // Messages carry values from the network and files: escaped here too, so none can act on the terminal.
       // Loaded here, on the error path only: start-up loads no workspace package.
-      const { printable } = await import("@awslogin/core/printable");
-      this.output.err(`awslogin: ${printable(error.message, MESSAGE_LIMIT)} [${error.code}]\n`);
+      const [{ printable }, { messageWithRemedy }] = await Promise.all([
+        import("@awslogin/core/printable"),
+        import("@awslogin/core/errors"),
+      ]);
+      const message = messageWithRemedy(error, CLI_REMEDY_WORDING);
+      this.output.err(`awslogin: ${printable(message, MESSAGE_LIMIT)} [${error.code}]\n`);
       this.exit(exit);
     }
     // Usage errors and the rest keep oclif's message on stderr and exit status, with --json too (oclif would

@@ -2,7 +2,8 @@
  * Plain-text output of the read commands (status, doctor): aligned tables, relative times, and colour only
  * on a terminal with NO_COLOR unset (https://no-color.org); login's prompts on stderr share the rule.
  */
-import type { DoctorStatus, SessionState } from "@awslogin/core";
+import type { SessionState } from "@awslogin/core";
+import type { DoctorStatus } from "./doctor/judges.js";
 
 export type Paint = (text: string, color: "green" | "red" | "yellow" | "bold" | "dim") => string;
 

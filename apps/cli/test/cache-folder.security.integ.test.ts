@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import type { DoctorFinding } from "@awslogin/core";
 import { describe, expect, it } from "vitest";
+import type { DoctorFinding } from "../src/doctor/judges.js";
 import { CREDENTIAL_PROCESS_SCRIPT, runCli, useEmulatorSandbox } from "./helpers.js";
 import { loginProfile } from "./session-helpers.js";
 

@@ -4,9 +4,9 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { DoctorFinding } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import { afterEach, describe, expect, it } from "vitest";
+import type { DoctorFinding } from "../src/doctor/judges.js";
 import { runCli, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, fingerprint, loginProfile, writeConfig } from "./session-helpers.js";
 

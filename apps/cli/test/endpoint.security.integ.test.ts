@@ -4,10 +4,10 @@
  * would leave the machine goes to a local logging proxy that forwards only to 127.0.0.1.
  */
 import { existsSync } from "node:fs";
-import type { DoctorFinding } from "@awslogin/core";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestProxy, type TestProxy } from "../../../scripts/network-fixtures.mjs";
+import type { DoctorFinding } from "../src/doctor/judges.js";
 import { cacheFiles, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, editRecord, loginProfile } from "./session-helpers.js";
 

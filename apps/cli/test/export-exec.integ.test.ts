@@ -164,7 +164,7 @@ describe("awslogin export: the formats of `aws configure export-credentials` (do
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe("");
     expect(missing.stderr).toMatch(
-      /^awslogin: Profile nope is in neither .+config nor .+credentials\. Run `awslogin login --profile nope` to create it\. \[PROFILE_NOT_FOUND\]\n$/,
+      /^awslogin: Profile nope is in neither .+config nor .+credentials\. Sign in with it to create it\. Run `awslogin login --profile nope`\. \[PROFILE_NOT_FOUND\]\n$/,
     );
     const bad = await runCli(["export", "--profile", "dev", "--format", "yaml"], sandbox.env);
     expect(bad.code).toBe(2);

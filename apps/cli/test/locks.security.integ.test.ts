@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { type DoctorFinding, formatExpiresAt } from "@awslogin/core";
+import { formatExpiresAt } from "@awslogin/core";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
+import type { DoctorFinding } from "../src/doctor/judges.js";
 import { runCli, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, editRecord, loginProfile } from "./session-helpers.js";
 

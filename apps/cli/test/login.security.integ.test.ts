@@ -70,7 +70,7 @@ describe("login: a hostile callback", () => {
     expect(run.stderr).toContain("refused the authorization code that reached this login's callback");
     expect(run.stderr).toContain("someone else on this machine may have sent it");
     expect(run.stderr).toContain("--expect-account");
-    expect(run.stderr).not.toContain("Run `awslogin login` again and finish signing in promptly");
+    expect(run.stderr).not.toContain("Sign in again and finish promptly");
     expect(harness.emulator.stats().tokenRequests.authorization_code).toBe(1);
     expect(cacheFiles(harness.sandbox)).toEqual([]);
     expect(existsSync(harness.sandbox.configPath)).toBe(false);

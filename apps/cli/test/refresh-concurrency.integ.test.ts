@@ -155,7 +155,9 @@ describe("crash safety: SIGKILL at random points of a refresh", () => {
       } else {
         // Only a clear "log in again" is acceptable, never a broken file or a stuck lock, and only when the
         // kill landed between the service's answer and the rename (the rotated token was lost with the process).
-        expect(next.stderr).toMatch(/^TOKEN_EXPIRED: .*awslogin login --profile storm/);
+        expect(next.stderr).toMatch(
+          /^TOKEN_EXPIRED: .*Sign in again\. \{"kind":"sign-in","profile":"storm"\}/,
+        );
         expect(answeredButLost).toBe(true);
         outcomes.push("log-in-again");
         // Start the next round from a new login.

@@ -4,9 +4,10 @@
  * refreshing under the inter-process lock, with core's checks and messages.
  * @see docs/protocol.md §8
  */
-import { AwsLoginError } from "@awslogin/core";
+import { AwsLoginError, messageWithRemedy } from "@awslogin/core";
 import { loadProfileCredentials } from "@awslogin/core/node";
 import type { ExportableCredentials } from "./formats.js";
+import { BINARY_REMEDY_WORDING } from "./remedy.js";
 
 export interface SlowPathOptions {
   profile: string;
@@ -31,9 +32,10 @@ export async function loadCredentials(options: SlowPathOptions): Promise<Exporta
   };
 }
 
-/** One line for stderr: core's message and code, or a generic line that never echoes secrets. */
+/** One line for stderr: core's message, what to run (remedy.ts) and the code, or a generic line that never echoes secrets. */
 export function describeFailure(error: unknown): string {
-  if (AwsLoginError.isInstance(error)) return `${error.message} [${error.code}]`;
+  if (AwsLoginError.isInstance(error))
+    return `${messageWithRemedy(error, BINARY_REMEDY_WORDING)} [${error.code}]`;
   const detail =
     error instanceof Error ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}` : typeof error;
   return `Unexpected failure (${detail}). Try again; if it persists, report it with the command you ran.`;

@@ -187,7 +187,9 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
       await runCredentialProcess(["--profile", "nope"], sandbox.env),
       "PROFILE_NOT_FOUND",
     );
-    expect(line).toContain("`awslogin login --profile nope`");
+    expect(line).toContain(
+      "Run `aws login --profile nope` (AWS CLI 2.32+) or `awslogin login --profile nope`",
+    );
   });
 
   it("no config file at all", async () => {
@@ -200,7 +202,9 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
       await runCredentialProcess(["--profile", "keys"], sandbox.env),
       "PROFILE_NOT_LOGIN",
     );
-    expect(line).toContain("`awslogin login --profile keys`");
+    expect(line).toContain(
+      "Run `aws login --profile keys` (AWS CLI 2.32+) or `awslogin login --profile keys`",
+    );
   });
 
   it("no cache file for the session", async () => {
@@ -209,7 +213,7 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
       await runCredentialProcess(["--profile", "dev"], sandbox.env),
       "CACHE_MISSING",
     );
-    expect(line).toContain("`awslogin login --profile dev`");
+    expect(line).toContain("Run `aws login --profile dev` (AWS CLI 2.32+) or `awslogin login --profile dev`");
   });
 
   it("a cache file that is not JSON, left untouched", async () => {
@@ -250,7 +254,7 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
       "TOKEN_EXPIRED",
     );
     expect(line).toBe(
-      "awslogin-credential-process: Your login session has ended. Run `awslogin login --profile dev` to sign in again. [TOKEN_EXPIRED]",
+      "awslogin-credential-process: Your login session has ended. Sign in again. Run `aws login --profile dev` (AWS CLI 2.32+) or `awslogin login --profile dev`, then run your command again. [TOKEN_EXPIRED]",
     );
     expect(emulator.stats().tokenRequests.refresh_token).toBe(1);
     // Core may note the refusal for `awslogin status`; the credentials and refresh token stay as they were.

@@ -160,7 +160,8 @@ export function assertLoginCapableProfile(
   if (keys.length === 0) return;
   throw new AwsLoginError(
     "PROFILE_HAS_OTHER_CREDENTIALS",
-    `Profile ${profileName} already gets credentials another way (${keys.join(", ")}). Nothing was changed. Use another profile, for example \`awslogin login --profile ${profileName}-login\`, or remove those keys first.`,
+    `Profile ${profileName} already gets credentials another way (${keys.join(", ")}). Nothing was changed. Use another profile for the login (for example ${profileName}-login), or remove those keys first.`,
+    { remedy: { kind: "sign-in", profile: `${profileName}-login` } },
   );
 }
 

@@ -179,7 +179,8 @@ describe("a recorded http endpoint beyond loopback at refresh time (issue 7 §2)
     );
     expect(error).toMatchObject({ code: "INSECURE_ENDPOINT" });
     expect((error as Error).message).toContain("recorded in the cache file at login");
-    expect((error as Error).message).toContain("awslogin login");
+    expect((error as Error).message).toContain("Sign in again with an https:// endpoint");
+    expect(error).toMatchObject({ remedy: { kind: "sign-in" } });
     expect(requests).toEqual([]);
   });
 

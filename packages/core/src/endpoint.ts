@@ -272,11 +272,12 @@ function insecureEndpoint(url: URL, source: SignInEndpointSource): AwsLoginError
   const where = endpointSourceName(source);
   const fix =
     source === "recorded"
-      ? `Run \`awslogin login\` again with an https:// endpoint`
+      ? "Sign in again with an https:// endpoint"
       : `Use an https:// endpoint in ${where} (plain http is only for 127.0.0.1, [::1] and localhost)`;
   return new AwsLoginError(
     "INSECURE_ENDPOINT",
     `Refusing to send tokens over plain http to ${shown} (${where}): anyone on the network path could read and reuse them. ${fix}, or, only on a network you trust, set ${ALLOW_INSECURE_HTTP_ENV}=1.`,
+    source === "recorded" ? { remedy: { kind: "sign-in" } } : {},
   );
 }
 
@@ -286,7 +287,8 @@ function badOverride(value: string, source: SignInEndpointSource): AwsLoginError
     // A bad value from a file is not a usage error: the user typed nothing wrong.
     return new AwsLoginError(
       "CACHE_MALFORMED",
-      `The endpoint recorded in the cache file at login (${shown}) is not an http:// or https:// URL without query or credentials. Run \`awslogin login\` again.`,
+      `The endpoint recorded in the cache file at login (${shown}) is not an http:// or https:// URL without query or credentials. Sign in again.`,
+      { remedy: { kind: "sign-in" } },
     );
   }
   return new AwsLoginError(

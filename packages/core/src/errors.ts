@@ -1,6 +1,8 @@
 /**
  * Every failure awslogin reports is an {@link AwsLoginError} with a stable `code` from
- * {@link AwsLoginErrorCode}. Messages say what to do next; they never carry secrets.
+ * {@link AwsLoginErrorCode}. Messages state facts and tool-neutral advice, never a command of one tool (core
+ * serves the CLI, the SDK provider, the credential_process binary and embedders alike): what to run is a
+ * {@link AwsLoginRemedy}, which each adapter words for its own users. Messages never carry secrets.
  */
 
 /** The closed set of error codes. Stable: tools and scripts may switch on them. */
@@ -49,6 +51,19 @@ export type AwsLoginErrorCode =
   // installation
   | "NOT_INSTALLED";
 
+/**
+ * What helps after an error, as data. Core's message already says it in words any user can follow ("Sign in
+ * again."); an adapter adds the command its users have (`awslogin login --profile dev`, `aws login`, …).
+ */
+export type AwsLoginRemedy =
+  /**
+   * Only a new sign-in helps: the session ended or was never there, or its cache file cannot be used. `profile` is
+   * the one to sign in with, when the error knows it.
+   */
+  | { kind: "sign-in"; profile?: string | undefined }
+  /** Trying again may help; if the problem persists, something outside this call (a stuck lock) needs a look. */
+  | { kind: "diagnose" };
+
 const MARKER = Symbol.for("@awslogin/core/AwsLoginError");
 
 export interface AwsLoginErrorOptions {
@@ -60,6 +75,8 @@ export interface AwsLoginErrorOptions {
   retryable?: boolean;
   /** A file this error is about (a cache or config file). */
   path?: string;
+  /** What helps, for adapters to word; see {@link AwsLoginRemedy}. */
+  remedy?: AwsLoginRemedy;
 }
 
 /** The one error class of awslogin. Check with {@link AwsLoginError.isInstance}, then `switch (err.code)`. */
@@ -68,6 +85,8 @@ export class AwsLoginError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly path: string | undefined;
+  /** What helps, as data for an adapter to word ({@link messageWithRemedy}); undefined when the message is enough. */
+  readonly remedy: AwsLoginRemedy | undefined;
   readonly [MARKER] = true;
 
   constructor(code: AwsLoginErrorCode, message: string, options: AwsLoginErrorOptions = {}) {
@@ -77,12 +96,32 @@ export class AwsLoginError extends Error {
     this.status = options.status;
     this.retryable = options.retryable ?? false;
     this.path = options.path;
+    this.remedy = options.remedy;
   }
 
   /** True for an AwsLoginError from any copy of this package (bundles may hold several). */
   static isInstance(value: unknown): value is AwsLoginError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
+}
+
+/**
+ * How an adapter words each remedy for its own users: one entry per kind, so that a new kind cannot go unworded.
+ * The CLI's names `awslogin login`; the SDK provider's also `aws login`.
+ */
+export type RemedyWording = {
+  [K in AwsLoginRemedy["kind"]]: (remedy: Extract<AwsLoginRemedy, { kind: K }>) => string;
+};
+
+/** An error's message followed by the adapter's words for its remedy; the message alone when there is none. */
+export function messageWithRemedy(
+  error: { message: string; remedy?: AwsLoginRemedy | undefined },
+  wording: RemedyWording,
+): string {
+  const { remedy } = error;
+  if (remedy === undefined) return error.message;
+  const word = wording[remedy.kind] as (remedy: AwsLoginRemedy) => string;
+  return `${error.message} ${word(remedy)}`;
 }
 
 /** True when `value` is an AwsLoginError with one of the given codes. */

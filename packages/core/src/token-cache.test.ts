@@ -198,7 +198,8 @@ describe("parseTokenCache", () => {
     expect(error.path).toBe(PATH);
     expect(error.message).toContain(PATH);
     expect(error.message).toContain(`lacks ${[...parent, field].join(".")}`);
-    expect(error.message).toContain("Run `awslogin login` to sign in again");
+    expect(error.message).toContain("Sign in again.");
+    expect(error.remedy).toEqual({ kind: "sign-in" });
     for (const secret of ["secret/key+1", "session-token", "refresh-token", "MHcCAQEE"]) {
       expect(error.message).not.toContain(secret);
     }

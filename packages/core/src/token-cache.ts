@@ -75,8 +75,8 @@ export interface CachedTokenFields {
 function malformed(path: string, problem: string): AwsLoginError {
   return new AwsLoginError(
     "CACHE_MALFORMED",
-    `The login token cache file ${path} ${problem}. Run \`awslogin login\` to sign in again.`,
-    { path },
+    `The login token cache file ${path} ${problem}. Sign in again.`,
+    { path, remedy: { kind: "sign-in" } },
   );
 }
 
@@ -153,7 +153,8 @@ export function expiresAtMs(record: TokenCacheRecord): number {
   if (ms === undefined) {
     throw new AwsLoginError(
       "CACHE_MALFORMED",
-      "The login token's accessToken.expiresAt is not an RFC 3339 timestamp. Run `awslogin login` to sign in again.",
+      "The login token's accessToken.expiresAt is not an RFC 3339 timestamp. Sign in again.",
+      { remedy: { kind: "sign-in" } },
     );
   }
   return ms;

@@ -178,9 +178,9 @@ describe("requestToken", () => {
     expect(transport.requests).toHaveLength(1);
   });
 
-  it("passes the profile into error messages", async () => {
+  it("passes the profile into the error's sign-in remedy", async () => {
     const { promise } = await run([err(401, "TOKEN_EXPIRED", "AccessDeniedException")], { profile: "work" });
-    expect((await caught(promise)).message).toContain("--profile work");
+    expect((await caught(promise)).remedy).toEqual({ kind: "sign-in", profile: "work" });
   });
 
   it("full jitter: delay = floor(random · min(max, base·2^(n−1)))", async () => {

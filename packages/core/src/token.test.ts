@@ -203,7 +203,7 @@ describe("errorFromTokenResponse (docs/protocol.md §4.4)", () => {
     expect(error.message.length).toBeGreaterThan(20);
   });
 
-  it("TOKEN_EXPIRED tells the user to log in again with the profile", () => {
+  it("TOKEN_EXPIRED says to sign in again, with the profile as a sign-in remedy", () => {
     const error = errorFromTokenResponse(
       answer(401, { error: "TOKEN_EXPIRED", message: "x" }, "AccessDeniedException"),
       {
@@ -211,13 +211,12 @@ describe("errorFromTokenResponse (docs/protocol.md §4.4)", () => {
         profile: "dev",
       },
     );
-    expect(error.message).toBe(
-      "Your login session has ended. Run `awslogin login --profile dev` to sign in again.",
-    );
+    expect(error.message).toBe("Your login session has ended. Sign in again.");
+    expect(error.remedy).toEqual({ kind: "sign-in", profile: "dev" });
     const noProfile = errorFromTokenResponse(answer(401, { error: "TOKEN_EXPIRED" }), {
       grant: "refresh_token",
     });
-    expect(noProfile.message).toContain("`awslogin login`");
+    expect(noProfile.remedy).toEqual({ kind: "sign-in", profile: undefined });
   });
 
   it("INSUFFICIENT_PERMISSIONS names signin:CreateOAuth2Token", () => {
@@ -236,7 +235,8 @@ describe("errorFromTokenResponse (docs/protocol.md §4.4)", () => {
         grant: "authorization_code",
         profile: "p",
       });
-      expect(error.message).toContain("`awslogin login --profile p`");
+      expect(error.message).toContain("Sign in again");
+      expect(error.remedy).toEqual({ kind: "sign-in", profile: "p" });
     }
   });
 

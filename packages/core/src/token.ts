@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import { z } from "zod";
 import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
-import { AwsLoginError, type AwsLoginErrorCode } from "./errors.js";
+import { AwsLoginError, type AwsLoginErrorCode, type AwsLoginRemedy } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
 import { TOKEN_TYPE } from "./protocol.js";
 
@@ -118,10 +118,13 @@ export function errorFromTokenResponse(
   const body = parseErrorBody(response.body);
   const shape = errorShape(response.headers["x-amzn-errortype"] ?? body.type);
   const status = response.status;
-  const login =
-    context.profile === undefined ? "`awslogin login`" : `\`awslogin login --profile ${context.profile}\``;
-  const make = (code: AwsLoginErrorCode, message: string): AwsLoginError =>
-    new AwsLoginError(code, message, { status, retryable: code === "THROTTLED" || code === "SERVER_ERROR" });
+  const signIn: AwsLoginRemedy = { kind: "sign-in", profile: context.profile };
+  const make = (code: AwsLoginErrorCode, message: string, remedy?: AwsLoginRemedy): AwsLoginError =>
+    new AwsLoginError(code, message, {
+      status,
+      retryable: code === "THROTTLED" || code === "SERVER_ERROR",
+      remedy,
+    });
 
   if (status === 429 || shape === "TooManyRequestsError") {
     return make("THROTTLED", "AWS Sign-In is throttling token requests. Wait a moment, then try again.");
@@ -136,25 +139,28 @@ export function errorFromTokenResponse(
     case "AUTHCODE_EXPIRED":
       return make(
         "AUTHCODE_EXPIRED",
-        `The authorization code expired or was already used before it could be exchanged. Run ${login} again and finish signing in promptly.`,
+        "The authorization code expired or was already used before it could be exchanged. Sign in again and finish promptly.",
+        signIn,
       );
     case "TOKEN_EXPIRED":
-      return make("TOKEN_EXPIRED", `Your login session has ended. Run ${login} to sign in again.`);
+      return make("TOKEN_EXPIRED", "Your login session has ended. Sign in again.", signIn);
     case "USER_CREDENTIALS_CHANGED":
       return make(
         "USER_CREDENTIALS_CHANGED",
-        `Your login session was ended because the password or credentials of the signed-in user changed. Run ${login} to sign in again.`,
+        "Your login session was ended because the password or credentials of the signed-in user changed. Sign in again.",
+        signIn,
       );
     case "INSUFFICIENT_PERMISSIONS":
       return make(
         "INSUFFICIENT_PERMISSIONS",
-        `The signed-in identity is not allowed to call signin:CreateOAuth2Token. Ask an administrator to grant it (for example with the SignInLocalDevelopmentAccess managed policy), then run ${login} again.`,
+        "The signed-in identity is not allowed to call signin:CreateOAuth2Token. Ask an administrator to grant it (for example with the SignInLocalDevelopmentAccess managed policy), then sign in again.",
+        signIn,
       );
     case "INVALID_REQUEST":
-      return make("INVALID_REQUEST", invalidRequestMessage(body.message, context.grant, login));
+      return make("INVALID_REQUEST", invalidRequestMessage(body.message, context.grant), signIn);
   }
   if (shape === "ValidationException") {
-    return make("INVALID_REQUEST", invalidRequestMessage(body.message, context.grant, login));
+    return make("INVALID_REQUEST", invalidRequestMessage(body.message, context.grant), signIn);
   }
   const what = shape === undefined ? "" : ` (${sanitize(shape)})`;
   return make(
@@ -183,7 +189,8 @@ export function decodeIdTokenSubject(idToken: string): string {
     // Never echo it: it may hold control characters meant for the terminal.
     throw new AwsLoginError(
       "INVALID_ID_TOKEN",
-      "AWS Sign-In returned an ID token whose subject (sub) is not an ARN (printable characters, no spaces, at most 2048). Nothing was written. Check the Sign-In endpoint, then run `awslogin login` again.",
+      "AWS Sign-In returned an ID token whose subject (sub) is not an ARN (printable characters, no spaces, at most 2048). Nothing was written. Check the Sign-In endpoint, then sign in again.",
+      { remedy: { kind: "sign-in" } },
     );
   }
   return sub;
@@ -196,7 +203,8 @@ export function accountIdFromArn(arn: string): string {
   if (fields[0] !== "arn" || fields.length < 6 || account === undefined || !/^\d{12}$/.test(account)) {
     throw new AwsLoginError(
       "INVALID_ID_TOKEN",
-      `The login session "${sanitize(arn)}" is not an ARN with a 12-digit account id. Run \`awslogin login\` again.`,
+      `The login session "${sanitize(arn)}" is not an ARN with a 12-digit account id. Sign in again.`,
+      { remedy: { kind: "sign-in" } },
     );
   }
   return account;
@@ -231,12 +239,12 @@ function errorShape(raw: string | undefined): string | undefined {
   return name === "" ? undefined : name;
 }
 
-function invalidRequestMessage(serviceMessage: string | undefined, grant: TokenGrant, login: string): string {
+function invalidRequestMessage(serviceMessage: string | undefined, grant: TokenGrant): string {
   const said = serviceMessage === undefined ? "" : ` The service said: ${sanitize(serviceMessage)}`;
   const next =
     grant === "authorization_code"
-      ? `Run ${login} again; if it keeps failing, check the Sign-In endpoint and region.`
-      : `Run ${login} to start a new session.`;
+      ? "Sign in again; if it keeps failing, check the Sign-In endpoint and region."
+      : "Sign in again to start a new session.";
   return `AWS Sign-In rejected the token request as invalid.${said} ${next}`;
 }
 
@@ -253,6 +261,7 @@ function badResponse(message: string): AwsLoginError {
 function invalidIdToken(): AwsLoginError {
   return new AwsLoginError(
     "INVALID_ID_TOKEN",
-    "AWS Sign-In returned an ID token without a readable subject (sub). Run `awslogin login` again.",
+    "AWS Sign-In returned an ID token without a readable subject (sub). Sign in again.",
+    { remedy: { kind: "sign-in" } },
   );
 }

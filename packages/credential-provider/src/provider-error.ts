@@ -3,7 +3,8 @@
  * so that SDK credential chains treat it as theirs: `tryNextLink: true` means "not mine, ask the next
  * provider"; `false` means "mine, and broken".
  */
-import { AwsLoginError, type AwsLoginErrorCode } from "@awslogin/core";
+import { AwsLoginError, type AwsLoginErrorCode, messageWithRemedy } from "@awslogin/core";
+import { PROVIDER_REMEDY_WORDING } from "./remedy.js";
 import type { Logger } from "./types.js";
 
 const MARKER = Symbol.for("@awslogin/credential-provider/LoginCredentialsProviderError");
@@ -13,7 +14,7 @@ const NOT_MINE: readonly AwsLoginErrorCode[] = ["PROFILE_NOT_FOUND", "PROFILE_NO
 
 /**
  * A `CredentialsProviderError` (by `name` and `tryNextLink`, as SDK chains check) carrying awslogin's
- * stable `code` and the {@link AwsLoginError} as `cause`.
+ * stable `code` and the {@link AwsLoginError} as `cause`. Its message is core's, then what to run (remedy.ts).
  */
 export class LoginCredentialsProviderError extends Error {
   override readonly name = "CredentialsProviderError";
@@ -25,13 +26,13 @@ export class LoginCredentialsProviderError extends Error {
   readonly [MARKER] = true;
 
   constructor(cause: AwsLoginError, options: { logger?: Logger | undefined } = {}) {
-    super(cause.message, { cause });
+    super(messageWithRemedy(cause, PROVIDER_REMEDY_WORDING), { cause });
     this.cause = cause;
     this.code = cause.code;
     this.tryNextLink = NOT_MINE.includes(cause.code);
     // As the SDK's ProviderError does: chains log why they moved on.
     options.logger?.debug?.(
-      `@awslogin/credential-provider ${this.tryNextLink ? "->" : "(!)"} ${cause.code}: ${cause.message}`,
+      `@awslogin/credential-provider ${this.tryNextLink ? "->" : "(!)"} ${cause.code}: ${this.message}`,
     );
   }
 

@@ -288,7 +288,9 @@ describe("errors", () => {
       const failure = await rejection(fromLoginCredentials({ profile: "dev" })());
       expect(failure.tryNextLink).toBe(false);
       expect(failure.code).toBe(error);
-      expect(failure.message).toContain("awslogin login --profile dev");
+      expect(failure.message).toContain(
+        "`aws login --profile dev` (AWS CLI 2.32+) or `awslogin login --profile dev`",
+      );
       // Credentials, refresh token and key are untouched; only the refusal is recorded (for `awslogin status`).
       const { awslogin: afterMeta, ...after } = parseTokenCache(cacheText(), cacheFile());
       const { awslogin: beforeMeta, ...original } = parseTokenCache(before, cacheFile());
@@ -387,7 +389,9 @@ describe("errors", () => {
     const failure = await rejection(fromLoginCredentials({ profile: "dev" })());
     expect(failure.code).toBe("CACHE_MISSING");
     expect(failure.tryNextLink).toBe(false);
-    expect(failure.message).toContain("awslogin login --profile dev");
+    expect(failure.message).toContain(
+      "`aws login --profile dev` (AWS CLI 2.32+) or `awslogin login --profile dev`",
+    );
   });
 
   it("no such profile, or no login_session: tryNextLink true, and an SDK chain goes on", async () => {

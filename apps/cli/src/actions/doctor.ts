@@ -1,8 +1,9 @@
 /**
- * `awslogin doctor`: runs core's checks and prints the findings.
+ * `awslogin doctor`: runs the checks (doctor/observe.ts, doctor/judges.ts) and prints the findings.
  */
-import { type DoctorFinding, doctorExitCode, printable } from "@awslogin/core";
-import { runDoctor } from "@awslogin/core/node";
+import { printable } from "@awslogin/core";
+import { type DoctorFinding, doctorExitCode } from "../doctor/judges.js";
+import { runDoctor } from "../doctor/observe.js";
 import type { Output } from "../output.js";
 import { createPaint, type Paint, paintStatus } from "../render.js";
 

@@ -19,12 +19,10 @@ import {
   resolveProfile,
   resolveRegion,
   resolveSignInEndpoint,
-  sameDeviceDoubt,
 } from "@awslogin/core";
 import {
   createBrowserOpener,
   createHttpTransport,
-  isInContainer,
   resolveCaBundle,
   sessionLock,
   startCallbackListener,
@@ -32,6 +30,7 @@ import {
   systemRandom,
 } from "@awslogin/core/node";
 import { createContext } from "../context.js";
+import { isInContainer, sameDeviceDoubt } from "../environment.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { createTerminal } from "../terminal.js";

@@ -65,12 +65,13 @@ describe("refresh machine", () => {
     });
   });
 
-  it("fails with CACHE_MISSING and the login hint when there is no cache file (SEP case b)", () => {
+  it("fails with CACHE_MISSING and a sign-in remedy for the profile when there is no cache file (SEP case b)", () => {
     const { state } = run([{ type: "loaded", token: undefined }], { profile: "signin" });
     expect(state.name).toBe("failed");
     if (state.name === "failed") {
       expect(state.error.code).toBe("CACHE_MISSING");
-      expect(state.error.message).toContain("awslogin login --profile signin");
+      expect(state.error.message).toContain("profile signin. Sign in to get them.");
+      expect(state.error.remedy).toEqual({ kind: "sign-in", profile: "signin" });
     }
   });
 

@@ -65,17 +65,11 @@ export function isRefreshDue(token: RefreshableToken, now: number, policy: Refre
   return policy.force === true || token.expiresAt - now <= (policy.thresholdMs ?? REFRESH_THRESHOLD_MS);
 }
 
-/** The login command to suggest for a profile. */
-export function loginHint(profile: string | undefined): string {
-  return profile === undefined || profile === "default"
-    ? "awslogin login"
-    : `awslogin login --profile ${profile}`;
-}
-
 function missingSessionError(profile: string | undefined): AwsLoginError {
   return new AwsLoginError(
     "CACHE_MISSING",
-    `There are no cached login credentials for ${profile === undefined ? "this session" : `profile ${profile}`}. Run \`${loginHint(profile)}\` to sign in.`,
+    `There are no cached login credentials for ${profile === undefined ? "this session" : `profile ${profile}`}. Sign in to get them.`,
+    { remedy: { kind: "sign-in", profile } },
   );
 }
 

@@ -121,8 +121,8 @@ export async function editConfigText(path: string, edit: (text: string) => strin
     if (AwsLoginError.isInstance(error) && error.code === "LOCK_TIMEOUT") {
       throw new AwsLoginError(
         "LOCK_TIMEOUT",
-        `Another process has been editing the AWS config file ${path} for over ${CONFIG_LOCK_WAIT_MS / 1000} s (lock ${path}.lock); nothing was changed. Try again; if it persists, run \`awslogin doctor\`.`,
-        { path },
+        `Another process has been editing the AWS config file ${path} for over ${CONFIG_LOCK_WAIT_MS / 1000} s (lock ${path}.lock); nothing was changed. Try again.`,
+        { path, remedy: { kind: "diagnose" } },
       );
     }
     throw configWriteFailed(path, AwsLoginError.isInstance(error) ? (error.cause ?? error) : error);

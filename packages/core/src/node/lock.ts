@@ -291,8 +291,8 @@ async function acquire(path: string, options: LockOptions, once: boolean): Promi
     if (Date.now() - started > waitMs) {
       throw new AwsLoginError(
         "LOCK_TIMEOUT",
-        `Another process has been refreshing these credentials for over ${Math.round(waitMs / 1000)} s (lock ${path}). Try again; if it persists, run \`awslogin doctor\`.`,
-        { path },
+        `Another process has been refreshing these credentials for over ${Math.round(waitMs / 1000)} s (lock ${path}). Try again.`,
+        { path, remedy: { kind: "diagnose" } },
       );
     }
     await sleep(poll + Math.random() * poll);

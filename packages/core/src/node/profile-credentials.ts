@@ -7,7 +7,6 @@ import { homedir } from "node:os";
 import { type ProfileValues, parseConfigFile } from "../config.js";
 import { credentialsFromRecord, type LoginCredentials } from "../credentials.js";
 import { AwsLoginError } from "../errors.js";
-import { loginHint } from "../machines/refresh.js";
 import type { Transport } from "../ports.js";
 import { getFreshToken } from "../refresh.js";
 import { type LoginSettingsInput, resolveLoginSettings } from "../resolve.js";
@@ -60,16 +59,16 @@ export function loginSessionOf(
   if (section === undefined) {
     throw new AwsLoginError(
       "PROFILE_NOT_FOUND",
-      `Profile ${profile} is in neither ${files.configPath} nor ${files.credentialsPath}. Run \`${loginHint(profile)}\` to create it.`,
-      { path: files.configPath },
+      `Profile ${profile} is in neither ${files.configPath} nor ${files.credentialsPath}. Sign in with it to create it.`,
+      { path: files.configPath, remedy: { kind: "sign-in", profile } },
     );
   }
   const loginSession = section.login_session;
   if (loginSession === undefined || loginSession === "") {
     throw new AwsLoginError(
       "PROFILE_NOT_LOGIN",
-      `Profile ${profile} has no login_session. Run \`${loginHint(profile)}\` to sign in with it.`,
-      { path: files.configPath },
+      `Profile ${profile} has no login_session. Sign in with it to get one.`,
+      { path: files.configPath, remedy: { kind: "sign-in", profile } },
     );
   }
   return loginSession;

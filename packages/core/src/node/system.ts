@@ -3,7 +3,6 @@
  * @see docs/protocol.md §2.1
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import type { Clock, Random } from "../ports.js";
 import { errnoCode } from "./errno.js";
 
@@ -12,16 +11,6 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** Cryptographically secure random bytes from `crypto.randomBytes` (state, verifier, jti). @see docs/protocol.md §2.1 */
 export const systemRandom: Random = { bytes: (length) => randomBytes(length) };
-
-/**
- * True inside a Docker/Podman/Kubernetes container (marker files or the `container` variable).
- * `AWSLOGIN_CONTAINER=0` or `=1` overrides the guess.
- */
-export function isInContainer(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.AWSLOGIN_CONTAINER === "0" || env.AWSLOGIN_CONTAINER === "1") return env.AWSLOGIN_CONTAINER === "1";
-  if (env.container || env.KUBERNETES_SERVICE_HOST) return true;
-  return ["/.dockerenv", "/run/.containerenv"].some((path) => existsSync(path));
-}
 
 /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
 export function isProcessAlive(pid: number): boolean {

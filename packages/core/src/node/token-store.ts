@@ -28,14 +28,14 @@ function unreadable(path: string, error: unknown): AwsLoginError {
   if (unsafe !== undefined) {
     return new AwsLoginError(
       "CACHE_MALFORMED",
-      `The login token cache file ${path} was not read: ${unsafe}. Remove it (\`rm ${path}\`) and run \`awslogin login\` to sign in again.`,
-      { path, cause: error },
+      `The login token cache file ${path} was not read: ${unsafe}. Remove it (\`rm ${path}\`) and sign in again.`,
+      { path, cause: error, remedy: { kind: "sign-in" } },
     );
   }
   return new AwsLoginError(
     "CACHE_MALFORMED",
-    `The login token cache file ${path} could not be read (${errnoCode(error)}). Check that it is a file you can read, or run \`awslogin login\` to sign in again.`,
-    { path, cause: error },
+    `The login token cache file ${path} could not be read (${errnoCode(error)}). Check that it is a file you can read, or sign in again.`,
+    { path, cause: error, remedy: { kind: "sign-in" } },
   );
 }
 
@@ -85,8 +85,8 @@ export async function assertTrustedCacheDirectory(directory: string): Promise<vo
     if (reason === undefined) continue;
     throw new AwsLoginError(
       "CACHE_DIRECTORY_UNSAFE",
-      `Refusing to use the login token cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it), then sign in again with \`awslogin login\` if you did not put the cached session there yourself.`,
-      { path: folder },
+      `Refusing to use the login token cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it), then sign in again if you did not put the cached session there yourself.`,
+      { path: folder, remedy: { kind: "sign-in" } },
     );
   }
 }
@@ -210,7 +210,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
         if (isNoSpace(error)) {
           throw new AwsLoginError(
             "CACHE_WRITE_FAILED",
-            `Could not write the login token cache file ${path}: the disk is full (${errnoCode(error)}). Free some space on the disk that holds ${directory}. The credentials of this call work until they expire; the refreshed session could not be saved, so if the next call says the session expired, run \`awslogin login\`.`,
+            `Could not write the login token cache file ${path}: the disk is full (${errnoCode(error)}). Free some space on the disk that holds ${directory}. The credentials of this call work until they expire; the refreshed session could not be saved, so if the next call says the session expired, sign in again.`,
             { path, cause: error },
           );
         }

@@ -1,13 +1,40 @@
 /**
  * `awslogin doctor` on Node: observes the config file, the cache folder and its files, the profiles'
  * sessions, the Sign-In endpoint (one credential-free GET, for reachability and its Date header) and lock
- * files, then hands each observation to core's pure judges (`doctor.ts`). Writes nothing.
+ * files, then hands each observation to the pure judges (`judges.ts`). Writes nothing.
  */
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { getProfile } from "../config.js";
+import {
+  ALLOW_INSECURE_HTTP_ENV,
+  AwsLoginError,
+  DEFAULT_REGION,
+  getProfile,
+  isRegionName,
+  type LoginSettingsInput,
+  parseTokenCache,
+  refreshTokenUrl,
+  resolveEndpointUrl,
+  resolveProfile,
+  resolveRegion,
+  resolveSignInEndpoint,
+  type Transport,
+} from "@awslogin/core";
+import {
+  createHttpTransport,
+  describeUnsafeFile,
+  errnoCode,
+  inspectLock,
+  isProcessAlive,
+  type LockInspection,
+  readRegularBytes,
+  readSessionStatuses,
+  resolveCaBundle,
+  resolveConfigFilePath,
+  type SessionStatusReport,
+} from "@awslogin/core/node";
 import {
   type CacheRecordObservation,
   type DoctorFinding,
@@ -25,21 +52,7 @@ import {
   judgeProfileCache,
   judgeRecordedEndpoint,
   type LockObservation,
-} from "../doctor.js";
-import { ALLOW_INSECURE_HTTP_ENV, resolveSignInEndpoint } from "../endpoint.js";
-import { AwsLoginError } from "../errors.js";
-import type { Transport } from "../ports.js";
-import { refreshTokenUrl } from "../refresh.js";
-import { DEFAULT_REGION, isRegionName } from "../region.js";
-import { type LoginSettingsInput, resolveEndpointUrl, resolveProfile, resolveRegion } from "../resolve.js";
-import { parseTokenCache } from "../token-cache.js";
-import { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
-import { resolveConfigFilePath } from "./config-files.js";
-import { errnoCode } from "./errno.js";
-import { inspectLock, type LockInspection } from "./lock.js";
-import { readSessionStatuses, type SessionStatusReport } from "./session-status.js";
-import { isProcessAlive } from "./system.js";
-import { createHttpTransport, resolveCaBundle } from "./transport.js";
+} from "./judges.js";
 
 export interface DoctorOptions {
   /** Check only this profile (default: every profile with a login_session). */

@@ -1,14 +1,19 @@
 /**
  * `awslogin doctor` as pure judgements: each takes what the Node side observed (file modes, an HTTP answer,
- * lock files) and returns a finding with what to do about it. No I/O here; see `node/doctor.ts`.
+ * lock files) and returns a finding with what to do about it. No I/O here; see `observe.ts`.
  * @see docs/protocol.md §6 (cache files 0600 in a 0700 folder), §7 (config), §8 (locks, refresh)
  */
-import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "./cache-trust.js";
-import { ALLOW_INSECURE_HTTP_ENV, isLoopbackHost, redactUrl } from "./endpoint.js";
-import type { AwsLoginError } from "./errors.js";
-import { loginHint } from "./machines/refresh.js";
-import { LOCK_STALE_MS } from "./refresh.js";
-import type { SessionStatus } from "./session-status.js";
+import {
+  ALLOW_INSECURE_HTTP_ENV,
+  type AwsLoginError,
+  isLoopbackHost,
+  LOCK_STALE_MS,
+  PLANTED_CREDENTIALS_RISK,
+  redactUrl,
+  type SessionStatus,
+  untrustedFolderReason,
+} from "@awslogin/core";
+import { loginHint } from "../remedy.js";
 
 export type DoctorStatus = "ok" | "warn" | "fail";
 

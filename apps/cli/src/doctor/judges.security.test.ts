@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeRecordedEndpoint } from "./doctor.js";
+import { judgeRecordedEndpoint } from "./judges.js";
 
 describe("doctor: a recorded plain-http endpoint beyond loopback is a failure (issue 7 §2)", () => {
   it("fails with the fix, the source and no query", () => {

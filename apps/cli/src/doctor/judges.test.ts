@@ -1,3 +1,4 @@
+import { AwsLoginError } from "@awslogin/core";
 import { describe, expect, it } from "vitest";
 import {
   clockSkewMs,
@@ -10,8 +11,7 @@ import {
   judgeEndpoint,
   judgeLock,
   judgeNoEndpoint,
-} from "./doctor.js";
-import { AwsLoginError } from "./errors.js";
+} from "./judges.js";
 
 const found = (mode: number, uid = 1000, isDirectory = false) => ({
   kind: "found" as const,
