@@ -3,8 +3,9 @@
  * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
  * inter-process lock, every check and message), with its warnings on stderr.
  */
+import { readCacheHit } from "@awslogin/core/cache-hit";
 import { printable } from "@awslogin/core/printable";
-import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+import type { ExportableCredentials } from "@awslogin/credential-process";
 import { resolveProfileName } from "./profile-name.js";
 
 export interface ProfileCredentials {
