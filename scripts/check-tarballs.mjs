@@ -8,6 +8,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
+/** Libraries an app installs: source maps would only add to every install (issue 8's size budget). */
+const NO_SOURCE_MAPS = new Set([
+  "@awslogin/core",
+  "@awslogin/credential-provider",
+  "@awslogin/credential-process",
+]);
 const problems = [];
 for (const dir of process.argv.slice(2)) {
   const out = mkdtempSync(join(tmpdir(), "awslogin-pack-"));
@@ -22,6 +28,10 @@ for (const dir of process.argv.slice(2)) {
     for (const required of ["LICENSE", "README.md", "package.json"])
       if (!files.includes(required)) say(`the tarball has no ${required}`);
     if (!files.some((f) => f.startsWith("dist/"))) say("the tarball has no dist/ (was it built?)");
+    if (NO_SOURCE_MAPS.has(manifest.name)) {
+      for (const map of files.filter((f) => f.endsWith(".map")))
+        say(`the tarball ships a source map, ${map}`);
+    }
     if (manifest.repository?.directory !== dir) say(`repository.directory should be ${dir}`);
     if (!manifest.homepage || !manifest.bugs?.url) say("homepage and bugs are required");
     if (manifest.publishConfig?.access !== "public") say("publishConfig.access should be public");
