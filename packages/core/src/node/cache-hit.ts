@@ -6,7 +6,6 @@
  * path (refresh under the lock, every check and message) only when this answers undefined.
  * @see PROTOCOL.md §6, §7, §8
  */
-import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { type CacheHitFiles, resolveCacheHitFiles, type SharedFileOptions } from "../cache-hit-paths.js";
@@ -62,10 +61,16 @@ export function readCacheHit(
   }
 }
 
-/** Whether nobody else can plant a cache file here (core's rule); a folder that cannot be looked at throws. */
+/**
+ * Whether nobody else can plant a cache file here (core's rule); a folder that cannot be looked at throws. node:fs
+ * as bounded-read.ts takes it, without an ESM import.
+ */
 function isTrustedFolder(path: string): boolean {
   if (process.platform === "win32") return true;
-  return untrustedFolderReason(statSync(path), process.getuid?.()) === undefined;
+  return (
+    untrustedFolderReason(process.getBuiltinModule("node:fs").statSync(path), process.getuid?.()) ===
+    undefined
+  );
 }
 
 /** The config file's text, "" when it does not exist (as core); any other failure throws, and core explains it. */
