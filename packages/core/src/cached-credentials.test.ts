@@ -160,8 +160,9 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
               if (typeof target[key] !== "object" || target[key] === null) return;
               target = target[key] as Record<string, unknown>;
             }
+            // A copy: fc.constant({}) is one object, which a second change could otherwise set inside itself.
             if (value === undefined) delete target[path.at(-1) as string];
-            else target[path.at(-1) as string] = value;
+            else target[path.at(-1) as string] = structuredClone(value);
           }
           const text = JSON.stringify(copy);
           expect(readCachedCredentials(text) !== undefined).toBe(coreAccepts(text));
