@@ -13,6 +13,12 @@ const BUNDLES = {
   "@awslogin/cli": ["@oclif/core", "debug", "semver"],
   "@awslogin/credential-process": ["zod", "undici"],
 };
+/** Libraries an app installs: source maps would only add to every install (issue 8's size budget). */
+const NO_SOURCE_MAPS = new Set([
+  "@awslogin/core",
+  "@awslogin/credential-provider",
+  "@awslogin/credential-process",
+]);
 const problems = [];
 for (const dir of process.argv.slice(2)) {
   const out = mkdtempSync(join(tmpdir(), "awslogin-pack-"));
@@ -35,6 +41,10 @@ for (const dir of process.argv.slice(2)) {
       const notices = readFileSync(join(cwd, "dist", "THIRD_PARTY_NOTICES.md"), "utf8");
       for (const dependency of bundled.filter((d) => !notices.includes(`## ${d}@`)))
         say(`dist/THIRD_PARTY_NOTICES.md does not list ${dependency}, which the bundle holds`);
+    }
+    if (NO_SOURCE_MAPS.has(manifest.name)) {
+      for (const map of files.filter((f) => f.endsWith(".map")))
+        say(`the tarball ships a source map, ${map}`);
     }
     if (manifest.repository?.directory !== dir) say(`repository.directory should be ${dir}`);
     if (!manifest.homepage || !manifest.bugs?.url) say("homepage and bugs are required");

@@ -1,10 +1,11 @@
 /**
- * A profile's credentials straight from its cache file, without core: the zod-free hot-path reader that the
- * credential_process binary uses. The only import of that reader in the CLI (the oclif path and the fast path in
+ * A profile's credentials straight from its cache file, without core's full path: `@awslogin/core/cache-hit`, the
+ * dependency-free reader that the credential_process binary and the SDK provider use. The only import of that reader in the CLI (the oclif path and the fast path in
  * bin/run.js both come through here), so that moving it is a one-line change.
  * @see docs/protocol.md §6, §8
  */
-import { type ExportableCredentials, readCacheHit } from "@awslogin/credential-process";
+import { readCacheHit } from "@awslogin/core/cache-hit";
+import type { ExportableCredentials } from "@awslogin/credential-process";
 
 /** A profile's fresh credentials and what `export --format json` and `exec` print or pass beside them. */
 export interface ProfileCredentials {

@@ -1,11 +1,9 @@
 /**
  * @awslogin/credential-process as a library, for `awslogin export` and `exec`: the output formats of
- * `aws configure export-credentials`, and the binary's cache-hit reader (core's full path only when it misses).
+ * `aws configure export-credentials`. The cache-hit reader they use is `@awslogin/core/cache-hit`.
  * The binary is `dist/main.cjs` (`awslogin-credential-process`).
- * @see docs/protocol.md §6, §9
+ * @see docs/protocol.md §9
  */
-export { type CacheHit, readCacheHit } from "./cache-hit.js";
-export type { CachedCredentials } from "./cached-credentials.js";
 export {
   EXPORT_FORMATS,
   type ExportableCredentials,

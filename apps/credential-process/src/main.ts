@@ -4,17 +4,17 @@
  * `credential_process` format, refreshing them when 5 minutes or less are left.
  *
  * Start-up is the whole cost of a cache hit, so this file loads only node:fs, node:path and node:os (no
- * crypto, no streams: see sha256.ts and writeStdout): `readCacheHit` reads the profile with core's
- * dependency-free config reader (`@awslogin/core/config`, the same code every other path uses), hashes the
- * session and checks the cache file; this prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
+ * crypto, no streams: see core's sha256.ts and writeStdout): `readCacheHit` (`@awslogin/core/cache-hit`, bundled)
+ * reads the profile with core's dependency-free config reader, hashes the session and checks the cache file; this
+ * prints to fd 1. Anything else (a refresh, a missing or doubtful file, every error message) goes through
  * core's full path in `refresh.cjs`, required only then.
  * @see docs/protocol.md §6, §8, §9
  */
 import { writeSync } from "node:fs";
 import { join } from "node:path";
+import { readCacheHit } from "@awslogin/core/cache-hit";
 import { printable } from "@awslogin/core/printable";
 import { resolveProfile } from "@awslogin/core/resolve";
-import { readCacheHit } from "./cache-hit.js";
 import { formatProcess } from "./formats.js";
 
 declare const __VERSION__: string;

@@ -1,6 +1,9 @@
 /**
  * `fromLoginCredentials`: a drop-in for the AWS SDK's provider of that name, on awslogin's core.
  * Differences that callers can observe are improvements, each deliberate:
+ * - a cache hit loads neither zod nor undici nor the refresh path (`@awslogin/core/cache-hit`: a bounded read,
+ *   a JSON parse and a structural check); core's full path is imported only when a refresh is due or anything
+ *   is doubtful, and it decides and explains;
  * - warm calls are answered from memory while the credentials have more than 5 minutes left (the SDK's
  *   provider reads the token cache file on every call);
  * - concurrent calls share one load, and refreshes take the session's inter-process lock, re-read the
@@ -9,47 +12,26 @@
  * @see docs/protocol.md §6 (cache), §8 (refresh), §15 (the JS SDK's provider)
  */
 import { homedir } from "node:os";
+import type { LoginCredentials, Transport } from "@awslogin/core";
 import {
-  AwsLoginError,
-  credentialsFromRecord,
-  getFreshToken,
-  type LoginCredentials,
+  type CacheHitFiles,
   REFRESH_THRESHOLD_MS,
-  type Transport,
-} from "@awslogin/core";
-import {
-  assertTrustedCacheDirectory,
-  type CaBundle,
-  createFileTokenStore,
-  createHttpTransport,
-  loginSessionOf,
-  profileOf,
-  readSharedFiles,
-  resolveCaBundle,
-  resolveSharedFilePaths,
-  type SharedFilePaths,
-  sessionLock,
-  sessionTryLock,
-  systemClock,
-  systemRandom,
-} from "@awslogin/core/node";
-import { resolveCacheDirectory, resolveProfile } from "@awslogin/core/resolve";
+  readCacheHit,
+  resolveCacheHitFiles,
+} from "@awslogin/core/cache-hit";
+import type { CaBundle } from "@awslogin/core/node";
+import { resolveProfile } from "@awslogin/core/resolve";
 import { toProviderError } from "./provider-error.js";
 import type {
   CallerProperties,
-  EndpointLike,
   FromLoginCredentialsInit,
   Logger,
   LoginCredentialIdentity,
   LoginCredentialProvider,
-  MaybeProvider,
 } from "./types.js";
 
 /** After a refresh failed but the credentials still work, wait this long before trying again (as the Rust SDK). */
 export const RETRY_AFTER_FAILURE_MS = 30_000;
-
-/** Without a version: one written here by hand would drift from package.json. */
-const USER_AGENT = "awslogin-credential-provider";
 
 /** What one provider instance remembers for one profile + set of files. */
 interface Entry {
@@ -63,9 +45,12 @@ interface Entry {
 interface Target {
   key: string;
   profile: string;
-  paths: SharedFilePaths;
-  cacheDirectory: string;
+  files: CacheHitFiles;
+  homeDir: string;
 }
+
+/** The full path (core, zod, undici), imported the first time the cache cannot answer alone. */
+const loadRefreshPath = () => import("./refresh-path.js");
 
 /**
  * Credentials of an `aws login` / `awslogin login` session for AWS SDK for JavaScript v3 clients:
@@ -78,25 +63,33 @@ interface Target {
  */
 export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
   const entries = new Map<string, Entry>();
-  // One transport (one connection pool) per CA bundle: profiles may name different ones in ca_bundle.
-  const transports = new Map<string, Transport>();
-  const transportFor = (caBundle: CaBundle | undefined): Transport => {
-    const key = caBundle?.path ?? "";
-    let transport = transports.get(key);
-    if (transport === undefined) {
-      transport = createHttpTransport({
-        userAgent: USER_AGENT,
-        ...(caBundle === undefined ? {} : { caBundle }),
-      });
-      transports.set(key, transport);
+  let transportFor: ((caBundle: CaBundle | undefined) => Transport) | undefined;
+
+  /** A cache hit without core, else core's full path: the profile, the cached token, a refresh under the lock. */
+  async function load(
+    target: Target,
+    caller: CallerProperties["callerClientConfig"],
+    logger: Logger | undefined,
+  ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
+    const hit = readCacheHit(target.profile, process.env, Date.now(), target.homeDir, init);
+    if (hit !== undefined) {
+      const { expiration, ...rest } = hit.credentials;
+      return {
+        credentials: { ...rest, expiration: new Date(expiration) },
+        servedUntil: expiration - REFRESH_THRESHOLD_MS,
+      };
     }
-    return transport;
-  };
+    const refreshPath = await loadRefreshPath();
+    transportFor ??= refreshPath.createTransports();
+    return refreshPath.load(target, init, caller, transportFor, logger);
+  }
 
   return async ({ callerClientConfig }: CallerProperties = {}) => {
     const logger = init.logger ?? callerClientConfig?.logger;
     logger?.debug?.("@awslogin/credential-provider - fromLoginCredentials");
-    const target = resolveTarget(init, callerClientConfig?.profile);
+    const target = await resolveTarget(init, callerClientConfig?.profile).catch((error: unknown) => {
+      throw toProviderError(error, logger);
+    });
     let entry = entries.get(target.key);
     if (entry === undefined) {
       entry = { servedUntil: 0 };
@@ -107,7 +100,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
     }
     if (entry.pending === undefined) {
       const current = entry;
-      current.pending = load(target, init, callerClientConfig, transportFor, logger).then(
+      current.pending = load(target, callerClientConfig, logger).then(
         ({ credentials, servedUntil }) => {
           current.credentials = credentials;
           current.servedUntil = servedUntil;
@@ -126,8 +119,14 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
   };
 }
 
-/** The profile and files a call is about; no file is read. */
-function resolveTarget(init: FromLoginCredentialsInit, callerProfile: string | undefined): Target {
+/**
+ * The profile and files a call is about; no file is read. Resolved without core where that is certain, else by
+ * core (which loads the full path).
+ */
+async function resolveTarget(
+  init: FromLoginCredentialsInit,
+  callerProfile: string | undefined,
+): Promise<Target> {
   const env = process.env;
   // core's order (resolve.ts): the option, the caller's profile, AWS_PROFILE, `default`; an empty name counts as none.
   const profile = resolveProfile({
@@ -136,70 +135,10 @@ function resolveTarget(init: FromLoginCredentialsInit, callerProfile: string | u
     env,
   }).value;
   const homeDir = homedir();
-  const paths = resolveSharedFilePaths(init, env, homeDir);
-  const cacheDirectory = resolveCacheDirectory({ env, homeDir }).value;
-  const key = JSON.stringify([profile, paths.configPath, paths.credentialsPath, cacheDirectory]);
-  return { key, profile, paths, cacheDirectory };
-}
-
-/** Reads the profile, then the cached token, refreshing it under the session's lock when due. */
-async function load(
-  target: Target,
-  init: FromLoginCredentialsInit,
-  caller: CallerProperties["callerClientConfig"],
-  transportFor: (caBundle: CaBundle | undefined) => Transport,
-  logger: Logger | undefined,
-): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
-  const { profile, paths } = target;
-  const files = await readSharedFiles(paths);
-  const section = profileOf(files, profile);
-  const loginSession = loginSessionOf(profile, section, paths);
-  const env = process.env;
-  // Region and endpoint as core's resolve.ts orders them (the record's signInRegion and endpoint included).
-  const settings = {
-    options: {
-      profile,
-      region: await resolveOptional(init.clientConfig?.region),
-      endpointUrl: endpointToUrl(await resolveOptional(init.clientConfig?.endpoint)),
-    },
-    caller: { region: await resolveOptional(caller?.region) },
-    env,
-    ...files,
-  };
-  const store = createFileTokenStore({ directory: target.cacheDirectory });
-  await assertTrustedCacheDirectory(store.directory);
-
-  const fresh = await getFreshToken(
-    {
-      clock: systemClock,
-      random: systemRandom,
-      transport: transportFor(resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle })),
-      store,
-      lock: sessionLock(store),
-      tryLock: sessionTryLock(store),
-    },
-    {
-      loginSession,
-      profile,
-      settings,
-      onWarning: (warning) =>
-        logger?.warn?.(
-          `@awslogin/credential-provider - fromLoginCredentials: ${warning.message} [${warning.code}]`,
-        ),
-    },
-  );
-  const credentials = credentialsFromRecord(fresh.record);
-  const now = Date.now();
-  const expiresAt = credentials.expiration.getTime();
-  let servedUntil = expiresAt - REFRESH_THRESHOLD_MS;
-  if (fresh.warning !== undefined) {
-    logger?.warn?.(
-      `@awslogin/credential-provider - fromLoginCredentials: ${fresh.warning.message} [${fresh.warning.code}] ` +
-        `Using the cached credentials of profile ${profile}, which expire at ${credentials.expiration.toISOString()}.`,
-    );
-    servedUntil = Math.max(servedUntil, Math.min(now + RETRY_AFTER_FAILURE_MS, expiresAt));
-  }
-  return { credentials, servedUntil };
+  const files =
+    resolveCacheHitFiles(env, homeDir, init) ?? (await loadRefreshPath()).resolveFiles(init, env, homeDir);
+  const key = JSON.stringify([profile, files.configPath, files.credentialsPath, files.cacheDirectory]);
+  return { key, profile, files, homeDir };
 }
 
 /** A fresh object per call, so callers (and the SDK's `$source` bookkeeping) cannot change what is cached. */
@@ -212,24 +151,4 @@ function toIdentity(credentials: LoginCredentials): LoginCredentialIdentity {
     expiration: new Date(credentials.expiration.getTime()),
     $source: { CREDENTIALS_LOGIN: "AD" },
   };
-}
-
-/** The value of an SDK-style option; a provider that throws (the SDK's "Region is missing") counts as unset. */
-async function resolveOptional<T>(value: MaybeProvider<T | undefined> | undefined): Promise<T | undefined> {
-  if (typeof value !== "function") return value;
-  try {
-    return await (value as () => T | Promise<T>)();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The URL of any endpoint form an SDK client accepts. */
-function endpointToUrl(endpoint: EndpointLike | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
-  if (typeof endpoint === "string") return endpoint;
-  if (endpoint instanceof URL) return endpoint.href;
-  if ("url" in endpoint) return String(endpoint.url);
-  const port = endpoint.port === undefined ? "" : `:${endpoint.port}`;
-  return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`;
 }

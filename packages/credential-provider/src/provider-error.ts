@@ -3,7 +3,7 @@
  * so that SDK credential chains treat it as theirs: `tryNextLink: true` means "not mine, ask the next
  * provider"; `false` means "mine, and broken".
  */
-import { AwsLoginError, type AwsLoginErrorCode, messageWithRemedy } from "@awslogin/core";
+import { AwsLoginError, type AwsLoginErrorCode, messageWithRemedy } from "@awslogin/core/errors";
 import { PROVIDER_REMEDY_WORDING } from "./remedy.js";
 import type { Logger } from "./types.js";
 

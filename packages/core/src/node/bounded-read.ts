@@ -2,8 +2,13 @@
  * Reading a small file that anyone who can write its folder may have replaced: never block on a FIFO or a
  * device, never read more than a cap (a cache record is about 2 KB; a 100 MB one once cost 3.6 GB to parse).
  */
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+
+/**
+ * node:fs without an ESM import: building its ESM namespace reads `fs.promises`, which loads Node's stream stack
+ * (about 0.05× of a bare `node -e 0`), more than the rest of a cache hit (`@awslogin/core/cache-hit`) costs.
+ * `fs.promises` is read only when an async reader runs.
+ */
+const fs = process.getBuiltinModule("node:fs");
 
 /** The largest cache or lock file read: far above any real record, far below anything that hurts. */
 export const MAX_CACHE_FILE_BYTES = 1024 * 1024;
@@ -50,26 +55,63 @@ export async function readRegularBytes(
   maxBytes = MAX_CACHE_FILE_BYTES,
   options: { noFollow?: boolean } = {},
 ): Promise<Buffer> {
-  const noFollow = options.noFollow === true ? (constants.O_NOFOLLOW ?? 0) : 0;
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
+  const handle = await fs.promises.open(path, openFlags(options));
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new UnsafeFileError("ENOTREG", path);
-    if (info.size > maxBytes) throw new UnsafeFileError("EFBIG", path);
-    // The file may grow after the fstat: read one byte past the cap to notice.
-    const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+    const buffer = bufferFor(await handle.stat(), path, maxBytes);
     let length = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length === buffer.length) {
-        if (length > maxBytes) throw new UnsafeFileError("EFBIG", path);
-        break;
-      }
+      if (isFull(buffer, length, path, maxBytes)) break;
     }
     return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * {@link readRegularBytes} without a promise, for the cache-hit path (`@awslogin/core/cache-hit`), which answers
+ * before anything asynchronous is loaded: the same open flags, fstat checks and cap.
+ */
+export function readRegularBytesSync(
+  path: string,
+  maxBytes = MAX_CACHE_FILE_BYTES,
+  options: { noFollow?: boolean } = {},
+): Buffer {
+  const fd = fs.openSync(path, openFlags(options));
+  try {
+    const buffer = bufferFor(fs.fstatSync(fd), path, maxBytes);
+    let length = 0;
+    for (;;) {
+      const bytesRead = fs.readSync(fd, buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (isFull(buffer, length, path, maxBytes)) break;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Non-blocking, so that a FIFO cannot stall the open; `noFollow` refuses a symlink (ELOOP). */
+function openFlags(options: { noFollow?: boolean }): number {
+  const noFollow = options.noFollow === true ? (fs.constants.O_NOFOLLOW ?? 0) : 0;
+  return fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | noFollow;
+}
+
+/** The read buffer for an opened file, or why it is refused; one byte past the size, to notice a file that grows. */
+function bufferFor(info: { isFile(): boolean; size: number }, path: string, maxBytes: number): Buffer {
+  if (!info.isFile()) throw new UnsafeFileError("ENOTREG", path);
+  if (info.size > maxBytes) throw new UnsafeFileError("EFBIG", path);
+  return Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+}
+
+/** Whether the buffer is full: the end when the file stayed within the cap, EFBIG when it grew past it. */
+function isFull(buffer: Buffer, length: number, path: string, maxBytes: number): boolean {
+  if (length < buffer.length) return false;
+  if (length > maxBytes) throw new UnsafeFileError("EFBIG", path);
+  return true;
 }

@@ -1,8 +1,8 @@
-import { expiresAtMs, loginCacheKey, parseTokenCache } from "@awslogin/core";
-import { parseRfc3339 } from "@awslogin/core/rfc3339";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cacheKey, readCachedCredentials } from "./cached-credentials.js";
+import { parseRfc3339 } from "./rfc3339.js";
+import { expiresAtMs, loginCacheKey, parseTokenCache } from "./token-cache.js";
 
 const VALID = {
   accessToken: {
@@ -134,22 +134,40 @@ describe("readCachedCredentials agrees with core's parseTokenCache", () => {
       ["dpopKey"],
       ["signInRegion"],
       ["awslogin"],
+      ["awslogin", "endpoint"],
+      ["awslogin", "region"],
+      ["awslogin", "sessionStartedAt"],
+      ["awslogin", "somethingElse"],
     );
+    // awslogin's own fields, as `awslogin login` writes them, so that changes to each of them are generated.
+    const META = {
+      endpoint: "http://127.0.0.1:8080",
+      region: "eu-west-1",
+      sessionStartedAt: "2025-11-19T00:00:00.000Z",
+    };
     fc.assert(
-      fc.property(fc.array(fc.tuple(paths, anyValue), { maxLength: 3 }), (changes) => {
-        const copy = structuredClone(VALID) as Record<string, unknown>;
-        for (const [path, value] of changes) {
-          let target = copy;
-          for (const key of path.slice(0, -1)) {
-            if (typeof target[key] !== "object" || target[key] === null) return;
-            target = target[key] as Record<string, unknown>;
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.tuple(paths, anyValue), { maxLength: 3 }),
+        (withMeta, changes) => {
+          const copy = structuredClone(withMeta ? { ...VALID, awslogin: META } : VALID) as Record<
+            string,
+            unknown
+          >;
+          for (const [path, value] of changes) {
+            let target = copy;
+            for (const key of path.slice(0, -1)) {
+              if (typeof target[key] !== "object" || target[key] === null) return;
+              target = target[key] as Record<string, unknown>;
+            }
+            // A copy: fc.constant({}) is one object, which a second change could otherwise set inside itself.
+            if (value === undefined) delete target[path.at(-1) as string];
+            else target[path.at(-1) as string] = structuredClone(value);
           }
-          if (value === undefined) delete target[path.at(-1) as string];
-          else target[path.at(-1) as string] = value;
-        }
-        const text = JSON.stringify(copy);
-        expect(readCachedCredentials(text) !== undefined).toBe(coreAccepts(text));
-      }),
+          const text = JSON.stringify(copy);
+          expect(readCachedCredentials(text) !== undefined).toBe(coreAccepts(text));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

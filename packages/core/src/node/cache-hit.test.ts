@@ -1,9 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readCacheHit } from "./cache-hit.js";
-import { cacheKey } from "./cached-credentials.js";
+import { cacheKey } from "../cached-credentials.js";
+import { expiresAtMs } from "../token-cache.js";
+import { type CacheHit, REFRESH_THRESHOLD_MS, readCacheHit } from "./cache-hit.js";
+import { resolveProfileSession } from "./profile-credentials.js";
+import { assertTrustedCacheDirectory } from "./token-store.js";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const SESSION = "arn:aws:sts::111122223333:assumed-role/Developer/alice";
@@ -102,5 +106,91 @@ describe("readCacheHit: a cache hit exactly when core would answer from the cach
     writeCache(SESSION, "2026-11-26T13:00:00Z");
     env.AWS_LOGIN_CACHE_DIRECTORY = join(home, ".aws", "login", "cache");
     expect(readCacheHit("default", env, NOW, home)).toMatchObject({ region: "sa-east-1" });
+  });
+});
+
+describe("readCacheHit agrees with core's full path on the profile (config + credentials files) (property)", () => {
+  const FRESH = "arn:aws:sts::111122223333:assumed-role/Developer/fresh";
+  const DUE = "arn:aws:sts::111122223333:assumed-role/Developer/due";
+  const MISSING = "arn:aws:sts::111122223333:assumed-role/Developer/missing";
+
+  /** core's answer: profile → login_session (resolveProfileSession), the record (token store), more than 5 min left. */
+  async function coreAnswer(
+    profile: string,
+    env: NodeJS.ProcessEnv,
+    now: number,
+  ): Promise<CacheHit | undefined> {
+    let session: Awaited<ReturnType<typeof resolveProfileSession>>;
+    try {
+      session = await resolveProfileSession({ profile, env });
+    } catch {
+      return undefined;
+    }
+    await assertTrustedCacheDirectory(session.store.directory);
+    const record = await session.store.read(session.loginSession).catch(() => undefined);
+    if (record === undefined || expiresAtMs(record) - now <= REFRESH_THRESHOLD_MS) return undefined;
+    const { accessKeyId, secretAccessKey, sessionToken, accountId } = record.accessToken;
+    return {
+      credentials: { accessKeyId, secretAccessKey, sessionToken, accountId, expiration: expiresAtMs(record) },
+      region: session.region,
+    };
+  }
+
+  // Weighted towards what makes a hit (profile dev with the fresh session) so that both answers are common.
+  const value = fc.oneof(
+    { arbitrary: fc.constant(FRESH), weight: 6 },
+    fc.constantFrom(DUE, MISSING, "", " ", "eu-west-1", "us-east-1 ", "x=y", "\u00e9"),
+  );
+  const line = fc.oneof(
+    { arbitrary: fc.tuple(fc.constant("login_session"), value), weight: 4 },
+    fc.tuple(fc.constantFrom("region", "Login_Session", "sso_session"), value),
+    fc.constantFrom("# comment", "", "  nested = 1", "[not a header", "login_session"),
+  );
+  const header = fc.oneof(
+    { arbitrary: fc.constantFrom("[profile dev]", "[dev]", "[default]"), weight: 4 },
+    fc.constantFrom("[profile  dev ]", "[ dev ]", "[profile other]", "[profile default]"),
+  );
+  const section = fc.tuple(header, fc.array(line, { maxLength: 4 }));
+  const file = fc.option(fc.array(section, { maxLength: 3 }), { nil: undefined });
+  const render = (sections: Array<[string, Array<[string, string] | string>]>) =>
+    sections
+      .map(([head, lines]) =>
+        [head, ...lines.map((l) => (typeof l === "string" ? l : `${l[0]} = ${l[1]}`))].join("\n"),
+      )
+      .join("\n");
+
+  it("the same credentials and region, or both leave it to core", async () => {
+    const cache = join(home, ".aws", "login", "cache");
+    writeCache(FRESH, "2026-11-26T13:00:00Z");
+    writeCache(DUE, "2026-11-26T12:04:00Z");
+    const env = {
+      AWS_CONFIG_FILE: join(home, ".aws", "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+      AWS_LOGIN_CACHE_DIRECTORY: cache,
+    };
+    const seen = { hits: 0, misses: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        file,
+        file,
+        fc.constantFrom("dev", "default"),
+        async (config, credentials, profile) => {
+          for (const [name, sections] of [
+            ["config", config],
+            ["credentials", credentials],
+          ] as const) {
+            rmSync(join(home, ".aws", name), { force: true });
+            if (sections !== undefined) write(name, render(sections));
+          }
+          const hit = readCacheHit(profile, env, NOW, home);
+          expect(hit).toEqual(await coreAnswer(profile, env, NOW));
+          seen[hit === undefined ? "misses" : "hits"]++;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Both answers were exercised, not only "leave it to core".
+    expect(seen.hits).toBeGreaterThan(10);
+    expect(seen.misses).toBeGreaterThan(10);
   });
 });

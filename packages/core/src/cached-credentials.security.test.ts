@@ -1,7 +1,7 @@
-import { parseTokenCache, serializeTokenCache, type TokenCacheRecord } from "@awslogin/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readCachedCredentials } from "./cached-credentials.js";
+import { parseTokenCache, serializeTokenCache, type TokenCacheRecord } from "./token-cache.js";
 
 const RECORD: TokenCacheRecord = {
   accessToken: {

@@ -5,8 +5,8 @@
  * core's full path, which decides and explains (CACHE_MALFORMED for a value that is not a credential).
  * @see docs/protocol.md §6
  */
-import { type CredentialKind, decodeUtf8Strictly, isCredentialValue } from "@awslogin/core/credential-format";
-import { parseRfc3339 } from "@awslogin/core/rfc3339";
+import { type CredentialKind, decodeUtf8Strictly, isCredentialValue } from "./credential-format.js";
+import { parseRfc3339 } from "./rfc3339.js";
 import { sha256Hex } from "./sha256.js";
 
 /** The cache file name without `.json`: SHA-256 of the session id, as core's `loginCacheKey`. @see docs/protocol.md §6 */

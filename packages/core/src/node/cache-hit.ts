@@ -1,0 +1,99 @@
+/**
+ * `@awslogin/core/cache-hit`: a cache hit without zod, undici or the refresh path. The profile is read with core's
+ * dependency-free config reader, its login_session's cache file with the bounded reader and checked by a small
+ * structural check held equal to core's schema, and more than 5 minutes must be left. Shared by the
+ * `awslogin-credential-process` binary, the SDK provider and the CLI's `export` and `exec`, which take core's full
+ * path (refresh under the lock, every check and message) only when this answers undefined.
+ * @see docs/protocol.md §6, §7, §8
+ */
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { type CacheHitFiles, resolveCacheHitFiles, type SharedFileOptions } from "../cache-hit-paths.js";
+import { untrustedFolderReason } from "../cache-trust.js";
+import { type CachedCredentials, cacheKey, readCachedCredentials } from "../cached-credentials.js";
+import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "../config.js";
+import { REFRESH_THRESHOLD_MS } from "../protocol.js";
+import { type LoginSettingsInput, resolveRegion } from "../resolve.js";
+import { MAX_SHARED_FILE_BYTES, readRegularBytesSync } from "./bounded-read.js";
+
+export type { CachedCredentials, CacheHitFiles, SharedFileOptions };
+export { REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
+
+export interface CacheHit {
+  credentials: CachedCredentials;
+  /** The configured region (core's resolveRegion: AWS_REGION, AWS_DEFAULT_REGION, the profile's), when one is set. */
+  region: string | undefined;
+}
+
+/**
+ * The credentials straight from the cache when that is certainly what core would answer: the profile has a
+ * login_session, its cache file is well formed, and more than 5 minutes are left. Else undefined (core decides
+ * and explains). Never throws.
+ */
+export function readCacheHit(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  now: number = Date.now(),
+  home: string = homedir(),
+  options: SharedFileOptions = {},
+): CacheHit | undefined {
+  const files = resolveCacheHitFiles(env, home, options);
+  if (files === undefined) return undefined;
+  const directory = files.cacheDirectory;
+  try {
+    // The SDKs' view of the profile: the config file's keys, overridden by the credentials file's section.
+    const config = parseConfigFile(readConfigText(files.configPath));
+    const sections = parseCredentialsFile(readOptional(files.credentialsPath));
+    const settings: LoginSettingsInput = { options: { profile }, env, config, credentials: sections };
+    const section = mergeProfile(
+      getProfile(config, profile),
+      Object.hasOwn(sections, profile) ? sections[profile] : undefined,
+    );
+    const session = section?.login_session;
+    if (!session) return undefined;
+    // core's full path refuses an untrusted folder with the reason and the fix.
+    if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
+    // Bytes, not "utf8": invalid UTF-8 must be refused, not read with replacement characters.
+    const credentials = readCachedCredentials(
+      readRegularBytesSync(join(directory, `${cacheKey(session)}.json`)),
+    );
+    if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
+    return { credentials, region: resolveRegion(settings)?.value };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether nobody else can plant a cache file here (core's rule); a folder that cannot be looked at throws. node:fs
+ * as bounded-read.ts takes it, without an ESM import.
+ */
+function isTrustedFolder(path: string): boolean {
+  if (process.platform === "win32") return true;
+  return (
+    untrustedFolderReason(process.getBuiltinModule("node:fs").statSync(path), process.getuid?.()) ===
+    undefined
+  );
+}
+
+/** The config file's text, "" when it does not exist (as core); any other failure throws, and core explains it. */
+function readConfigText(path: string): string {
+  try {
+    return readRegularBytesSync(path, MAX_SHARED_FILE_BYTES).toString("utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
+}
+
+/**
+ * A file's text, or "" when it does not exist or cannot be read (as the SDKs read the credentials file, and as core's
+ * reader treats a FIFO or an oversized file).
+ */
+function readOptional(path: string): string {
+  try {
+    return readRegularBytesSync(path, MAX_SHARED_FILE_BYTES).toString("utf8");
+  } catch {
+    return "";
+  }
+}
