@@ -9,10 +9,9 @@ import { credentialsFromRecord, type LoginCredentials } from "../credentials.js"
 import { signInEndpointEnv } from "../endpoint.js";
 import { AwsLoginError } from "../errors.js";
 import { loginHint } from "../machines/refresh.js";
-import type { Transport } from "../ports.js";
+import type { TokenStore, Transport } from "../ports.js";
 import { getFreshToken } from "../refresh.js";
 import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
-import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { sessionLock, sessionTryLock } from "./lock.js";
 import { readCredentialsSection, resolveSharedFilePaths } from "./shared-files.js";

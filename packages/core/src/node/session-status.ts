@@ -6,9 +6,9 @@
 import { homedir } from "node:os";
 import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
 import { AwsLoginError } from "../errors.js";
+import type { TokenStore } from "../ports.js";
 import { judgeSessionStatus, type SessionStatus } from "../session-status.js";
 import { resolveLoginCacheDirectory, type TokenCacheRecord } from "../token-cache.js";
-import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { createFileTokenStore } from "./token-store.js";
 
