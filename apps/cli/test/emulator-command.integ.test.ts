@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { CLIENT_ID, codeChallengeFor, createDpopProof, type DpopKey, generateDpopKey } from "@awslogin/core";
+import { systemRandom } from "@awslogin/core/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type RunningCli, type Sandbox, startCli } from "./helpers.js";
 
@@ -174,7 +175,7 @@ describe("awslogin emulator (the command): every flag reaches the emulator", () 
     expect(first.html).not.toContain('id="identity-2"');
     expect(first.html).not.toContain("awslogin-demo");
     const second = await openSignInPage(url);
-    const key = generateDpopKey();
+    const key = generateDpopKey(systemRandom);
     const code = await approve(url, first.requestId, BOB);
     const staleCode = await approve(url, second.requestId, ALICE);
 
@@ -197,7 +198,7 @@ describe("awslogin emulator (the command): every flag reaches the emulator", () 
     await sleep(Math.max(CODE_TTL_SECONDS, REUSE_WINDOW_SECONDS) * 1000 + 250);
 
     // --code-ttl: a code redeemed after its lifetime is refused (300 s without the flag).
-    const late = await exchange(url, generateDpopKey(), staleCode, second.verifier);
+    const late = await exchange(url, generateDpopKey(systemRandom), staleCode, second.verifier);
     expect(late.status).toBe(401);
     expect(late.json).toMatchObject({
       error: "AUTHCODE_EXPIRED",

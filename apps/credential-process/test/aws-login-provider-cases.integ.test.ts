@@ -20,6 +20,7 @@ import {
   createHttpTransport,
   sessionLock,
   sessionTryLock,
+  systemClock,
   systemRandom,
 } from "@awslogin/core/node";
 import { fromLoginCredentials } from "@awslogin/credential-provider";
@@ -206,7 +207,7 @@ async function runCoreDriver(awsCase: AwsCase, home: CaseHome, endpoint: string)
   try {
     const fresh = await getFreshToken(
       {
-        clock: { now: () => NOW },
+        clock: { now: () => NOW, sleep: systemClock.sleep },
         random: systemRandom,
         transport: createHttpTransport({ env: {} }),
         store,

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigFile, parseCredentialsFile, setProfileValues } from "./config.js";
-import type { AwsLoginError } from "./errors.js";
 import { hasUnprintable } from "./printable.js";
-
-function caught(fn: () => unknown): AwsLoginError {
-  try {
-    fn();
-  } catch (error) {
-    return error as AwsLoginError;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("config editor: no value from outside can inject into ~/.aws/config", () => {
   const hostile = [
@@ -25,13 +15,18 @@ describe("config editor: no value from outside can inject into ~/.aws/config", (
   ];
   it.each(hostile)("refuses login_session %j and changes nothing", (value) => {
     const before = "[profile dev]\nregion = us-east-1\n";
-    const error = caught(() => setProfileValues(before, "dev", { login_session: value }));
-    expect(error.code).toBe("INVALID_ARGUMENT");
-    expect(hasUnprintable(error.message)).toBe(false);
+    expect(() => setProfileValues(before, "dev", { login_session: value })).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.toSatisfy((message: string) => !hasUnprintable(message)),
+      }),
+    );
   });
 
   it("refuses a key with control characters", () => {
-    expect(caught(() => setProfileValues("", "dev", { "k\u001bx": "v" })).code).toBe("INVALID_ARGUMENT");
+    expect(() => setProfileValues("", "dev", { "k\u001bx": "v" })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 
   it("still writes an ordinary ARN", () => {
@@ -81,11 +76,14 @@ describe("config editor: a file the SDKs read as empty", () => {
   it.each(["[__proto__]\nk = v\n", "[profile dev]\nregion = x\n[profile __proto__]\n"])(
     "refuses to add a profile to %j (the SDKs would find none of it)",
     (text) => {
-      const error = caught(() =>
+      expect(() =>
         setProfileValues(text, "dev", { login_session: "arn:aws:iam::111122223333:user/a" }),
+      ).toThrow(
+        expect.objectContaining({
+          code: "CONFIG_MALFORMED",
+          message: expect.stringContaining("[__proto__] section"),
+        }),
       );
-      expect(error.code).toBe("CONFIG_MALFORMED");
-      expect(error.message).toContain("[__proto__] section");
     },
   );
 });

@@ -13,6 +13,8 @@ import {
   jwkThumbprint,
 } from "./dpop.js";
 import { hasErrorCode } from "./errors.js";
+import { systemRandom } from "./node/system.js";
+import { seededRandom } from "./testing/seeded-random.js";
 
 /** smithy-rs `aws/rust-runtime/aws-config/src/login/dpop.rs` TEST_KEY. */
 const RUST_TEST_KEY = `-----BEGIN EC PRIVATE KEY-----
@@ -106,7 +108,7 @@ describe("createDpopProof", () => {
 
   it("RFC 9449 §4.2: jose verifies proofs of fresh keys; the signature is raw r||s (64 bytes)", async () => {
     for (let i = 0; i < 5; i++) {
-      const key = generateDpopKey();
+      const key = generateDpopKey(systemRandom);
       const jwt = createDpopProof({
         key,
         method: "POST",
@@ -131,7 +133,7 @@ describe("createDpopProof", () => {
 
   it("keeps the CLI key order typ,alg,jwk{kty,x,y,crv} and htm,htu,iat,jti", () => {
     const jwt = createDpopProof({
-      key: generateDpopKey(),
+      key: generateDpopKey(systemRandom),
       method: "POST",
       url: "https://x/v1/token",
       iat: 1,
@@ -145,8 +147,8 @@ describe("createDpopProof", () => {
   });
 
   it("a proof signed by another key does not verify against the header key", async () => {
-    const a = generateDpopKey();
-    const b = generateDpopKey();
+    const a = generateDpopKey(systemRandom);
+    const b = generateDpopKey(systemRandom);
     const forged = createDpopProof({
       key: { privateKey: b.privateKey, publicJwk: a.publicJwk },
       method: "POST",
@@ -158,10 +160,79 @@ describe("createDpopProof", () => {
   });
 
   it("rejects a non-integer iat", () => {
-    const key = generateDpopKey();
+    const key = generateDpopKey(systemRandom);
     expect(() => createDpopProof({ key, method: "POST", url: "https://x", iat: 1.5, jti: "x" })).toThrow(
       expect.objectContaining({ code: "INVALID_ARGUMENT" }),
     );
+  });
+});
+
+/** The P-256 base point G and order n. @see SEC 2 v2 §2.4.2 */
+const P256_G = {
+  x: "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+  y: "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+};
+const P256_N = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+
+/** Randomness that hands out these 32-byte values in turn, and records how many were drawn. */
+function draws(...hex: string[]) {
+  const queue = hex.map((h) => Buffer.from(h, "hex"));
+  const random = {
+    drawn: 0,
+    bytes(length: number) {
+      random.drawn++;
+      const next = queue.shift();
+      if (next === undefined || next.length !== length) throw new Error(`unexpected draw of ${length} bytes`);
+      return next;
+    },
+  };
+  return random;
+}
+
+describe("generateDpopKey(random): the private scalar comes from the Random port (RFC 9449 §4.2)", () => {
+  const one = `${"00".repeat(31)}01`;
+
+  it("SEC 2 v2 §2.4.2: the scalar 1 gives the base point G as the public key", () => {
+    const key = generateDpopKey(draws(one));
+    expect(Buffer.from(key.publicJwk.x, "base64url").toString("hex")).toBe(P256_G.x);
+    expect(Buffer.from(key.publicJwk.y, "base64url").toString("hex")).toBe(P256_G.y);
+    const d = key.privateKey.export({ format: "jwk" }).d;
+    expect(Buffer.from(d ?? "", "base64url").toString("hex")).toBe(one);
+  });
+
+  it("the same randomness gives the same key; other randomness another key", () => {
+    const a = exportDpopKeyPem(generateDpopKey(seededRandom("a")));
+    expect(exportDpopKeyPem(generateDpopKey(seededRandom("a")))).toBe(a);
+    expect(exportDpopKeyPem(generateDpopKey(seededRandom("b")))).not.toBe(a);
+  });
+
+  it("FIPS 186-5 §A.4.2: 0, n and n + 1 are drawn again; n − 1 is the largest scalar taken", () => {
+    const nMinusOne = `${P256_N.slice(0, -2)}50`;
+    const nPlusOne = `${P256_N.slice(0, -2)}52`;
+    const random = draws("00".repeat(32), P256_N, nPlusOne, nMinusOne);
+    const key = generateDpopKey(random);
+    expect(random.drawn).toBe(4);
+    const d = key.privateKey.export({ format: "jwk" }).d;
+    expect(Buffer.from(d ?? "", "base64url").toString("hex")).toBe(nMinusOne);
+  });
+
+  it("a source that only gives unusable scalars is refused with INVALID_ARGUMENT, after a bounded number of draws", () => {
+    const zeros = {
+      drawn: 0,
+      bytes(n: number) {
+        zeros.drawn++;
+        return new Uint8Array(n);
+      },
+    };
+    expect(() => generateDpopKey(zeros)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(zeros.drawn).toBe(8);
+  });
+
+  it("RFC 9449 §4.2: a key from fixed randomness signs proofs jose verifies", async () => {
+    const key = generateDpopKey(seededRandom("jose"));
+    const jwt = createDpopProof({ key, method: "POST", url: "https://x/v1/token", iat: 1, jti: "j" });
+    const { protectedHeader } = await verifyWithJose(jwt);
+    expect(protectedHeader.jwk).toEqual(key.publicJwk);
   });
 });
 
@@ -172,7 +243,7 @@ describe("PEM export and import", () => {
   });
 
   it("exports generated keys as SEC1 with the public key, and round-trips them", () => {
-    const key = generateDpopKey();
+    const key = generateDpopKey(systemRandom);
     const pem = exportDpopKeyPem(key);
     expect(pem).toMatch(
       /^-----BEGIN EC PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END EC PRIVATE KEY-----\n$/,
@@ -235,7 +306,7 @@ describe("PEM export and import", () => {
 describe("jwkThumbprint (RFC 7638 §3)", () => {
   it("equals jose's calculateJwkThumbprint for the test keys and fresh keys", async () => {
     const keys: DpopKey[] = [importDpopKeyPem(RUST_TEST_KEY), importDpopKeyPem(CLI_CONFTEST_KEY)];
-    for (let i = 0; i < 10; i++) keys.push(generateDpopKey());
+    for (let i = 0; i < 10; i++) keys.push(generateDpopKey(systemRandom));
     for (const key of keys) {
       expect(jwkThumbprint(key.publicJwk)).toBe(await calculateJwkThumbprint(key.publicJwk, "sha256"));
     }
@@ -249,9 +320,10 @@ describe("jwkThumbprint (RFC 7638 §3)", () => {
   });
 
   it("gives Go/Java-style short or sign-extended coordinates the padded thumbprint", async () => {
-    let key = generateDpopKey();
+    const random = seededRandom("leading zero");
+    let key = generateDpopKey(random);
     for (let i = 0; i < 20_000 && Buffer.from(key.publicJwk.x, "base64url")[0] !== 0; i++)
-      key = generateDpopKey();
+      key = generateDpopKey(random);
     const x = Buffer.from(key.publicJwk.x, "base64url");
     expect(x[0]).toBe(0);
     const expected = await calculateJwkThumbprint(key.publicJwk, "sha256");
@@ -285,7 +357,7 @@ describe("jwkThumbprint (RFC 7638 §3)", () => {
   });
 
   it("rejects coordinates that are not base64url or longer than 32 bytes", () => {
-    const { x, y } = generateDpopKey().publicJwk;
+    const { x, y } = generateDpopKey(systemRandom).publicJwk;
     const tooLong = Buffer.concat([Buffer.from([1]), Buffer.from(x, "base64url")]).toString("base64url");
     for (const bad of [
       { x: "", y },

@@ -4,15 +4,9 @@
  * @see RFC 9449 §4, RFC 7638 §3, docs/protocol.md §4.2 and §6
  */
 import { Buffer } from "node:buffer";
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  sign,
-} from "node:crypto";
+import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject, sign } from "node:crypto";
 import { AwsLoginError } from "./errors.js";
+import type { Random } from "./ports.js";
 
 /** The public half of a DPoP key as a JWK, coordinates base64url without padding. @see RFC 7518 §6.2.1 */
 export interface EcPublicJwk {
@@ -33,10 +27,44 @@ const COORDINATE_BYTES = 32;
 
 const PEM_LINE = 64;
 
-/** Generates a fresh P-256 key pair for DPoP. @see RFC 9449 §4.2, docs/protocol.md §2.1 */
-export function generateDpopKey(): DpopKey {
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  return { privateKey, publicJwk: publicJwkOf(privateKey) };
+/** n, the order of the P-256 base point: a private key is a scalar in [1, n − 1]. @see SEC 2 v2 §2.4.2 */
+const P256_ORDER = Buffer.from("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", "hex");
+
+/** Draws of 32 bytes before the randomness is judged broken (each is out of range with probability < 2^-32). */
+const KEY_DRAWS = 8;
+
+/**
+ * Generates a fresh P-256 key pair for DPoP from the {@link Random} port: the private scalar is 32 random bytes,
+ * drawn again until it lies in [1, n − 1] (FIPS 186-5 §A.4.2, rejection sampling), so fixed randomness gives a
+ * fixed key in tests and the system randomness (`crypto.randomBytes`) gives a key as strong as `generateKeyPair`'s.
+ * @see RFC 9449 §4.2, docs/protocol.md §2.1
+ */
+export function generateDpopKey(random: Random): DpopKey {
+  for (let draw = 0; draw < KEY_DRAWS; draw++) {
+    const scalar = Buffer.from(random.bytes(COORDINATE_BYTES));
+    if (scalar.length !== COORDINATE_BYTES) break;
+    if (scalar.every((byte) => byte === 0) || Buffer.compare(scalar, P256_ORDER) >= 0) continue;
+    return dpopKeyFromScalar(scalar);
+  }
+  throw new AwsLoginError(
+    "INVALID_ARGUMENT",
+    "The randomness source gave no usable P-256 private key (32 bytes in [1, n − 1]).",
+  );
+}
+
+/** The key pair of a valid private scalar: the public point is computed by node:crypto's ECDH. */
+function dpopKeyFromScalar(scalar: Buffer): DpopKey {
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(scalar);
+  // Uncompressed SEC1 point: 0x04 || x || y, each 32 bytes.
+  const point = ecdh.getPublicKey();
+  const x = point.subarray(1, 1 + COORDINATE_BYTES).toString("base64url");
+  const y = point.subarray(1 + COORDINATE_BYTES).toString("base64url");
+  const privateKey = createPrivateKey({
+    key: { kty: "EC", crv: "P-256", d: scalar.toString("base64url"), x, y },
+    format: "jwk",
+  });
+  return { privateKey, publicJwk: { kty: "EC", crv: "P-256", x, y } };
 }
 
 /** Serializes a key as SEC1 PEM (`EC PRIVATE KEY`, public key embedded, 64-char lines). @see RFC 5915 §3, docs/protocol.md §6 */

@@ -23,4 +23,3 @@ export * from "./session-status.js";
 export * from "./token.js";
 export * from "./token-cache.js";
 export * from "./token-client.js";
-export * from "./token-store.js";

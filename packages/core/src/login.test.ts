@@ -1,16 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateDpopKey } from "./dpop.js";
+import { exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import type { AwsLoginError } from "./errors.js";
-import {
-  type AuthorizeDeps,
-  type AuthorizeOptions,
-  authorizeAndExchange,
-  type CallbackListener,
-  type LoginUi,
-} from "./login.js";
+import { type AuthorizeDeps, type AuthorizeOptions, authorizeAndExchange, login } from "./login.js";
 import type { CallbackQuery } from "./machines/login.js";
-import type { HttpRequest, HttpResponse, Transport } from "./ports.js";
+import type { CallbackListener, HttpRequest, HttpResponse, LoginUi, Transport } from "./ports.js";
+import { createFakeClock } from "./testing/fake-clock.js";
+import { loginHarness, loginOptions, SUB } from "./testing/login-harness.js";
+import { seededRandom } from "./testing/seeded-random.js";
 
 const BASE_URL = "https://us-east-1.signin.aws.amazon.com";
 const OK: HttpResponse = {
@@ -51,21 +47,20 @@ function options(flow: AuthorizeOptions["flow"]): AuthorizeOptions {
     tokenUrl: `${BASE_URL}/v1/token`,
     timeoutMs: 10_000,
     openBrowser: true,
-    dpopKey: generateDpopKey(),
+    dpopKey: generateDpopKey(seededRandom("login.test")),
   };
 }
 
 function deps(transport: Transport, ui: LoginUi, extra: Partial<AuthorizeDeps> = {}): AuthorizeDeps {
   return {
-    clock: { now: () => Date.now() },
-    random: { bytes: (n) => randomBytes(n) },
+    clock: createFakeClock(),
+    random: seededRandom("authorize"),
     transport,
     ui,
     browser: { open: async () => true },
     startListener: async () => {
       throw new Error("no listener in the cross-device flow");
     },
-    sleep: async () => undefined,
     ...extra,
   };
 }
@@ -125,7 +120,7 @@ describe("authorizeAndExchange (driver)", () => {
               settleOpener = resolve;
               // The browser reaches the loopback before the opener is known to have started.
               const state = new URL(url).searchParams.get("state")!;
-              setTimeout(() => fire?.("cb1", { kind: "code", state, code: "CODE" }), 10);
+              setImmediate(() => fire?.("cb1", { kind: "code", state, code: "CODE" }));
             }),
         },
       }),
@@ -167,7 +162,7 @@ describe("authorizeAndExchange: an opener that starts, then fails at once", () =
         browser: {
           open: async (url, onFailed) => {
             authorizeUrl = url;
-            setTimeout(() => onFailed?.(), 20); // xdg-open exits 3 a moment after it started
+            setImmediate(() => onFailed?.()); // xdg-open exits 3 a moment after it started
             return true;
           },
         },
@@ -185,5 +180,204 @@ describe("authorizeAndExchange: an opener that starts, then fails at once", () =
       "failed:/v1/authorize",
       "waiting:true",
     ]);
+  });
+});
+
+describe("authorizeAndExchange: the login's timeout runs on the clock (its tick sleeps on it)", () => {
+  it("fails with LOGIN_TIMEOUT once timeoutMs of the clock have passed, not a tick earlier", async () => {
+    const clock = createFakeClock();
+    let prompted: AbortSignal | undefined;
+    const ui: LoginUi = {
+      showAuthorizeUrl: () => undefined,
+      waiting: () => undefined,
+      // Nobody ever pastes a code.
+      promptCode: (_problem, signal) => {
+        prompted = signal;
+        return new Promise<string>(() => undefined);
+      },
+    };
+    const run = authorizeAndExchange(deps(scripted([OK]), ui, { clock }), {
+      ...options("cross-device"),
+      timeoutMs: 10_000,
+    });
+    let settled = false;
+    run.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await clock.whenSleeping();
+    expect(clock.sleeps).toEqual([250]);
+    await clock.advance(9_999);
+    expect(settled).toBe(false);
+    const timedOut = expect(run).rejects.toMatchObject({ code: "LOGIN_TIMEOUT" });
+    await clock.advance(1);
+    await timedOut;
+    expect(prompted?.aborted).toBe(true);
+    expect(clock.pending()).toBe(0);
+  });
+});
+
+const OTHER_SUB = "arn:aws:sts::111122223333:assumed-role/Admin/bob";
+
+describe("login(): profile checks, account and session checks, and the order of writes (fakes only)", () => {
+  it("writes the cache file under the session's lock, then the profile (login_session + region)", async () => {
+    const h = loginHarness("[profile other]\nregion = us-west-2\n");
+    const result = await login(h.deps, loginOptions());
+    expect(h.journal).toEqual([`lock:${SUB}`, `cache:${SUB}`, `unlock:${SUB}`, "config"]);
+    expect(h.store.records.get(SUB)?.accessToken).toMatchObject({
+      accessKeyId: "ASIALOGIN",
+      accountId: "111122223333",
+      expiresAt: "2025-11-19T12:15:00Z",
+    });
+    expect(h.config.text).toBe(
+      `[profile other]\nregion = us-west-2\n\n[profile dev]\nlogin_session = ${SUB}\nregion = eu-west-1\n`,
+    );
+    expect(result).toMatchObject({
+      profile: "dev",
+      region: "eu-west-1",
+      loginSession: SUB,
+      accountId: "111122223333",
+    });
+    expect(result.replacedSession).toBeUndefined();
+  });
+
+  it("keeps the profile's own region and every other key", async () => {
+    const h = loginHarness("[profile dev]\n# mine\nregion = ap-south-1\noutput = json\n");
+    const result = await login(h.deps, loginOptions());
+    expect(result.region).toBe("ap-south-1");
+    expect(h.config.text).toContain("# mine\nregion = ap-south-1\noutput = json\n");
+    expect(h.config.text).toContain(`login_session = ${SUB}`);
+    expect(h.config.text).not.toContain("eu-west-1");
+  });
+
+  it("the DPoP key comes from the Random port: the same randomness gives the key stored in the cache", async () => {
+    const h = loginHarness("", { random: "key" });
+    await login(h.deps, loginOptions());
+    expect(h.store.records.get(SUB)?.dpopKey).toBe(exportDpopKeyPem(generateDpopKey(seededRandom("key"))));
+  });
+
+  it.each([
+    ["credential_process", "[profile dev]\ncredential_process = /bin/creds\n", undefined],
+    ["sso_session", "[profile dev]\nsso_session = corp\n", undefined],
+    ["aws_access_key_id in the credentials file", "", { dev: { aws_access_key_id: "AKIAEXAMPLE" } }],
+  ])(
+    "a profile with %s is refused before the sign-in: no token call, nothing written",
+    async (_what, text, credentials) => {
+      const h = loginHarness(text, credentials === undefined ? {} : { credentials });
+      await expect(login(h.deps, loginOptions())).rejects.toMatchObject({
+        code: "PROFILE_HAS_OTHER_CREDENTIALS",
+      });
+      expect(h.transport.calls).toBe(0);
+      expect(h.journal).toEqual([]);
+      expect(h.config.text).toBe(text);
+    },
+  );
+
+  it("a profile that gained other credentials while the browser was open is refused after the sign-in, nothing written", async () => {
+    const h = loginHarness("[profile dev]\nregion = eu-west-1\n");
+    h.config.beforeRead = (read) => {
+      if (read === 2) h.config.text = "[profile dev]\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/x\n";
+    };
+    await expect(login(h.deps, loginOptions())).rejects.toMatchObject({
+      code: "PROFILE_HAS_OTHER_CREDENTIALS",
+    });
+    expect(h.transport.calls).toBe(1);
+    expect(h.journal).toEqual([]);
+  });
+
+  it("--expect-account that is not 12 digits is refused before the config is even read", async () => {
+    const h = loginHarness("");
+    await expect(login(h.deps, loginOptions({ expectAccount: "1111-2222-3333" }))).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    expect(h.config.reads).toBe(0);
+    expect(h.transport.calls).toBe(0);
+  });
+
+  it("ACCOUNT_MISMATCH: signed in to another account than --expect-account: nothing written", async () => {
+    const h = loginHarness("[profile dev]\nregion = eu-west-1\n");
+    await expect(login(h.deps, loginOptions({ expectAccount: "444455556666" }))).rejects.toMatchObject({
+      code: "ACCOUNT_MISMATCH",
+      message: expect.stringContaining("111122223333"),
+    });
+    expect(h.transport.calls).toBe(1);
+    expect(h.journal).toEqual([]);
+    expect(h.store.records.size).toBe(0);
+    expect(h.config.text).toBe("[profile dev]\nregion = eu-west-1\n");
+  });
+
+  it("the expected account passes", async () => {
+    const h = loginHarness("");
+    await expect(login(h.deps, loginOptions({ expectAccount: "111122223333" }))).resolves.toMatchObject({
+      accountId: "111122223333",
+    });
+    expect(h.journal).toContain("config");
+  });
+
+  const taken = `[profile dev]\nlogin_session = ${OTHER_SUB}\n`;
+
+  it("SESSION_CONFLICT: another session on the profile and nobody to ask: refused, nothing written", async () => {
+    const h = loginHarness(taken);
+    await expect(login(h.deps, loginOptions())).rejects.toMatchObject({
+      code: "SESSION_CONFLICT",
+      message: expect.stringContaining(OTHER_SUB),
+    });
+    expect(h.questions).toEqual([]);
+    expect(h.journal).toEqual([]);
+    expect(h.config.text).toBe(taken);
+  });
+
+  it("asks before replacing another session; no keeps everything (LOGIN_CANCELLED)", async () => {
+    const h = loginHarness(taken, { interactive: true, answer: false });
+    await expect(login(h.deps, loginOptions())).rejects.toMatchObject({ code: "LOGIN_CANCELLED" });
+    expect(h.questions).toHaveLength(1);
+    expect(h.questions[0]).toContain(OTHER_SUB);
+    expect(h.questions[0]).toContain(SUB);
+    expect(h.journal).toEqual([]);
+    expect(h.config.text).toBe(taken);
+  });
+
+  it("yes replaces it and reports the session it replaced", async () => {
+    const h = loginHarness(taken, { interactive: true, answer: true });
+    const result = await login(h.deps, loginOptions());
+    expect(result.replacedSession).toBe(OTHER_SUB);
+    expect(h.config.text).toContain(`login_session = ${SUB}`);
+    expect(h.config.text).not.toContain(OTHER_SUB);
+    expect(h.journal).toEqual([`lock:${SUB}`, `cache:${SUB}`, `unlock:${SUB}`, "config"]);
+  });
+
+  it("--force replaces it without asking", async () => {
+    const h = loginHarness(taken);
+    const result = await login(h.deps, loginOptions({ force: true }));
+    expect(h.questions).toEqual([]);
+    expect(result.replacedSession).toBe(OTHER_SUB);
+    expect(h.config.text).toContain(`login_session = ${SUB}`);
+  });
+
+  it("the same session again is no conflict and replaces nothing", async () => {
+    const h = loginHarness(`[profile dev]\nlogin_session = ${SUB}\n`);
+    const result = await login(h.deps, loginOptions());
+    expect(h.questions).toEqual([]);
+    expect(result.replacedSession).toBeUndefined();
+  });
+
+  it("a profile another login added to the file meanwhile survives the edit", async () => {
+    const h = loginHarness("[profile dev]\n");
+    h.config.beforeRead = (read) => {
+      if (read === 3) h.config.text += "\n[profile ci]\nregion = us-east-2\n";
+    };
+    await login(h.deps, loginOptions());
+    expect(h.config.text).toContain("[profile ci]\nregion = us-east-2\n");
+    expect(h.config.text).toContain(`login_session = ${SUB}`);
+  });
+
+  it("a cache write that fails leaves the profile untouched", async () => {
+    const h = loginHarness("[profile dev]\nregion = eu-west-1\n");
+    h.deps.store.write = async () => {
+      throw Object.assign(new Error("disk full"), { code: "ENOSPC" });
+    };
+    await expect(login(h.deps, loginOptions())).rejects.toThrow("disk full");
+    expect(h.journal).toEqual([`lock:${SUB}`, `unlock:${SUB}`]);
+    expect(h.config.text).toBe("[profile dev]\nregion = eu-west-1\n");
   });
 });

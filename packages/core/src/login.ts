@@ -19,8 +19,6 @@ import { type DpopKey, exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import { AwsLoginError } from "./errors.js";
 import {
   type AuthorizationAttempt,
-  type CallbackAnswer,
-  type CallbackQuery,
   initialLoginState,
   isFinal,
   type LoginEffect,
@@ -28,7 +26,18 @@ import {
   type LoginState,
   transitionLogin,
 } from "./machines/login.js";
-import type { Clock, Random, Transport } from "./ports.js";
+import type {
+  BrowserOpener,
+  CallbackListener,
+  Clock,
+  ConfigStore,
+  LoginUi,
+  Prompt,
+  Random,
+  StartCallbackListener,
+  TokenStore,
+  Transport,
+} from "./ports.js";
 import { hasUnprintable, printable } from "./printable.js";
 import type { LoginFlow } from "./protocol.js";
 import {
@@ -39,60 +48,6 @@ import {
 } from "./token.js";
 import { createTokenCacheRecord, type TokenCacheRecord } from "./token-cache.js";
 import { requestToken } from "./token-client.js";
-import type { TokenStore } from "./token-store.js";
-
-/** A started loopback listener for the same-device flow. */
-export interface CallbackListener {
-  readonly port: number;
-  /** Register the one handler that receives every request to the callback path. */
-  onCallback(handler: (callbackId: string, query: CallbackQuery) => void): void;
-  /** Answer the browser request `callbackId` with a small page. */
-  answer(callbackId: string, answer: CallbackAnswer, message?: string): void;
-  close(): Promise<void>;
-}
-
-/** Starts a loopback listener on 127.0.0.1 (port 0 = any free port). */
-export type StartCallbackListener = (port: number) => Promise<CallbackListener>;
-
-/** Opens a URL in a browser. */
-export interface BrowserOpener {
-  /**
-   * Starts the browser (or the platform's opener) on `url`; resolves false when none could be started. An opener
-   * that starts and then fails at once (a headless `xdg-open` exits with an error) is reported to `onFailed`.
-   */
-  open(url: string, onFailed?: () => void): Promise<boolean>;
-}
-
-/** What the login shows the person at the terminal. */
-export interface LoginUi {
-  /** The URL to open (always shown); `opened` says whether a browser was started. */
-  showAuthorizeUrl(url: string, flow: LoginFlow, opened: boolean | undefined): void;
-  /** Waiting for the callback starts (true) or ends (false): a spinner. */
-  waiting(active: boolean): void;
-  /** Ask for the cross-device code; `problem` explains why the last one was refused. */
-  promptCode?(problem: AwsLoginError | undefined, signal: AbortSignal): Promise<string>;
-  /**
-   * While the same-device flow waits, let the person switch to a cross-device authorization (e.g. by
-   * pressing Enter): call `start` to begin it. Both then race; the first to complete wins.
-   */
-  offerRemote?(start: () => void, signal: AbortSignal): void;
-  /** The browser opener started but failed at once, after the URL was shown as opening: say so, and how to go on. */
-  browserFailed?(url: string): void;
-}
-
-/** Text-file access to the shared config file. */
-export interface ConfigStore {
-  readonly path: string;
-  read(): Promise<string>;
-  write(text: string): Promise<void>;
-  /**
-   * Read-modify-write under an inter-process lock, `edit` seeing the text read inside it, so that concurrent
-   * logins to different profiles all land. Without it, read then write (one process at a time only).
-   */
-  update?(edit: (text: string) => string): Promise<void>;
-  /** The credentials file's section of that name, which the SDKs merge over the config's profile. */
-  readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
-}
 
 /** A profile as the SDKs see it, from the config file's text and the credentials file's section. */
 async function mergedProfileOf(
@@ -106,12 +61,6 @@ async function mergedProfileOf(
   );
 }
 
-/** Yes/no questions; `isInteractive` false means there is nobody to ask. */
-export interface Prompt {
-  readonly isInteractive: boolean;
-  confirm(question: string): Promise<boolean>;
-}
-
 export interface AuthorizeDeps {
   clock: Clock;
   random: Random;
@@ -119,7 +68,6 @@ export interface AuthorizeDeps {
   browser: BrowserOpener;
   ui: LoginUi;
   startListener: StartCallbackListener;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface AuthorizeOptions {
@@ -142,6 +90,7 @@ export interface AuthorizeResult {
   tokenResponse: TokenResponse;
 }
 
+/** How often the login machine is told the time while it waits (its timeout is checked on each tick). */
 const TICK_MS = 250;
 
 /**
@@ -181,7 +130,8 @@ export async function authorizeAndExchange(
       ...(listener ? { port: listener.port } : {}),
     });
     push({ type: "start", attempt, timeoutMs: options.timeoutMs });
-    const ticker = setInterval(() => push({ type: "tick" }), TICK_MS);
+    const ticking = new AbortController();
+    const ticker = tick(ticking.signal);
     try {
       while (!isFinal(state)) {
         const event = events.shift();
@@ -199,7 +149,8 @@ export async function authorizeAndExchange(
         }
       }
     } finally {
-      clearInterval(ticker);
+      ticking.abort();
+      await ticker;
       await opening;
       deps.ui.waiting(false);
     }
@@ -212,6 +163,18 @@ export async function authorizeAndExchange(
     stop.abort();
     options.signal?.removeEventListener("abort", onAbort);
     await listener?.close();
+  }
+
+  /** The machine's clock tick (it decides the timeout from `now`): one per {@link TICK_MS} of the injected clock. */
+  async function tick(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await deps.clock.sleep(TICK_MS, signal);
+      } catch {
+        return; // the login is over
+      }
+      push({ type: "tick" });
+    }
   }
 
   async function runEffect(effect: LoginEffect): Promise<void> {
@@ -318,7 +281,6 @@ export async function authorizeAndExchange(
       random: deps.random,
       grant: "authorization_code",
       ...(options.profile === undefined ? {} : { profile: options.profile }),
-      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     }).then(
       (response) => {
         tokenResponse = response;
@@ -400,7 +362,7 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   assertSdkReadableConfig(configText, deps.config.path);
   assertLoginCapableProfile(options.profile, await mergedProfileOf(deps.config, configText, options.profile));
 
-  const dpopKey = generateDpopKey();
+  const dpopKey = generateDpopKey(deps.random);
   const { attempt, tokenResponse } = await authorizeAndExchange(deps, {
     flow: options.flow,
     baseUrl: options.baseUrl,

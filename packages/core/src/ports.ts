@@ -1,14 +1,31 @@
 /**
- * The interfaces through which core's drivers reach the outside world. Node implementations live in
- * `src/node/`; tests inject fakes. Nothing in core outside `src/node/` touches fs, net, http, env or the clock.
+ * Every port through which core's drivers reach the outside world: time, randomness, HTTP, the token cache, the
+ * config file, the session lock, the browser, the loopback listener and the person at the terminal. The system
+ * implementations live in `src/node/` (`node/system.ts` for the clock and randomness); tests inject fakes
+ * (`src/testing/`). Nothing in core outside `src/node/` touches fs, net, http, env, timers or the clock.
  */
+import type { AwsLoginError } from "./errors.js";
+import type { CallbackAnswer, CallbackQuery } from "./machines/login.js";
+import type { LoginFlow } from "./protocol.js";
+import type { TokenCacheRecord } from "./token-cache.js";
 
-/** Wall clock. `now()` returns milliseconds since the epoch. */
+/**
+ * Time. `now()` is milliseconds since the epoch; `sleep()` is the only way a driver waits (the login's tick, the
+ * lock's poll, the refresh deadline, retry back-off), so a fake clock decides when every wait ends.
+ */
 export interface Clock {
   now(): number;
+  /**
+   * Resolves after `ms` milliseconds; rejects with `signal.reason` as soon as `signal` aborts (at once when it
+   * already has), and then leaves no timer behind.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Randomness: `bytes(n)` returns n cryptographically random bytes. */
+/**
+ * Randomness: `bytes(n)` returns n cryptographically random bytes. Everything random goes through it: PKCE
+ * verifier and state, DPoP `jti`, back-off jitter and the DPoP key itself (`generateDpopKey(random)`).
+ */
 export interface Random {
   bytes(length: number): Uint8Array;
 }
@@ -31,4 +48,97 @@ export interface HttpResponse {
 /** Sends one request. Rejects with an AwsLoginError NETWORK or TIMEOUT on transport failure. */
 export interface Transport {
   send(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<HttpResponse>;
+}
+
+/** One file of the cache directory, for `status` and `logout --all`: a record, or why it could not be read. @see docs/protocol.md §6, §7 */
+export interface TokenStoreEntry {
+  path: string;
+  record?: TokenCacheRecord;
+  error?: AwsLoginError;
+}
+
+/** Reads and writes login token cache records keyed by login session. @see docs/protocol.md §6 */
+export interface TokenStore {
+  /** The cache directory. */
+  readonly directory: string;
+  /** `<directory>/<sha256(loginSession)>.json`. */
+  pathFor(loginSession: string): string;
+  /** The record, or undefined when the file does not exist; CACHE_MALFORMED when it cannot be used. Never writes. */
+  read(loginSession: string): Promise<TokenCacheRecord | undefined>;
+  /** The file's text as stored, or undefined when it does not exist. */
+  readText?(loginSession: string): Promise<string | undefined>;
+  /** Replaces the record atomically (0600 file, 0700 directory); CACHE_WRITE_FAILED leaves the old file intact. */
+  write(loginSession: string, record: TokenCacheRecord): Promise<void>;
+  /**
+   * Called under the session's lock before a refresh: a writer that died (or hit a full disk) between writing its
+   * temp file whole and the rename may have left the only copy of a rotated refresh token. A complete temp record
+   * of the same session, newer than the file, is renamed into place (true); the other temp files are removed.
+   */
+  adoptPending?(loginSession: string): Promise<boolean>;
+  /** Deletes the file; false when there was none. */
+  remove(loginSession: string): Promise<boolean>;
+  /** The login-token-shaped `*.json` files, and the `*.json` files that are not valid JSON, sorted by path. */
+  list(): Promise<TokenStoreEntry[]>;
+}
+
+/** Takes the inter-process lock of a login session; resolves to its release function. */
+export type LockSession = (loginSession: string, signal?: AbortSignal) => Promise<() => Promise<void>>;
+
+/** A started loopback listener for the same-device flow. */
+export interface CallbackListener {
+  readonly port: number;
+  /** Register the one handler that receives every request to the callback path. */
+  onCallback(handler: (callbackId: string, query: CallbackQuery) => void): void;
+  /** Answer the browser request `callbackId` with a small page. */
+  answer(callbackId: string, answer: CallbackAnswer, message?: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a loopback listener on 127.0.0.1 (port 0 = any free port). */
+export type StartCallbackListener = (port: number) => Promise<CallbackListener>;
+
+/** Opens a URL in a browser. */
+export interface BrowserOpener {
+  /**
+   * Starts the browser (or the platform's opener) on `url`; resolves false when none could be started. An opener
+   * that starts and then fails at once (a headless `xdg-open` exits with an error) is reported to `onFailed`.
+   */
+  open(url: string, onFailed?: () => void): Promise<boolean>;
+}
+
+/** What the login shows the person at the terminal. */
+export interface LoginUi {
+  /** The URL to open (always shown); `opened` says whether a browser was started. */
+  showAuthorizeUrl(url: string, flow: LoginFlow, opened: boolean | undefined): void;
+  /** Waiting for the callback starts (true) or ends (false): a spinner. */
+  waiting(active: boolean): void;
+  /** Ask for the cross-device code; `problem` explains why the last one was refused. */
+  promptCode?(problem: AwsLoginError | undefined, signal: AbortSignal): Promise<string>;
+  /**
+   * While the same-device flow waits, let the person switch to a cross-device authorization (e.g. by
+   * pressing Enter): call `start` to begin it. Both then race; the first to complete wins.
+   */
+  offerRemote?(start: () => void, signal: AbortSignal): void;
+  /** The browser opener started but failed at once, after the URL was shown as opening: say so, and how to go on. */
+  browserFailed?(url: string): void;
+}
+
+/** Text-file access to the shared config file. */
+export interface ConfigStore {
+  readonly path: string;
+  read(): Promise<string>;
+  write(text: string): Promise<void>;
+  /**
+   * Read-modify-write under an inter-process lock, `edit` seeing the text read inside it, so that concurrent
+   * logins to different profiles all land. Without it, read then write (one process at a time only).
+   */
+  update?(edit: (text: string) => string): Promise<void>;
+  /** The credentials file's section of that name, which the SDKs merge over the config's profile. */
+  readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
+}
+
+/** Yes/no questions; `isInteractive` false means there is nobody to ask. */
+export interface Prompt {
+  readonly isInteractive: boolean;
+  confirm(question: string): Promise<boolean>;
 }

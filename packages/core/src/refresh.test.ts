@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import { AwsLoginError } from "./errors.js";
-import type { HttpRequest, HttpResponse } from "./ports.js";
-import { getFreshToken, type RefreshDeps, refreshTokenUrl } from "./refresh.js";
+import type { HttpRequest, HttpResponse, TokenStore } from "./ports.js";
+import { getFreshToken, REFRESH_DEADLINE_MS, type RefreshDeps, refreshTokenUrl } from "./refresh.js";
+import { createFakeClock, type FakeClock } from "./testing/fake-clock.js";
+import { seededRandom } from "./testing/seeded-random.js";
 import type { TokenCacheRecord } from "./token-cache.js";
-import type { TokenStore } from "./token-store.js";
 
 const SESSION = "arn:aws:sts::012345678901:assumed-role/Admin/admin";
 const NOW = Date.UTC(2025, 10, 19, 12, 0, 0);
@@ -22,7 +23,7 @@ function cachedRecord(extra: Partial<TokenCacheRecord> = {}): TokenCacheRecord {
     clientId: "arn:aws:signin:::devtools/same-device",
     refreshToken: "refresh-1",
     idToken: "h.p.s",
-    dpopKey: exportDpopKeyPem(generateDpopKey()),
+    dpopKey: exportDpopKeyPem(generateDpopKey(seededRandom("refresh.test"))),
     signInRegion: "us-east-1",
     awslogin: { sessionStartedAt: "2025-11-19T08:00:00.000Z", endpoint: "http://127.0.0.1:9" },
     foreignKey: { kept: true },
@@ -32,13 +33,18 @@ function cachedRecord(extra: Partial<TokenCacheRecord> = {}): TokenCacheRecord {
 
 interface Harness {
   deps: RefreshDeps;
+  clock: FakeClock;
   stored(): TokenCacheRecord | undefined;
   /** Whether the lock was held at each write. */
   writesUnderLock: boolean[];
   requests: HttpRequest[];
 }
 
-function harness(initial: TokenCacheRecord, answer: () => HttpResponse): Harness {
+function harness(
+  initial: TokenCacheRecord,
+  answer: (request: HttpRequest, signal: AbortSignal | undefined) => HttpResponse | Promise<HttpResponse>,
+): Harness {
+  const clock = createFakeClock(NOW);
   let record: TokenCacheRecord | undefined = structuredClone(initial);
   let locked = false;
   const writesUnderLock: boolean[] = [];
@@ -56,12 +62,12 @@ function harness(initial: TokenCacheRecord, answer: () => HttpResponse): Harness
   };
   return {
     deps: {
-      clock: { now: () => NOW },
+      clock,
       random: { bytes: (n) => new Uint8Array(n).fill(7) },
       transport: {
-        send: async (request) => {
+        send: async (request, options) => {
           requests.push(request);
-          return answer();
+          return answer(request, options?.signal);
         },
       },
       store,
@@ -71,8 +77,8 @@ function harness(initial: TokenCacheRecord, answer: () => HttpResponse): Harness
           locked = false;
         };
       },
-      sleep: async () => undefined,
     },
+    clock,
     stored: () => record,
     writesUnderLock,
     requests,
@@ -98,16 +104,6 @@ const success = (): HttpResponse => ({
   }),
 });
 
-async function failure(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (AwsLoginError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the refresh to fail");
-}
-
 describe("getFreshToken records the service's refusal (awslogin.refreshRefused)", () => {
   it.each([
     ["TOKEN_EXPIRED", 401],
@@ -115,8 +111,9 @@ describe("getFreshToken records the service's refusal (awslogin.refreshRefused)"
   ])("%s: writes { code, at } under the lock, keeping every other key", async (code, status) => {
     const initial = cachedRecord();
     const h = harness(initial, refusal(code, status));
-    const error = await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
-    expect(error.code).toBe(code);
+    await expect(
+      h.clock.run(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" })),
+    ).rejects.toMatchObject({ code });
     expect(h.requests).toHaveLength(1);
     expect(h.writesUnderLock).toEqual([true]);
     const { awslogin, ...rest } = h.stored()!;
@@ -135,7 +132,9 @@ describe("getFreshToken records the service's refusal (awslogin.refreshRefused)"
     ]) {
       const initial = cachedRecord();
       const h = harness(initial, answer);
-      await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
+      await expect(
+        h.clock.run(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" })),
+      ).rejects.toBeInstanceOf(AwsLoginError);
       expect(h.writesUnderLock).toEqual([]);
       expect(h.stored()).toEqual(initial);
     }
@@ -178,9 +177,12 @@ describe("getFreshToken past the 12-hour maximum (docs/protocol.md §8: the end 
 
   it("the service's TOKEN_EXPIRED is what ends it", async () => {
     const h = harness(old(), refusal("TOKEN_EXPIRED", 401));
-    const error = await failure(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" }));
+    await expect(getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" })).rejects.toMatchObject(
+      {
+        code: "TOKEN_EXPIRED",
+      },
+    );
     expect(h.requests).toHaveLength(1);
-    expect(error.code).toBe("TOKEN_EXPIRED");
   });
 });
 
@@ -256,9 +258,13 @@ describe("getFreshToken: a process waiting for the lock takes the holder's new c
       { ...h.deps, lock: held.lock },
       { loginSession: SESSION, region: "us-east-1" },
     );
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    // The holder writes (atomically) and has not released yet.
+    // It is watching the file (a sleep of the watch interval on the clock) and has not called the service.
+    await h.clock.whenSleeping();
+    await h.clock.advance(100);
+    expect(h.requests).toHaveLength(0);
+    // The holder writes (atomically) and has not released yet: the next look at the file takes its credentials.
     await h.deps.store.write(SESSION, winner());
+    await h.clock.advance(25);
     const fresh = await pending;
     expect(fresh.refreshed).toBe(false);
     expect(fresh.record.accessToken.accessKeyId).toBe("ASIAWINNER");
@@ -273,8 +279,12 @@ describe("getFreshToken: a process waiting for the lock takes the holder's new c
       { ...h.deps, lock: held.lock },
       { loginSession: SESSION, region: "us-east-1" },
     );
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // A minute of the clock: the file is looked at every 25 ms, nothing is sent while the lock is held.
+    await h.clock.whenSleeping();
+    await h.clock.advance(60_000);
     expect(h.requests).toHaveLength(0);
+    expect(h.clock.sleeps.length).toBeGreaterThanOrEqual(60_000 / 25);
+    expect(held.seen.aborted).toBe(false);
     held.grant();
     const fresh = await pending;
     expect(fresh.refreshed).toBe(true);
@@ -290,8 +300,10 @@ describe("getFreshToken: a process waiting for the lock takes the holder's new c
       { loginSession: SESSION, region: "us-east-1", force: true },
     );
     await h.deps.store.write(SESSION, { ...cachedRecord(), foreignKey: { rewritten: true } });
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await h.clock.whenSleeping();
+    await h.clock.advance(1_000);
     expect(held.seen.aborted).toBe(false);
+    expect(h.requests).toHaveLength(0);
     held.grant();
     expect((await pending).refreshed).toBe(true);
     expect(h.requests).toHaveLength(1);
@@ -303,12 +315,69 @@ describe("getFreshToken: deadlineMs must stay below the lock's staleness limit",
     "refuses %s",
     async (deadlineMs) => {
       const h = harness(cachedRecord(), success);
-      const error = await failure(
+      await expect(
         getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1", deadlineMs }),
-      );
-      expect(error.code).toBe("INVALID_ARGUMENT");
-      expect(error.message).toContain("less than 90000 ms");
+      ).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining("less than 90000 ms"),
+      });
       expect(h.requests).toHaveLength(0);
     },
   );
+});
+
+describe("getFreshToken: the refresh deadline runs on the clock", () => {
+  /** A token endpoint that never answers: the request ends only when its signal aborts. */
+  const hanging = (_request: HttpRequest, signal: AbortSignal | undefined) =>
+    new Promise<HttpResponse>((_resolve, reject) => {
+      signal?.addEventListener("abort", () => reject(signal.reason));
+    });
+
+  it("a token call still pending at deadlineMs ends with TIMEOUT, not a moment earlier, and the lock is released", async () => {
+    const h = harness(cachedRecord(), hanging);
+    let released = 0;
+    const deps: RefreshDeps = {
+      ...h.deps,
+      lock: async () => async () => {
+        released++;
+      },
+    };
+    const pending = getFreshToken(deps, { loginSession: SESSION, region: "us-east-1", deadlineMs: 5_000 });
+    let settled = false;
+    pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await h.clock.whenSleeping();
+    expect(h.requests).toHaveLength(1);
+    await h.clock.advance(4_999);
+    expect(settled).toBe(false);
+    await h.clock.advance(1);
+    await expect(pending).rejects.toMatchObject({ code: "TIMEOUT", retryable: true });
+    expect(released).toBe(1);
+    expect(h.clock.pending()).toBe(0);
+  });
+
+  it("the default deadline is REFRESH_DEADLINE_MS; a refresh that answers in time leaves no sleep behind", async () => {
+    const h = harness(cachedRecord(), hanging);
+    const pending = getFreshToken(h.deps, { loginSession: SESSION, region: "us-east-1" });
+    await h.clock.whenSleeping();
+    expect(h.clock.pending()).toBe(1);
+    expect(h.clock.sleeps.at(-1)).toBe(REFRESH_DEADLINE_MS);
+    await h.clock.advance(REFRESH_DEADLINE_MS - 1);
+    expect(h.requests).toHaveLength(1);
+    expect(h.clock.pending()).toBe(1);
+    const timedOut = expect(pending).rejects.toMatchObject({ code: "TIMEOUT" });
+    await h.clock.advance(1);
+    await timedOut;
+
+    const quick = harness(cachedRecord(), success);
+    await expect(
+      getFreshToken(quick.deps, { loginSession: SESSION, region: "us-east-1" }),
+    ).resolves.toMatchObject({
+      refreshed: true,
+    });
+    expect(quick.clock.sleeps).toContain(REFRESH_DEADLINE_MS);
+    expect(quick.clock.pending()).toBe(0);
+  });
 });

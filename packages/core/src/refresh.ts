@@ -21,12 +21,11 @@ import {
   type RefreshTransition,
   transitionRefresh,
 } from "./machines/refresh.js";
-import type { Clock, Random, Transport } from "./ports.js";
+import type { Clock, LockSession, Random, TokenStore, Transport } from "./ports.js";
 import { type LoginSettingsInput, recordedSettingsOf, resolveEndpointUrl, resolveRegion } from "./resolve.js";
 import { refreshTokenRequest } from "./token.js";
 import { applyRefreshedToken, expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
 import { requestToken } from "./token-client.js";
-import type { TokenStore } from "./token-store.js";
 
 /**
  * Cached credentials with at least this long left are served at once when another process holds the lock (it is
@@ -37,18 +36,19 @@ export const SERVE_WHILE_LOCKED_MS = 30_000;
 /** How often a process waiting for the lock looks whether the holder has written new credentials. */
 const LOCK_WATCH_INTERVAL_MS = 25;
 
-/** The promise's value, or undefined when `ms` pass first. */
-async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+/** The promise's value, or undefined when `ms` of the clock pass first. */
+async function raceSleep<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T | undefined> {
+  const done = new AbortController();
   try {
     return await Promise.race([
       promise,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      }),
+      clock.sleep(ms, done.signal).then(
+        () => undefined,
+        () => undefined,
+      ),
     ]);
   } finally {
-    clearTimeout(timer);
+    done.abort();
   }
 }
 
@@ -57,9 +57,6 @@ export const LOCK_STALE_MS = 90_000;
 
 /** The longest one refresh may take; below the lock's 90 s staleness backstop. */
 export const REFRESH_DEADLINE_MS = 60_000;
-
-/** Takes the inter-process lock of a login session; resolves to its release function. */
-export type LockSession = (loginSession: string, signal?: AbortSignal) => Promise<() => Promise<void>>;
 
 export interface RefreshDeps {
   clock: Clock;
@@ -72,7 +69,6 @@ export interface RefreshDeps {
    * credentials are due but still valid serves them at once instead of waiting behind another process's refresh.
    */
   tryLock?: (loginSession: string) => Promise<(() => Promise<void>) | undefined>;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RefreshOptions extends RefreshPolicy {
@@ -234,7 +230,8 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
       case "refresh": {
         // The whole refresh ends well before the lock's staleness backstop, so no waiter takes over a live lock.
         const deadline = new AbortController();
-        const timer = setTimeout(
+        const refreshDone = new AbortController();
+        deps.clock.sleep(deadlineMs, refreshDone.signal).then(
           () =>
             deadline.abort(
               new AwsLoginError(
@@ -243,9 +240,8 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
                 { retryable: true },
               ),
             ),
-          deadlineMs,
+          () => undefined, // the refresh ended first
         );
-        timer.unref?.();
         const signal =
           options.signal === undefined ? deadline.signal : AbortSignal.any([options.signal, deadline.signal]);
         try {
@@ -263,7 +259,6 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
             random: deps.random,
             grant: "refresh_token",
             ...(options.profile === undefined ? {} : { profile: options.profile }),
-            ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
             signal,
           });
           return {
@@ -275,7 +270,7 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
           if (REFUSALS_TO_RECORD.has(failure.code)) await recordRefusal(effect.token.record, failure);
           return { type: "refresh-failed", error: failure };
         } finally {
-          clearTimeout(timer);
+          refreshDone.abort();
         }
       }
       case "write":
@@ -311,7 +306,7 @@ export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions):
       (error: unknown): RefreshEvent<Token> => ({ type: "lock-failed", error: asError(error) }),
     );
     for (;;) {
-      const outcome = await raceTimer(locking, LOCK_WATCH_INTERVAL_MS);
+      const outcome = await raceSleep(deps.clock, locking, LOCK_WATCH_INTERVAL_MS);
       if (outcome !== undefined) return outcome;
       const winner = await readWinner(waiting);
       if (winner !== undefined) {

@@ -3,9 +3,10 @@ import { randomBytes } from "node:crypto";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateDpopKey } from "./dpop.js";
-import { AwsLoginError, hasErrorCode } from "./errors.js";
-import type { Clock, HttpRequest, HttpResponse, Random, Transport } from "./ports.js";
+import { AwsLoginError } from "./errors.js";
+import type { HttpRequest, HttpResponse, Random, Transport } from "./ports.js";
 import { CLIENT_ID } from "./protocol.js";
+import { createFakeClock, type FakeClock } from "./testing/fake-clock.js";
 import { refreshTokenRequest } from "./token.js";
 import { requestToken } from "./token-client.js";
 
@@ -44,48 +45,39 @@ function scripted(steps: Step[]): Transport & { requests: HttpRequest[] } {
   };
 }
 
-/** A clock that advances one second per read, so each attempt has its own iat. */
-function tickingClock(start = 1_760_000_000_000): Clock {
-  let now = start;
-  return {
-    now: () => {
-      const current = now;
-      now += 1000;
-      return current;
-    },
-  };
+/**
+ * A fake clock whose `now()` also moves one second per read, so each attempt has its own iat; its sleeps end only
+ * when the test's time passes them.
+ */
+function tickingClock(start = 1_760_000_000_000): FakeClock {
+  const fake = createFakeClock(start);
+  let reads = 0;
+  return { ...fake, now: () => fake.now() + 1000 * reads++ };
 }
 
 const secure: Random = { bytes: (n) => randomBytes(n) };
 
-async function run(steps: Step[], extra: Partial<Parameters<typeof requestToken>[0]> = {}) {
+/** Starts a request; `promise` settles with every back-off sleep run to its end on the fake clock. */
+function start(steps: Step[], extra: Partial<Parameters<typeof requestToken>[0]> = {}) {
   const transport = scripted(steps);
-  const sleeps: number[] = [];
-  const key = generateDpopKey();
-  const promise = requestToken({
+  const clock = tickingClock();
+  const key = generateDpopKey(secure);
+  const request = requestToken({
     transport,
     tokenUrl: TOKEN_URL,
     body: refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "rt1" }),
     dpopKey: key,
-    clock: tickingClock(),
+    clock,
     random: secure,
     grant: "refresh_token",
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
     ...extra,
   });
-  return { transport, sleeps, key, promise };
+  return { transport, clock, key, request, sleeps: clock.sleeps };
 }
 
-async function caught(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(AwsLoginError.isInstance(error)).toBe(true);
-    return error as AwsLoginError;
-  }
-  throw new Error("expected a rejection");
+async function run(steps: Step[], extra: Partial<Parameters<typeof requestToken>[0]> = {}) {
+  const started = start(steps, extra);
+  return { ...started, promise: started.clock.run(started.request) };
 }
 
 describe("requestToken", () => {
@@ -134,9 +126,7 @@ describe("requestToken", () => {
     const { transport, promise, sleeps } = await run([err(429, "INVALID_REQUEST", "TooManyRequestsError")], {
       maxAttempts: 4,
     });
-    const error = await caught(promise);
-    expect(error.code).toBe("THROTTLED");
-    expect(error.retryable).toBe(true);
+    await expect(promise).rejects.toMatchObject({ code: "THROTTLED", retryable: true });
     expect(transport.requests).toHaveLength(4);
     expect(sleeps).toHaveLength(3);
   });
@@ -158,7 +148,7 @@ describe("requestToken", () => {
     ["BAD_RESPONSE", { status: 200, headers: {}, body: "{}" }],
   ] as const)("stops at once on %s", async (code, response) => {
     const { transport, promise, sleeps } = await run([response, ok()]);
-    expect((await caught(promise)).code).toBe(code);
+    await expect(promise).rejects.toMatchObject({ code });
     expect(transport.requests).toHaveLength(1);
     expect(sleeps).toHaveLength(0);
   });
@@ -168,7 +158,7 @@ describe("requestToken", () => {
       new AwsLoginError("NETWORK", "certificate", { retryable: false }),
       ok(),
     ]);
-    expect((await caught(promise)).code).toBe("NETWORK");
+    await expect(promise).rejects.toMatchObject({ code: "NETWORK" });
     expect(transport.requests).toHaveLength(1);
   });
 
@@ -180,7 +170,7 @@ describe("requestToken", () => {
 
   it("passes the profile into the error's sign-in remedy", async () => {
     const { promise } = await run([err(401, "TOKEN_EXPIRED", "AccessDeniedException")], { profile: "work" });
-    expect((await caught(promise)).remedy).toEqual({ kind: "sign-in", profile: "work" });
+    await expect(promise).rejects.toMatchObject({ remedy: { kind: "sign-in", profile: "work" } });
   });
 
   it("full jitter: delay = floor(random · min(max, base·2^(n−1)))", async () => {
@@ -229,33 +219,48 @@ describe("requestToken", () => {
     const { transport, promise } = await run([err(500, "server_error", "InternalServerException"), ok()], {
       maxAttempts: 1,
     });
-    expect(hasErrorCode(await caught(promise), "SERVER_ERROR")).toBe(true);
+    await expect(promise).rejects.toMatchObject({ code: "SERVER_ERROR" });
     expect(transport.requests).toHaveLength(1);
   });
 
-  it("an aborted signal stops before the next attempt and surfaces its AwsLoginError reason", async () => {
+  it("an abort during the back-off stops before the next attempt and surfaces its AwsLoginError reason", async () => {
     const controller = new AbortController();
     const reason = new AwsLoginError("LOGIN_TIMEOUT", "took too long");
-    const { transport, promise } = await run([err(500, "", ""), ok()], {
-      signal: controller.signal,
-      sleep: async () => controller.abort(reason),
-    });
-    expect(await caught(promise)).toBe(reason);
+    const { transport, clock, request } = start([err(500, "", ""), ok()], { signal: controller.signal });
+    await clock.whenSleeping();
+    controller.abort(reason);
+    await expect(request).rejects.toBe(reason);
     expect(transport.requests).toHaveLength(1);
   });
 
-  it("the default sleep waits and is cut short by abort", async () => {
+  it("the back-off waits on the clock and an abort cuts it short: LOGIN_CANCELLED, no time passed, no sleep left", async () => {
     const controller = new AbortController();
-    const { promise } = await run([err(500, "", ""), ok()], {
+    const { transport, clock, request } = start([err(500, "", ""), ok()], {
       signal: controller.signal,
-      sleep: undefined,
       baseDelayMs: 60_000,
       maxDelayMs: 60_000,
       random: { bytes: (n) => new Uint8Array(n).fill(0xff) },
     });
-    setTimeout(() => controller.abort(), 20);
-    const started = Date.now();
-    expect((await caught(promise)).code).toBe("LOGIN_CANCELLED");
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await clock.whenSleeping();
+    expect(clock.sleeps).toEqual([59_999]);
+    await clock.advance(59_998);
+    expect(transport.requests).toHaveLength(1);
+    controller.abort();
+    await expect(request).rejects.toMatchObject({ code: "LOGIN_CANCELLED" });
+    expect(clock.pending()).toBe(0);
+    expect(transport.requests).toHaveLength(1);
+  });
+
+  it("the next attempt goes out exactly when the back-off ends", async () => {
+    const { transport, clock, request } = start([err(500, "", ""), ok()], {
+      random: { bytes: (n) => (n === 4 ? Uint8Array.of(0x80, 0, 0, 0) : randomBytes(n)) },
+    });
+    await clock.whenSleeping();
+    expect(clock.sleeps).toEqual([100]);
+    await clock.advance(99);
+    expect(transport.requests).toHaveLength(1);
+    await clock.advance(1);
+    await expect(request).resolves.toMatchObject({ refreshToken: "rt2" });
+    expect(transport.requests).toHaveLength(2);
   });
 });

@@ -28,7 +28,7 @@ export interface RequestTokenArgs {
   baseDelayMs?: number;
   /** Upper bound of any back-off, `retry-after` included. Default 2000 ms. */
   maxDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Cancels the request and any back-off; its reason, when an AwsLoginError, is what rejects. */
   signal?: AbortSignal;
 }
 
@@ -42,7 +42,6 @@ export async function requestToken(args: RequestTokenArgs): Promise<TokenRespons
   const maxAttempts = Math.max(1, Math.floor(args.maxAttempts ?? 3));
   const baseDelayMs = args.baseDelayMs ?? 200;
   const maxDelayMs = args.maxDelayMs ?? 2000;
-  const sleep = args.sleep ?? ((ms: number) => sleepFor(ms, args.signal));
   const body = JSON.stringify(args.body);
 
   for (let attempt = 1; ; attempt++) {
@@ -77,7 +76,15 @@ export async function requestToken(args: RequestTokenArgs): Promise<TokenRespons
     // A TLS failure is a NETWORK error that retrying cannot fix: it says so with `retryable: false`.
     if (!hasErrorCode(failure, ...RETRYABLE) || !failure.retryable || attempt >= maxAttempts) throw failure;
     throwIfAborted(args.signal);
-    await sleep(backoffMs({ attempt, baseDelayMs, maxDelayMs, retryAfterMs, random: args.random }));
+    try {
+      await args.clock.sleep(
+        backoffMs({ attempt, baseDelayMs, maxDelayMs, retryAfterMs, random: args.random }),
+        args.signal,
+      );
+    } catch (error) {
+      throwIfAborted(args.signal);
+      throw error;
+    }
   }
 }
 
@@ -107,22 +114,4 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted !== true) return;
   if (AwsLoginError.isInstance(signal.reason)) throw signal.reason;
   throw new AwsLoginError("LOGIN_CANCELLED", "The token request was cancelled.", { cause: signal.reason });
-}
-
-function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      try {
-        throwIfAborted(signal);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  AwsLoginError,
   formatExpiresAt,
   type LoginResult,
   login,
@@ -27,6 +28,8 @@ import {
   systemRandom,
 } from "@awslogin/core/node";
 import type { Emulator } from "@awslogin/emulator";
+import { expect } from "vitest";
+import { LoginCredentialsProviderError } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The BROWSER stand-in of apps/cli/test/helpers.ts. */
@@ -208,3 +211,23 @@ export const sdkConfig = sdkRequire("@smithy/core/config") as SdkConfigModule;
 
 /** The official `@aws-sdk/credential-provider-login`. */
 export { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
+
+/**
+ * The rejection of a provider call, checked to be our CredentialsProviderError (the SDK's chain looks at `name` and
+ * `tryNextLink`) carrying core's AwsLoginError as its cause, with the cause's code. The package's one rejection helper:
+ * elsewhere `await expect(call).rejects.toMatchObject(...)` says it.
+ */
+export async function providerRejection(call: Promise<unknown>): Promise<LoginCredentialsProviderError> {
+  const error = await call.then(
+    () => {
+      throw new Error("expected the provider to reject");
+    },
+    (e: unknown) => e,
+  );
+  expect(LoginCredentialsProviderError.isInstance(error)).toBe(true);
+  const providerError = error as LoginCredentialsProviderError;
+  expect(providerError.name).toBe("CredentialsProviderError");
+  expect(AwsLoginError.isInstance(providerError.cause)).toBe(true);
+  expect(providerError.code).toBe(providerError.cause.code);
+  return providerError;
+}

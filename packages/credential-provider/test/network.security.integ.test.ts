@@ -17,7 +17,7 @@ import {
   type TestCertificateAuthority,
   type TestProxy,
 } from "../../../scripts/network-fixtures.mjs";
-import { fromLoginCredentials, type LoginCredentialsProviderError } from "../src/index.js";
+import { fromLoginCredentials } from "../src/index.js";
 import { createSandbox, recordingLogger, type Sandbox, signIn } from "./helpers.js";
 
 let emulator: Emulator;
@@ -67,15 +67,6 @@ function editSession(endpoint: string, msFromNow: number): void {
   writeFileSync(path, JSON.stringify(record));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<LoginCredentialsProviderError> {
-  return promise.then(
-    () => {
-      throw new Error("expected the provider to reject");
-    },
-    (error: unknown) => error as LoginCredentialsProviderError,
-  );
-}
-
 const EXPIRED = -60_000;
 const DUE_BUT_VALID = 120_000;
 
@@ -104,9 +95,10 @@ describe("plain http beyond loopback through the provider (issue 7 §2)", () => 
   it("is refused before anything is sent", async () => {
     process.env.HTTP_PROXY = proxy.url;
     editSession("http://signin.invalid", EXPIRED);
-    const error = await rejection(fromLoginCredentials({ profile: "dev" })());
-    expect(error.code).toBe("INSECURE_ENDPOINT");
-    expect(error.tryNextLink).toBe(false);
+    await expect(fromLoginCredentials({ profile: "dev" })()).rejects.toMatchObject({
+      code: "INSECURE_ENDPOINT",
+      tryNextLink: false,
+    });
     expect(proxy.log).toEqual([]);
   });
 
@@ -150,9 +142,10 @@ describe("response bodies are capped in the provider (issue 7 §4)", () => {
 describe("AWS_CA_BUNDLE, ca_bundle and HTTPS_PROXY in the provider (issue 7 §7)", () => {
   it("without the CA the refresh fails with a TLS NETWORK error; AWS_CA_BUNDLE makes it work", async () => {
     editSession(await httpsTokenEndpoint(), EXPIRED);
-    const error = await rejection(fromLoginCredentials({ profile: "dev" })());
-    expect(error.code).toBe("NETWORK");
-    expect(error.message).toContain("TLS");
+    await expect(fromLoginCredentials({ profile: "dev" })()).rejects.toMatchObject({
+      code: "NETWORK",
+      message: expect.stringContaining("TLS"),
+    });
     process.env.AWS_CA_BUNDLE = ca.caPath;
     expect((await fromLoginCredentials({ profile: "dev" })()).accessKeyId).toBe(NEW_KEY);
   });

@@ -1,13 +1,14 @@
 import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { AwsLoginError, parseTokenCache } from "@awslogin/core";
+import { parseTokenCache } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fromLoginCredentials, LoginCredentialsProviderError, RETRY_AFTER_FAILURE_MS } from "../src/index.js";
+import { fromLoginCredentials, RETRY_AFTER_FAILURE_MS } from "../src/index.js";
 import {
   createSandbox,
+  providerRejection,
   readJson,
   recordingLogger,
   type Sandbox,
@@ -40,22 +41,6 @@ async function start(options: Parameters<typeof startEmulator>[0] = {}): Promise
 const refreshes = () => emulator!.stats().tokenRequests.refresh_token;
 const cacheFile = () => sandbox.cachePath(DEFAULT_IDENTITY);
 const cacheText = () => readFileSync(cacheFile(), "utf8");
-
-/** The rejection of a provider call, checked to be our CredentialsProviderError. */
-async function rejection(call: Promise<unknown>): Promise<LoginCredentialsProviderError> {
-  const error = await call.then(
-    () => {
-      throw new Error("expected the provider to reject");
-    },
-    (e: unknown) => e,
-  );
-  expect(LoginCredentialsProviderError.isInstance(error)).toBe(true);
-  const providerError = error as LoginCredentialsProviderError;
-  expect(providerError.name).toBe("CredentialsProviderError");
-  expect(AwsLoginError.isInstance(providerError.cause)).toBe(true);
-  expect(providerError.code).toBe(providerError.cause.code);
-  return providerError;
-}
 
 describe("cached credentials", () => {
   it("returns the cached credentials without a token call, and STS accepts them", async () => {
@@ -109,7 +94,7 @@ describe("cached credentials", () => {
     const viaCaller = await fromLoginCredentials()({ callerClientConfig: { profile: "from-client" } });
     expect(viaCaller.accountId).toBe("111122223333");
 
-    const missing = await rejection(fromLoginCredentials()());
+    const missing = await providerRejection(fromLoginCredentials()());
     expect(missing.code).toBe("PROFILE_NOT_FOUND");
     expect(missing.message).toContain("default");
 
@@ -124,7 +109,7 @@ describe("cached credentials", () => {
     const elsewhere = `${sandbox.dir}/elsewhere-config`;
     writeText(elsewhere, config);
     rmSync(sandbox.configPath);
-    await rejection(fromLoginCredentials({ profile: "dev" })());
+    await providerRejection(fromLoginCredentials({ profile: "dev" })());
     expect((await fromLoginCredentials({ profile: "dev", configFilepath: elsewhere })()).accountId).toBe(
       "111122223333",
     );
@@ -218,7 +203,7 @@ describe("refresh", () => {
     }
     // Without it the refresh goes to AWS_ENDPOINT_URL (a dead local port here) and fails.
     setExpiresIn(cacheFile(), -1);
-    const error = await rejection(fromLoginCredentials({ profile: "dev" })());
+    const error = await providerRejection(fromLoginCredentials({ profile: "dev" })());
     expect(error.code).toBe("NETWORK");
   });
 });
@@ -237,9 +222,9 @@ describe("memory", () => {
     expect(refreshes()).toBe(0);
 
     // Reading would have failed: a new instance, and ignoreCache, go to the (gone) files.
-    const fresh = await rejection(fromLoginCredentials({ profile: "dev" })());
+    const fresh = await providerRejection(fromLoginCredentials({ profile: "dev" })());
     expect(fresh.tryNextLink).toBe(true);
-    const ignoring = await rejection(fromLoginCredentials({ profile: "dev", ignoreCache: true })());
+    const ignoring = await providerRejection(fromLoginCredentials({ profile: "dev", ignoreCache: true })());
     expect(ignoring.code).toBe("PROFILE_NOT_FOUND");
   });
 
@@ -248,7 +233,7 @@ describe("memory", () => {
     await signIn(emulator!, sandbox, { profile: "a" });
     const provider = fromLoginCredentials();
     const a = await provider({ callerClientConfig: { profile: "a" } });
-    const b = await rejection(provider({ callerClientConfig: { profile: "b" } }));
+    const b = await providerRejection(provider({ callerClientConfig: { profile: "b" } }));
     expect(b.code).toBe("PROFILE_NOT_FOUND");
     expect((await provider({ callerClientConfig: { profile: "a" } })).accessKeyId).toBe(a.accessKeyId);
   });
@@ -285,7 +270,7 @@ describe("errors", () => {
       await signIn(emulator!, sandbox, { profile: "dev" });
       const before = cacheText();
       emulator!.injectFault({ count: 2, error }); // this call, and the chain's below
-      const failure = await rejection(fromLoginCredentials({ profile: "dev" })());
+      const failure = await providerRejection(fromLoginCredentials({ profile: "dev" })());
       expect(failure.tryNextLink).toBe(false);
       expect(failure.code).toBe(error);
       expect(failure.message).toContain(
@@ -354,7 +339,7 @@ describe("errors", () => {
       const before = cacheText();
       emulator!.injectFault({ count: 3, ...fault });
       const { logger, warnings } = recordingLogger();
-      const failure = await rejection(fromLoginCredentials({ profile: "dev", logger })());
+      const failure = await providerRejection(fromLoginCredentials({ profile: "dev", logger })());
       expect(failure.tryNextLink).toBe(false);
       expect(["THROTTLED", "SERVER_ERROR", "NETWORK"]).toContain(failure.code);
       expect(warnings).toEqual([]);
@@ -369,7 +354,7 @@ describe("errors", () => {
     delete record.refreshToken;
     const broken = JSON.stringify(record);
     writeFileSync(cacheFile(), broken);
-    const failure = await rejection(fromLoginCredentials({ profile: "dev" })());
+    const failure = await providerRejection(fromLoginCredentials({ profile: "dev" })());
     expect(failure.code).toBe("CACHE_MALFORMED");
     expect(failure.tryNextLink).toBe(false);
     expect(failure.message).toContain("refreshToken");
@@ -379,14 +364,16 @@ describe("errors", () => {
     expect(cacheText()).toBe(broken);
 
     writeFileSync(cacheFile(), '{"accessToken": {"accessKeyId": "ASIA');
-    expect((await rejection(fromLoginCredentials({ profile: "dev" })())).code).toBe("CACHE_MALFORMED");
+    expect((await providerRejection(fromLoginCredentials({ profile: "dev" })())).code).toBe(
+      "CACHE_MALFORMED",
+    );
     expect(cacheText()).toBe('{"accessToken": {"accessKeyId": "ASIA');
     expect(refreshes()).toBe(0);
   });
 
   it("a login profile without its cache file: CACHE_MISSING, tryNextLink false", async () => {
     writeText(sandbox.configPath, `[profile dev]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = us-east-1\n`);
-    const failure = await rejection(fromLoginCredentials({ profile: "dev" })());
+    const failure = await providerRejection(fromLoginCredentials({ profile: "dev" })());
     expect(failure.code).toBe("CACHE_MISSING");
     expect(failure.tryNextLink).toBe(false);
     expect(failure.message).toContain(
@@ -399,10 +386,10 @@ describe("errors", () => {
       sandbox.configPath,
       "[profile keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n",
     );
-    const missing = await rejection(fromLoginCredentials({ profile: "nope" })());
+    const missing = await providerRejection(fromLoginCredentials({ profile: "nope" })());
     expect(missing.tryNextLink).toBe(true);
     expect(missing.code).toBe("PROFILE_NOT_FOUND");
-    const notLogin = await rejection(fromLoginCredentials({ profile: "keys" })());
+    const notLogin = await providerRejection(fromLoginCredentials({ profile: "keys" })());
     expect(notLogin.tryNextLink).toBe(true);
     expect(notLogin.code).toBe("PROFILE_NOT_LOGIN");
     expect(notLogin.message).toContain("login_session");

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { browserCommandFor } from "../command-line.js";
-import type { BrowserOpener } from "../login.js";
+import type { BrowserOpener } from "../ports.js";
 
 /** The argv that opens `url` on this platform when BROWSER is not set. */
 export function defaultBrowserCommand(platform: NodeJS.Platform, url: string): string[] {

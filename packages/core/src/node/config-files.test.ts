@@ -16,23 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { assertLoginCapableProfile } from "../config.js";
-import { AwsLoginError } from "../errors.js";
 import { readConfigText, resolveConfigFilePath, updateProfile, writeConfigText } from "./config-files.js";
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>();
   return { ...actual, rename: vi.fn(actual.rename) };
 });
-
-async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (AwsLoginError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 let root: string;
 
@@ -73,10 +62,11 @@ describe("readConfigText", () => {
 
   it("is CONFIG_MALFORMED when the path cannot be read as a file", async () => {
     await mkdir(join(root, "config"));
-    const error = await rejection(readConfigText(join(root, "config")));
-    expect(error.code).toBe("CONFIG_MALFORMED");
-    expect(error.path).toBe(join(root, "config"));
-    expect(error.message).toContain("not a regular file");
+    await expect(readConfigText(join(root, "config"))).rejects.toMatchObject({
+      code: "CONFIG_MALFORMED",
+      path: join(root, "config"),
+      message: expect.stringContaining("not a regular file"),
+    });
   });
 });
 
@@ -116,19 +106,21 @@ describe("writeConfigText", () => {
 
   it("fails with CONFIG_WRITE_FAILED when the folder cannot be created (its parent is a file)", async () => {
     await writeFile(join(root, "file"), "x");
-    const error = await rejection(writeConfigText(join(root, "file", "config"), "new"));
-    expect(error.code).toBe("CONFIG_WRITE_FAILED");
-    expect(error.path).toBe(join(root, "file", "config"));
-    expect(error.message).toContain("left as it was");
+    await expect(writeConfigText(join(root, "file", "config"), "new")).rejects.toMatchObject({
+      code: "CONFIG_WRITE_FAILED",
+      path: join(root, "file", "config"),
+      message: expect.stringContaining("left as it was"),
+    });
   });
 
   it("a failed rename leaves the old file intact and no temp file behind", async () => {
     const path = join(root, "config");
     await writeFile(path, COMMENTED);
     vi.mocked(fsPromises.rename).mockRejectedValueOnce(Object.assign(new Error("io"), { code: "EIO" }));
-    const error = await rejection(writeConfigText(path, "new"));
-    expect(error.code).toBe("CONFIG_WRITE_FAILED");
-    expect(error.message).toContain("EIO");
+    await expect(writeConfigText(path, "new")).rejects.toMatchObject({
+      code: "CONFIG_WRITE_FAILED",
+      message: expect.stringContaining("EIO"),
+    });
     expect(await readFile(path, "utf8")).toBe(COMMENTED);
     expect(await readdir(root)).toEqual(["config"]);
   });
@@ -163,13 +155,14 @@ describe("updateProfile", () => {
     const path = join(root, "config");
     await writeFile(path, COMMENTED);
     const before = await stat(path);
-    const error = await rejection(
+    await expect(
       updateProfile(path, "work", { login_session: "arn" }, (profile) =>
         assertLoginCapableProfile("work", profile),
       ),
-    );
-    expect(error.code).toBe("PROFILE_HAS_OTHER_CREDENTIALS");
-    expect(error.message).toContain("sso_session");
+    ).rejects.toMatchObject({
+      code: "PROFILE_HAS_OTHER_CREDENTIALS",
+      message: expect.stringContaining("sso_session"),
+    });
     expect(await readFile(path, "utf8")).toBe(COMMENTED);
     expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
     expect((await stat(path)).ino).toBe(before.ino);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wr
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createFakeClock } from "../testing/fake-clock.js";
 import { acquireLock } from "./lock.js";
 
 let dir: string;
@@ -61,9 +62,10 @@ describe("acquireLock (inter-process)", () => {
       lockPath,
       JSON.stringify({ pid: dead.pid, host: hostname(), createdAt: Date.now(), nonce: "x" }),
     );
-    const started = Date.now();
-    const release = await acquireLock(lockPath, { waitMs: 5000 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // On a fake clock a single poll would never end: getting the lock at all proves it was taken without waiting.
+    const clock = createFakeClock();
+    const release = await acquireLock(lockPath, { waitMs: 5000, clock });
+    expect(clock.sleeps).toEqual([]);
     expect(JSON.parse(readFileSync(lockPath, "utf8")).pid).toBe(process.pid);
     await release();
     expect(existsSync(lockPath)).toBe(false);
@@ -86,9 +88,40 @@ describe("acquireLock (inter-process)", () => {
       lockPath,
       JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: "z" }),
     );
-    await expect(acquireLock(lockPath, { waitMs: 300 })).rejects.toMatchObject({ code: "LOCK_TIMEOUT" });
+    // The default minute of waiting, on a fake clock: each poll sleeps on it, none on the wall clock.
+    const clock = createFakeClock();
+    const started = clock.now();
+    await expect(clock.run(acquireLock(lockPath, { clock }))).rejects.toMatchObject({
+      code: "LOCK_TIMEOUT",
+      message: expect.stringContaining("over 60 s"),
+    });
+    expect(clock.now() - started).toBeGreaterThan(60_000);
+    expect(clock.now() - started).toBeLessThan(60_000 + 200);
+    // Polls back off from 10 ms to at most 100 ms (with up to 100% jitter).
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(10);
+    expect(clock.sleeps[0]).toBeLessThan(20);
+    expect(Math.max(...clock.sleeps)).toBeLessThan(200);
     // The holder's lock is left alone.
     expect(JSON.parse(readFileSync(lockPath, "utf8")).nonce).toBe("z");
+  });
+
+  it("a waiter whose signal aborts stops at once with LOCK_TIMEOUT, its poll's sleep cut short", async () => {
+    const lockPath = join(dir, "s.json.lock");
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: "z" }),
+    );
+    const clock = createFakeClock();
+    const controller = new AbortController();
+    const waiting = acquireLock(lockPath, { clock, signal: controller.signal });
+    await clock.whenSleeping();
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({
+      code: "LOCK_TIMEOUT",
+      message: expect.stringContaining("Stopped"),
+    });
+    expect(clock.pending()).toBe(0);
+    expect(existsSync(lockPath)).toBe(true);
   });
 
   it("takes over an empty lock file left by a holder killed before writing it, once it is old", async () => {

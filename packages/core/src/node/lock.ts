@@ -17,11 +17,11 @@ import { lstat, mkdir, open, readdir, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AwsLoginError } from "../errors.js";
+import type { Clock, TokenStore } from "../ports.js";
 import { LOCK_STALE_MS } from "../refresh.js";
-import type { TokenStore } from "../token-store.js";
 import { readRegularFile } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";
-import { isProcessAlive } from "./system.js";
+import { isProcessAlive, systemClock } from "./system.js";
 
 /** A lock's `createdAt` later than now by more than this (clock steps, hosts sharing a folder) is forged or broken. */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -34,6 +34,11 @@ export interface LockOptions {
   /** First poll interval; grows to 100 ms (default 10 ms). */
   pollMs?: number;
   signal?: AbortSignal;
+  /**
+   * Times this process's own wait: the polls sleep on it and `waitMs` is measured on it (default the system clock).
+   * What other processes read (a lock's `createdAt`, file times, staleness) stays on the wall clock they share.
+   */
+  clock?: Clock;
 }
 
 export interface LockOwner {
@@ -211,8 +216,6 @@ function brokenLockError(path: string, reason: string): AwsLoginError {
   );
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The lock of a login session's cache file (`<cache file>.lock`), for the refresh and login drivers. */
 export function sessionLock(store: Pick<TokenStore, "pathFor">, options: Omit<LockOptions, "signal"> = {}) {
   return (loginSession: string, signal?: AbortSignal): Promise<ReleaseLock> =>
@@ -250,6 +253,13 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   return (await acquire(path, options, false)) as ReleaseLock;
 }
 
+function stoppedWaiting(): AwsLoginError {
+  return new AwsLoginError(
+    "LOCK_TIMEOUT",
+    "Stopped waiting for another awslogin process to finish refreshing.",
+  );
+}
+
 /** How many takeovers a try without waiting attempts before it calls the lock held (others take over too). */
 const TRY_ATTEMPTS = 5;
 
@@ -258,7 +268,8 @@ async function acquire(path: string, options: LockOptions, once: boolean): Promi
   const waitMs = options.waitMs ?? 60_000;
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   let poll = options.pollMs ?? 10;
-  const started = Date.now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   const me: LockOwner = {
     pid: process.pid,
     host: hostname(),
@@ -282,20 +293,19 @@ async function acquire(path: string, options: LockOptions, once: boolean): Promi
       if (!once || ++attempts < TRY_ATTEMPTS) continue;
     }
     if (once) return undefined;
-    if (options.signal?.aborted) {
-      throw new AwsLoginError(
-        "LOCK_TIMEOUT",
-        "Stopped waiting for another awslogin process to finish refreshing.",
-      );
-    }
-    if (Date.now() - started > waitMs) {
+    if (options.signal?.aborted) throw stoppedWaiting();
+    if (clock.now() - started > waitMs) {
       throw new AwsLoginError(
         "LOCK_TIMEOUT",
         `Another process has been refreshing these credentials for over ${Math.round(waitMs / 1000)} s (lock ${path}). Try again.`,
         { path, remedy: { kind: "diagnose" } },
       );
     }
-    await sleep(poll + Math.random() * poll);
+    try {
+      await clock.sleep(poll + Math.random() * poll, options.signal);
+    } catch {
+      throw stoppedWaiting();
+    }
     poll = Math.min(poll * 2, 100);
   }
 

@@ -4,8 +4,8 @@
  */
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CallbackListener } from "../login.js";
 import type { CallbackQuery } from "../machines/login.js";
+import type { CallbackListener } from "../ports.js";
 import { LOOPBACK_LIMITS, startCallbackListener } from "./loopback.js";
 
 let listener: CallbackListener | undefined;

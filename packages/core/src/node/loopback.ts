@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import { parseAuthorizeCallback } from "../authorize.js";
 import { AwsLoginError } from "../errors.js";
-import type { CallbackListener } from "../login.js";
 import type { CallbackAnswer, CallbackQuery } from "../machines/login.js";
+import type { CallbackListener } from "../ports.js";
 import { LOOPBACK_CALLBACK_PATH } from "../protocol.js";
 
 const PAGE_TITLE = "awslogin";

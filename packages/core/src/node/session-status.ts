@@ -6,10 +6,10 @@
 import { homedir } from "node:os";
 import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
 import { AwsLoginError } from "../errors.js";
+import type { TokenStore } from "../ports.js";
 import { resolveCacheDirectory, resolveProfile } from "../resolve.js";
 import { judgeSessionStatus, type SessionStatus } from "../session-status.js";
 import type { TokenCacheRecord } from "../token-cache.js";
-import type { TokenStore } from "../token-store.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { createFileTokenStore } from "./token-store.js";
 

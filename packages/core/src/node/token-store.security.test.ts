@@ -3,7 +3,6 @@ import { chown, mkdtemp, rm, stat, truncate, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AwsLoginError } from "../errors.js";
 import { serializeTokenCache, type TokenCacheRecord } from "../token-cache.js";
 import { createFileTokenStore } from "./token-store.js";
 
@@ -26,16 +25,6 @@ function record(accessKeyId = "ASIAONE"): TokenCacheRecord {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (AwsLoginError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
-
 let directory: string;
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), "awslogin-store-sec-"));
@@ -48,9 +37,10 @@ describe("the file token store reads only small regular files (issue 7 §4)", ()
   it("a FIFO as the cache file is CACHE_MALFORMED at once, without blocking on it", async () => {
     const store = createFileTokenStore({ directory });
     execFileSync("mkfifo", [store.pathFor(SESSION)]);
-    const error = await rejection(store.read(SESSION));
-    expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.message).toMatch(/not a regular file.*rm /);
+    await expect(store.read(SESSION)).rejects.toMatchObject({
+      code: "CACHE_MALFORMED",
+      message: expect.stringMatching(/not a regular file.*rm /),
+    });
     const listed = await store.list();
     expect(listed).toHaveLength(1);
     expect(listed[0]?.error?.code).toBe("CACHE_MALFORMED");
@@ -62,9 +52,10 @@ describe("the file token store reads only small regular files (issue 7 §4)", ()
     await writeFile(path, serializeTokenCache(record()));
     await truncate(path, 100 * 1024 * 1024);
     const before = process.memoryUsage().arrayBuffers;
-    const error = await rejection(store.read(SESSION));
-    expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.message).toMatch(/larger than 1 MiB/);
+    await expect(store.read(SESSION)).rejects.toMatchObject({
+      code: "CACHE_MALFORMED",
+      message: expect.stringMatching(/larger than 1 MiB/),
+    });
     // Nothing near the file's size was allocated to read it.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(10 * 1024 * 1024);
     expect((await store.list())[0]?.error?.message).toMatch(/larger than 1 MiB/);

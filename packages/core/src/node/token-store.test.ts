@@ -3,7 +3,6 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AwsLoginError } from "../errors.js";
 import { loginCacheKey, serializeTokenCache, type TokenCacheRecord } from "../token-cache.js";
 import { createFileTokenStore } from "./token-store.js";
 
@@ -30,16 +29,6 @@ function record(accessKeyId = "ASIAONE"): TokenCacheRecord {
     idToken: "h.p.s",
     dpopKey: "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n",
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (AwsLoginError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 let root: string;
@@ -127,9 +116,10 @@ describe("createFileTokenStore", () => {
     const text = serializeTokenCache(record()).slice(0, 90);
     await writeFile(store.pathFor(SESSION), text, { mode: 0o600 });
     const before = await stat(store.pathFor(SESSION));
-    const error = await rejection(store.read(SESSION));
-    expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.path).toBe(store.pathFor(SESSION));
+    await expect(store.read(SESSION)).rejects.toMatchObject({
+      code: "CACHE_MALFORMED",
+      path: store.pathFor(SESSION),
+    });
     expect(await readFile(store.pathFor(SESSION), "utf8")).toBe(text);
     expect((await stat(store.pathFor(SESSION))).mtimeMs).toBe(before.mtimeMs);
     expect(await readdir(directory)).toHaveLength(1);
@@ -138,20 +128,23 @@ describe("createFileTokenStore", () => {
   it("read: a path that is a directory is CACHE_MALFORMED, not 'absent'", async () => {
     const store = createFileTokenStore({ directory });
     await mkdir(store.pathFor(SESSION), { recursive: true });
-    const error = await rejection(store.read(SESSION));
-    expect(error.code).toBe("CACHE_MALFORMED");
-    expect(error.message).toContain("not a regular file");
+    await expect(store.read(SESSION)).rejects.toMatchObject({
+      code: "CACHE_MALFORMED",
+      message: expect.stringContaining("not a regular file"),
+    });
   });
 
   it("write: CACHE_WRITE_FAILED when the directory cannot be created (its parent is a file)", async () => {
     const blocker = join(root, "not-a-dir");
     await writeFile(blocker, "x");
     const store = createFileTokenStore({ directory: join(blocker, "cache") });
-    const error = await rejection(store.write(SESSION, record()));
-    expect(error.code).toBe("CACHE_WRITE_FAILED");
-    expect(error.path).toBe(store.pathFor(SESSION));
-    expect(error.message).toContain("is a directory you can write to");
-    expect(error.message).not.toContain("secret");
+    const failing = store.write(SESSION, record());
+    await expect(failing).rejects.toMatchObject({
+      code: "CACHE_WRITE_FAILED",
+      path: store.pathFor(SESSION),
+      message: expect.stringContaining("is a directory you can write to"),
+    });
+    await expect(failing).rejects.toMatchObject({ message: expect.not.stringContaining("secret") });
     expect(await readFile(blocker, "utf8")).toBe("x");
   });
 
@@ -164,10 +157,12 @@ describe("createFileTokenStore", () => {
       ...record("ASIANEW"),
       accessToken: { ...record().accessToken, accessKeyId: "ASIANEW", expiresAt: "2025-11-19T01:15:00Z" },
     };
-    const error = await rejection(store.write(SESSION, newer));
-    expect(error.code).toBe("CACHE_WRITE_FAILED");
-    expect(error.message).toContain("EIO");
-    expect(error.message).toContain("kept beside it");
+    const failing = store.write(SESSION, newer);
+    await expect(failing).rejects.toMatchObject({
+      code: "CACHE_WRITE_FAILED",
+      message: expect.stringContaining("EIO"),
+    });
+    await expect(failing).rejects.toThrow("kept beside it");
     expect(await readFile(store.pathFor(SESSION), "utf8")).toBe(old);
     expect(await readdir(directory)).toHaveLength(2);
     expect(await store.adoptPending?.(SESSION)).toBe(true);

@@ -6,6 +6,7 @@ import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promi
 import { dirname, join } from "node:path";
 import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { AwsLoginError } from "../errors.js";
+import type { TokenStore, TokenStoreEntry } from "../ports.js";
 import {
   decodeTokenCache,
   expiresAtMs,
@@ -15,7 +16,6 @@ import {
   serializeTokenCache,
   type TokenCacheRecord,
 } from "../token-cache.js";
-import type { TokenStore, TokenStoreEntry } from "../token-store.js";
 import { listTempFiles, removeTempFiles, syncDirectory, writeFileAtomic } from "./atomic-write.js";
 import { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
 import { errnoCode } from "./errno.js";

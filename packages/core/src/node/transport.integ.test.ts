@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateDpopKey, jwkThumbprint } from "../dpop.js";
 import { AwsLoginError } from "../errors.js";
 import { CLIENT_ID } from "../protocol.js";
+import { createFakeClock } from "../testing/fake-clock.js";
 import { refreshTokenRequest } from "../token.js";
 import { requestToken } from "../token-client.js";
 import { systemClock, systemRandom } from "./system.js";
@@ -66,16 +67,6 @@ function json(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(AwsLoginError.isInstance(error)).toBe(true);
-    return error as AwsLoginError;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("createHttpTransport against a real server", () => {
   it("sends method, lower-cased headers, user-agent and body; returns status, lower-cased headers, body", async () => {
     const { url, received } = await serve((_req, res) => {
@@ -121,36 +112,30 @@ describe("createHttpTransport against a real server", () => {
     const server = servers.pop()!;
     server.close();
     await once(server, "close");
-    const error = await rejection(
-      createHttpTransport().send({ method: "POST", url: `${url}/v1/token`, headers: {} }),
-    );
-    expect(error.code).toBe("NETWORK");
-    expect(error.retryable).toBe(true);
-    expect(error.message).toContain(new URL(url).host);
-    expect(error.message).toContain("ECONNREFUSED");
+    const failing = createHttpTransport().send({ method: "POST", url: `${url}/v1/token`, headers: {} });
+    await expect(failing).rejects.toMatchObject({
+      code: "NETWORK",
+      retryable: true,
+      message: expect.stringContaining(new URL(url).host),
+    });
+    await expect(failing).rejects.toThrow("ECONNREFUSED");
   });
 
   it("a socket destroyed before answering is NETWORK", async () => {
     const { url } = await serve((req) => req.socket.destroy());
-    const error = await rejection(
-      createHttpTransport().send({ method: "POST", url, headers: {}, body: "secret-body" }),
-    );
-    expect(error.code).toBe("NETWORK");
-    expect(error.retryable).toBe(true);
-    expect(error.message).not.toContain("secret-body");
+    const failing = createHttpTransport().send({ method: "POST", url, headers: {}, body: "secret-body" });
+    await expect(failing).rejects.toMatchObject({ code: "NETWORK", retryable: true });
+    await expect(failing).rejects.toMatchObject({ message: expect.not.stringContaining("secret-body") });
   });
 
   it("a slow answer is TIMEOUT (headers)", async () => {
     const { url } = await serve((_req, res) => {
       setTimeout(() => json(res, 200, "{}"), 2_000).unref();
     });
-    const started = Date.now();
-    const error = await rejection(
+    // Without the response timeout the 200 would arrive and the call resolve: no wall-clock bound needed.
+    await expect(
       createHttpTransport({ responseTimeoutMs: 150 }).send({ method: "POST", url, headers: {} }),
-    );
-    expect(error.code).toBe("TIMEOUT");
-    expect(error.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    ).rejects.toMatchObject({ code: "TIMEOUT", retryable: true });
   });
 
   it("a body that stalls is TIMEOUT (body)", async () => {
@@ -158,11 +143,9 @@ describe("createHttpTransport against a real server", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"partial":');
     });
-    const error = await rejection(
+    await expect(
       createHttpTransport({ responseTimeoutMs: 150 }).send({ method: "POST", url, headers: {} }),
-    );
-    expect(error.code).toBe("TIMEOUT");
-    expect(error.message).toContain("UND_ERR_BODY_TIMEOUT");
+    ).rejects.toMatchObject({ code: "TIMEOUT", message: expect.stringContaining("UND_ERR_BODY_TIMEOUT") });
   });
 
   it("sends through an injected undici dispatcher (an Agent composed with an interceptor)", async () => {
@@ -198,28 +181,29 @@ describe("createHttpTransport against a real server", () => {
       { signal: controller.signal },
     );
     setTimeout(() => controller.abort(), 30);
-    expect((await rejection(pending)).code).toBe("LOGIN_CANCELLED");
+    await expect(pending).rejects.toMatchObject({ code: "LOGIN_CANCELLED" });
   });
 });
 
 describe("requestToken over the real transport", () => {
   const body = refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "rt-old" });
 
-  async function exchange(url: string, sleeps: number[] = []) {
-    const key = generateDpopKey();
-    const result = requestToken({
-      transport: createHttpTransport({ responseTimeoutMs: 2_000 }),
-      tokenUrl: `${url}/v1/token`,
-      body,
-      dpopKey: key,
-      clock: systemClock,
-      random: systemRandom,
-      grant: "refresh_token",
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    });
-    return { key, result };
+  /** A token request over the real transport; its back-off sleeps end at once on a fake clock started now. */
+  async function exchange(url: string) {
+    const key = generateDpopKey(systemRandom);
+    const clock = createFakeClock(Date.now());
+    const result = clock.run(
+      requestToken({
+        transport: createHttpTransport({ responseTimeoutMs: 2_000 }),
+        tokenUrl: `${url}/v1/token`,
+        body,
+        dpopKey: key,
+        clock,
+        random: systemRandom,
+        grant: "refresh_token",
+      }),
+    );
+    return { key, result, clock };
   }
 
   async function verifiedClaims(received: Received) {
@@ -231,14 +215,14 @@ describe("requestToken over the real transport", () => {
 
   it("the server receives a DPoP proof jose verifies, with htu equal to the URL and the key's thumbprint", async () => {
     const { url, received } = await serve((_req, res) => json(res, 200, TOKEN_BODY));
-    const { key, result } = await exchange(url);
+    const { key, result, clock } = await exchange(url);
     await expect(result).resolves.toMatchObject({ refreshToken: "rt-new", expiresIn: 900 });
     expect(received).toHaveLength(1);
     expect(JSON.parse(received[0]!.body)).toEqual(body);
     const { payload, jwk } = await verifiedClaims(received[0]!);
     expect(payload.htu).toBe(`${url}/v1/token`);
     expect(payload.htm).toBe("POST");
-    expect(Math.abs((payload.iat as number) - Date.now() / 1000)).toBeLessThan(5);
+    expect(payload.iat).toBe(Math.floor(clock.now() / 1000));
     expect(jwkThumbprint({ kty: "EC", crv: "P-256", x: jwk.x!, y: jwk.y! })).toBe(
       jwkThumbprint(key.publicJwk),
     );
@@ -269,10 +253,9 @@ describe("requestToken over the real transport", () => {
           })
         : json(res, 200, TOKEN_BODY),
     );
-    const sleeps: number[] = [];
-    const { result } = await exchange(url, sleeps);
+    const { result, clock } = await exchange(url);
     await result;
-    expect(sleeps).toEqual([1000]);
+    expect(clock.sleeps).toEqual([1000]);
     expect(received).toHaveLength(2);
   });
 
@@ -288,8 +271,7 @@ describe("requestToken over the real transport", () => {
   it("always 500: three attempts, then SERVER_ERROR with status 500", async () => {
     const { url, received } = await serve((_req, res) => json(res, 500, "oops"));
     const { result } = await exchange(url);
-    const error = await rejection(result);
-    expect(error).toMatchObject({ code: "SERVER_ERROR", status: 500, retryable: true });
+    await expect(result).rejects.toMatchObject({ code: "SERVER_ERROR", status: 500, retryable: true });
     expect(received).toHaveLength(3);
   });
 
@@ -300,7 +282,7 @@ describe("requestToken over the real transport", () => {
       }),
     );
     const { result } = await exchange(url);
-    expect((await rejection(result)).code).toBe("TOKEN_EXPIRED");
+    await expect(result).rejects.toMatchObject({ code: "TOKEN_EXPIRED" });
     expect(received).toHaveLength(1);
   });
 });
@@ -315,5 +297,26 @@ describe("system ports", () => {
     const b = systemRandom.bytes(32);
     expect(a).toHaveLength(32);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+});
+
+describe("systemClock.sleep", () => {
+  it("resolves once its time has passed (a timer never fires early)", async () => {
+    const before = Date.now();
+    await expect(systemClock.sleep(30)).resolves.toBeUndefined();
+    expect(Date.now() - before).toBeGreaterThanOrEqual(29);
+  });
+
+  it("rejects with the signal's reason at once when the signal has already aborted", async () => {
+    const reason = new AwsLoginError("LOGIN_CANCELLED", "stop");
+    await expect(systemClock.sleep(60_000, AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+
+  it("an abort during a long sleep rejects it with the reason (it would outlast the test's timeout)", async () => {
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(60_000, controller.signal);
+    const reason = new AwsLoginError("TIMEOUT", "deadline");
+    setImmediate(() => controller.abort(reason));
+    await expect(sleeping).rejects.toBe(reason);
   });
 });

@@ -18,11 +18,11 @@ import {
   type TestProxy,
 } from "../../../../scripts/network-fixtures.mjs";
 import { generateDpopKey } from "../dpop.js";
-import { AwsLoginError } from "../errors.js";
 import { CLIENT_ID } from "../protocol.js";
+import { createFakeClock } from "../testing/fake-clock.js";
 import { refreshTokenRequest } from "../token.js";
 import { requestToken } from "../token-client.js";
-import { systemClock, systemRandom } from "./system.js";
+import { systemRandom } from "./system.js";
 import { createHttpTransport, MAX_RESPONSE_BODY_BYTES, resolveCaBundle } from "./transport.js";
 
 const TOKEN_BODY = JSON.stringify({
@@ -58,32 +58,26 @@ async function listen(server: Server, scheme: "http" | "https"): Promise<string>
   return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AwsLoginError> {
-  const error = await promise.then(
-    () => new Error("expected a rejection"),
-    (e: unknown) => e,
-  );
-  if (!AwsLoginError.isInstance(error)) throw error;
-  return error;
-}
-
 /** Polls `condition` every 10 ms for up to 10 s. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(condition()).toBe(true);
 }
 
+/** A token request whose back-off sleeps end at once (a fake clock started now). */
 function tokenRequest(url: string, transport = createHttpTransport()) {
-  return requestToken({
-    transport,
-    tokenUrl: `${url}/v1/token`,
-    body: refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "rt" }),
-    dpopKey: generateDpopKey(),
-    clock: systemClock,
-    random: systemRandom,
-    grant: "refresh_token",
-    sleep: async () => {},
-  });
+  const clock = createFakeClock(Date.now());
+  return clock.run(
+    requestToken({
+      transport,
+      tokenUrl: `${url}/v1/token`,
+      body: refreshTokenRequest({ clientId: CLIENT_ID.sameDevice, refreshToken: "rt" }),
+      dpopKey: generateDpopKey(systemRandom),
+      clock,
+      random: systemRandom,
+      grant: "refresh_token",
+    }),
+  );
 }
 
 describe("response bodies are capped (issue 7 §4)", () => {
@@ -106,9 +100,9 @@ describe("response bodies are capped (issue 7 §4)", () => {
       }),
       "http",
     );
-    const error = await rejection(tokenRequest(url));
-    expect(error).toMatchObject({ code: "BAD_RESPONSE", retryable: true });
-    expect(error.message).toContain("larger than 64 KiB");
+    const failing = tokenRequest(url);
+    await expect(failing).rejects.toMatchObject({ message: expect.stringContaining("larger than 64 KiB") });
+    await expect(failing).rejects.toMatchObject({ code: "BAD_RESPONSE", retryable: true });
     // The client hung up instead of reading on: the server could only fill the socket buffers.
     await until(() => closed);
     expect(written).toBeLessThan(32 * 1024 * 1024);
@@ -123,10 +117,9 @@ describe("response bodies are capped (issue 7 §4)", () => {
       }),
       "http",
     );
-    const error = await rejection(
+    await expect(
       createHttpTransport().send({ method: "POST", url: `${url}/v1/token`, headers: {} }),
-    );
-    expect(error).toMatchObject({ code: "BAD_RESPONSE", retryable: true });
+    ).rejects.toMatchObject({ code: "BAD_RESPONSE", retryable: true });
   });
 
   it("a body of exactly the cap is still read", async () => {
@@ -165,9 +158,9 @@ describe("AWS_CA_BUNDLE and ca_bundle (issue 7 §7)", () => {
 
   it("without the CA: a typed TLS error, not retried", async () => {
     const { url } = await httpsTokenServer();
-    const error = await rejection(tokenRequest(url));
-    expect(error).toMatchObject({ code: "NETWORK", retryable: false });
-    expect(error.message).toContain("TLS");
+    const failing = tokenRequest(url);
+    await expect(failing).rejects.toMatchObject({ message: expect.stringContaining("TLS") });
+    await expect(failing).rejects.toMatchObject({ code: "NETWORK", retryable: false });
   });
 
   it("with the CA bundle from AWS_CA_BUNDLE: the token request succeeds", async () => {
@@ -215,10 +208,12 @@ describe("AWS_CA_BUNDLE and ca_bundle (issue 7 §7)", () => {
   ])("%s: CA_BUNDLE_INVALID naming the setting and the fix, nothing sent", async (_name, path, detail) => {
     const { url, requests } = await httpsTokenServer();
     const caBundle = { path: path(), source: "AWS_CA_BUNDLE" };
-    const error = await rejection(tokenRequest(url, createHttpTransport({ caBundle })));
-    expect(error.code).toBe("CA_BUNDLE_INVALID");
-    expect(error.message).toContain(detail);
-    expect(error.message).toContain("Point AWS_CA_BUNDLE at a readable PEM file");
+    const failing = tokenRequest(url, createHttpTransport({ caBundle }));
+    await expect(failing).rejects.toMatchObject({
+      code: "CA_BUNDLE_INVALID",
+      message: expect.stringContaining(detail),
+    });
+    await expect(failing).rejects.toThrow("Point AWS_CA_BUNDLE at a readable PEM file");
     expect(requests()).toBe(0);
   });
 });
@@ -264,8 +259,10 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY (issue 7 §7)", () => {
       expect((await tokenRequest(url, createHttpTransport({ env, caBundle }))).refreshToken).toBe("rt-new");
       expect(proxy.log).toEqual([{ method: "CONNECT", target: url.replace("https://", "") }]);
       // Through the tunnel too, a certificate no trusted CA signed is refused.
-      const error = await rejection(tokenRequest(url, createHttpTransport({ env })));
-      expect(error).toMatchObject({ code: "NETWORK", retryable: false });
+      await expect(tokenRequest(url, createHttpTransport({ env }))).rejects.toMatchObject({
+        code: "NETWORK",
+        retryable: false,
+      });
     },
   );
 
