@@ -7,8 +7,11 @@ import type { TokenCacheRecord } from "./token-cache.js";
 
 /** One file of the cache directory, for `status` and `logout --all`: a record, or why it could not be read. @see docs/protocol.md §6, §7 */
 export interface TokenStoreEntry {
+  /** The file's absolute path. */
   path: string;
+  /** The record, when the file could be parsed. */
   record?: TokenCacheRecord;
+  /** Why it could not be (CACHE_MALFORMED), when it could not. */
   error?: AwsLoginError;
 }
 
