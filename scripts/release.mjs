@@ -77,6 +77,7 @@ if (dryRun) process.exit(0);
 if (!skipChecks) {
   run("pnpm", ["install", "--frozen-lockfile"]);
   run("pnpm", ["build"]);
+  run("pnpm", ["check:api"]);
   run("pnpm", ["lint"]);
   run("pnpm", ["typecheck"]);
   run("pnpm", ["check:packages"]);

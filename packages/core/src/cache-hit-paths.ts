@@ -10,14 +10,19 @@ import { resolveCacheDirectory } from "./resolve.js";
 
 /** The files and the folder of a cache hit. */
 export interface CacheHitFiles {
+  /** The shared config file. */
   configPath: string;
+  /** The shared credentials file, whose section of the profile wins over the config file's. */
   credentialsPath: string;
+  /** The login cache folder, where `<sha256(login_session)>.json` is read. */
   cacheDirectory: string;
 }
 
 /** The SDK options naming the shared files (`fromLoginCredentials`'s `configFilepath` and `filepath`). */
 export interface SharedFileOptions {
+  /** The config file, instead of AWS_CONFIG_FILE or ~/.aws/config. */
   configFilepath?: string | undefined;
+  /** The credentials file, instead of AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials. */
   filepath?: string | undefined;
 }
 

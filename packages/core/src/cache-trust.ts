@@ -6,7 +6,9 @@
 
 /** What is judged of a folder: its mode bits and owner. */
 export interface FolderStat {
+  /** `st_mode`: the permission bits (group/other write, sticky) are judged. */
   mode: number;
+  /** `st_uid`: the folder's owner. */
   uid: number;
 }
 

@@ -14,12 +14,17 @@ export function cacheKey(loginSession: string): string {
   return sha256Hex(loginSession);
 }
 
+/** The credentials of a cache record that passed the structural check. */
 export interface CachedCredentials {
+  /** The access key id (`ASIA…`). */
   accessKeyId: string;
+  /** The secret access key. */
   secretAccessKey: string;
+  /** The session token the temporary keys need. */
   sessionToken: string;
-  /** ms since the epoch */
+  /** When they expire, in ms since the epoch. */
   expiration: number;
+  /** The 12-digit account id of the signed-in principal. */
   accountId: string;
 }
 

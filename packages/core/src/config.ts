@@ -145,7 +145,10 @@ export const OTHER_CREDENTIAL_KEYS = [
   "web_identity_token_file",
 ] as const;
 
-/** Which of {@link OTHER_CREDENTIAL_KEYS} the profile sets, in that order. @see docs/protocol.md §7 */
+/**
+ * The keys of `profile` that give it credentials of another kind (`aws_access_key_id`, `role_arn`, `sso_session`,
+ * `credential_process`, …), in a fixed order; empty when `aws login` may use the profile. @see docs/protocol.md §7
+ */
 export function findOtherCredentialKeys(profile: Record<string, string | undefined>): string[] {
   return OTHER_CREDENTIAL_KEYS.filter((key) => Object.hasOwn(profile, key) && profile[key] !== undefined);
 }

@@ -6,10 +6,15 @@ import { expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
 
 /** Short-lived AWS credentials of a login session. */
 export interface LoginCredentials {
+  /** The access key id (`ASIA…`). */
   accessKeyId: string;
+  /** The secret access key. */
   secretAccessKey: string;
+  /** The session token, required with these temporary keys. */
   sessionToken: string;
+  /** The 12-digit account the credentials belong to (the SDK's `accountId`). */
   accountId: string;
+  /** When the credentials stop working. */
   expiration: Date;
 }
 

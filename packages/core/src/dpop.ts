@@ -10,15 +10,21 @@ import type { Random } from "./ports.js";
 
 /** The public half of a DPoP key as a JWK, coordinates base64url without padding. @see RFC 7518 §6.2.1 */
 export interface EcPublicJwk {
+  /** Key type: always elliptic curve. */
   kty: "EC";
+  /** Curve: always P-256, the only one the Sign-In service accepts (docs/protocol.md §2.1). */
   crv: "P-256";
+  /** The x coordinate, 32 bytes big-endian, base64url. */
   x: string;
+  /** The y coordinate, 32 bytes big-endian, base64url. */
   y: string;
 }
 
 /** A P-256 key pair used to sign DPoP proofs. @see RFC 9449 §4.2 */
 export interface DpopKey {
+  /** Signs the proofs (ES256); kept in the cache record as PEM, never sent. */
   privateKey: KeyObject;
+  /** Sent in each proof's `jwk` header; its thumbprint binds the tokens to this key (RFC 9449 §6). */
   publicJwk: EcPublicJwk;
 }
 

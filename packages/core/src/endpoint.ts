@@ -118,6 +118,7 @@ export interface SignInEndpoint {
   baseUrl: string;
   /** The full endpoint URL (trailing slash trimmed) plus `/v1/token`. */
   tokenUrl: string;
+  /** Which setting the endpoint came from, named in errors and in `status`/`doctor`. */
   source: SignInEndpointSource;
   /** Plain http to a host that is not loopback, allowed by the opt-in: warn on every use ({@link insecureEndpointWarning}). */
   insecureHttp?: true;
@@ -128,8 +129,11 @@ export const ALLOW_INSECURE_HTTP_ENV = "AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT";
 
 /** The variables that point Sign-In elsewhere, and the insecure-http opt-in. */
 export interface SignInEndpointEnv {
+  /** The service-specific endpoint override, as the SDKs read it; wins over `AWS_ENDPOINT_URL`. */
   AWS_ENDPOINT_URL_SIGNIN?: string | undefined;
+  /** The global endpoint override of the SDKs; used for Sign-In only for records awslogin did not write. */
   AWS_ENDPOINT_URL?: string | undefined;
+  /** `1`/`true` allows plain http beyond loopback ({@link ALLOW_INSECURE_HTTP_ENV}); anything else refuses it. */
   AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT?: string | undefined;
 }
 

@@ -60,12 +60,21 @@ export type AwsLoginRemedy =
    * Only a new sign-in helps: the session ended or was never there, or its cache file cannot be used. `profile` is
    * the one to sign in with, when the error knows it.
    */
-  | { kind: "sign-in"; profile?: string | undefined }
+  | {
+      /** Sign in again. */
+      kind: "sign-in";
+      /** The profile to sign in with; absent when the error does not know it (the adapter's own default then). */
+      profile?: string | undefined;
+    }
   /** Trying again may help; if the problem persists, something outside this call (a stuck lock) needs a look. */
-  | { kind: "diagnose" };
+  | {
+      /** Try again; then look at the environment (`awslogin doctor` in the CLI). */
+      kind: "diagnose";
+    };
 
 const MARKER = Symbol.for("@awslogin/core/AwsLoginError");
 
+/** The facts an {@link AwsLoginError} carries besides its code and message; all optional. */
 export interface AwsLoginErrorOptions {
   /** The underlying error, kept for debugging; never rendered to users verbatim. */
   cause?: unknown;
@@ -81,14 +90,24 @@ export interface AwsLoginErrorOptions {
 
 /** The one error class of awslogin. Check with {@link AwsLoginError.isInstance}, then `switch (err.code)`. */
 export class AwsLoginError extends Error {
+  /** What went wrong, from the closed union {@link AwsLoginErrorCode}: switch on it, never on the message. */
   readonly code: AwsLoginErrorCode;
+  /** HTTP status of the service answer behind the error (400, 429, 5xx), or undefined when there was none. */
   readonly status: number | undefined;
+  /** True when the same request may succeed if retried (throttling, 5xx, network); the token client retries these. */
   readonly retryable: boolean;
+  /** The cache, config or lock file the error is about, or undefined. */
   readonly path: string | undefined;
-  /** What helps, as data for an adapter to word ({@link messageWithRemedy}); undefined when the message is enough. */
+  /** What helps, as data for an adapter to word (`messageWithRemedy`); undefined when the message is enough. */
   readonly remedy: AwsLoginRemedy | undefined;
+  /** Marks instances across bundled copies of core; read by {@link AwsLoginError.isInstance}. */
   readonly [MARKER] = true;
 
+  /**
+   * @param code - the error's {@link AwsLoginErrorCode}
+   * @param message - facts and tool-neutral advice, never a secret or a command of one tool
+   * @param options - cause, HTTP status, retryability, file and remedy
+   */
   constructor(code: AwsLoginErrorCode, message: string, options: AwsLoginErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AwsLoginError";

@@ -61,12 +61,19 @@ async function mergedProfileOf(
   );
 }
 
+/** The ports the sign-in itself runs through: browser, listener, terminal, HTTP, time and randomness. */
 export interface AuthorizeDeps {
+  /** Deadlines of the attempt and the `iat` of DPoP proofs. */
   clock: Clock;
+  /** PKCE verifiers, OAuth `state` and DPoP `jti`. */
   random: Random;
+  /** The token request (`CreateOAuth2Token`). */
   transport: Transport;
+  /** Opens the authorize URL (same-device flow, unless `openBrowser` is false). */
   browser: BrowserOpener;
+  /** What the person at the terminal sees and answers. */
   ui: LoginUi;
+  /** Starts the loopback listener of the same-device flow. */
   startListener: StartCallbackListener;
 }
 
@@ -296,39 +303,61 @@ function asLoginError(error: unknown): AwsLoginError {
   return new AwsLoginError("BAD_RESPONSE", "The login failed unexpectedly. Run it again.", { cause: error });
 }
 
+/** Everything {@link login} reaches the outside through: the sign-in's ports, and where the session is stored. */
 export interface LoginDeps extends AuthorizeDeps {
+  /** Where the cache record is written (`createFileTokenStore` from `@awslogin/core/node`). */
   store: TokenStore;
+  /** The shared config file, where the profile's `login_session` (and region) is written. */
   config: ConfigStore;
+  /** Asks before replacing another session of the profile (or refuses with SESSION_CONFLICT when not interactive). */
   prompt: Prompt;
   /** The session's inter-process lock, held while the cache file is written (a refresh may be running). */
   lock?: (loginSession: string) => Promise<() => Promise<void>>;
 }
 
+/** What {@link login} signs in to and how; resolve the profile, region and endpoint first (`resolveLoginSettings`, `resolveSignInEndpoint`). */
 export interface LoginOptions {
+  /** The profile to write `login_session` into (`default` for `[default]`); INVALID_ARGUMENT if the SDKs could not read it back. */
   profile: string;
+  /** The region to sign in to; written to the profile only when it has none. */
   region: string;
+  /** Same-device (browser redirect to 127.0.0.1) or cross-device (pasted code). */
   flow: LoginFlow;
+  /** Scheme and authority of the Sign-In endpoint ({@link SignInEndpoint.baseUrl}). */
   baseUrl: string;
+  /** The token URL ({@link SignInEndpoint.tokenUrl}), also the DPoP proof's `htu`. */
   tokenUrl: string;
   /** Recorded in the cache so refreshes go back to the same endpoint. Only for overridden endpoints. */
   endpointOverride?: string;
+  /** How long to wait for the sign-in, in milliseconds; LOGIN_TIMEOUT after it. */
   timeoutMs: number;
+  /** False: only show the URL (`--no-browser`). */
   openBrowser: boolean;
+  /** The loopback listener's port; default 0, any free port. */
   redirectPort?: number;
   /** Replace another login_session without asking. */
   force: boolean;
   /** Fail, writing nothing, when the signed-in account differs. */
   expectAccount?: string;
+  /** Cancels the login (LOGIN_CANCELLED); nothing is written after it. */
   signal?: AbortSignal;
 }
 
+/** What a successful {@link login} wrote. */
 export interface LoginResult {
+  /** The profile that now has the session. */
   profile: string;
+  /** The profile's region (the one it had, else the one signed in to). */
   region: string;
+  /** The session id (the id token's `sub`), the profile's new `login_session`. */
   loginSession: string;
+  /** The 12-digit account signed in to. */
   accountId: string;
+  /** The cache file written. */
   cachePath: string;
+  /** The config file edited. */
   configPath: string;
+  /** The cache record written, with the credentials and the refresh token. */
   record: TokenCacheRecord;
   /** The login_session the profile had before, when it was replaced. */
   replacedSession?: string;
@@ -352,7 +381,11 @@ export function assertExpectedAccount(account: string): void {
 
 /**
  * `awslogin login`: checks the profile, signs in, then writes the cache file and the profile.
- * Nothing is written unless the exchange succeeded and every check passed.
+ * Nothing is written unless the exchange succeeded and every check passed. Rejects with an AwsLoginError: before the
+ * sign-in INVALID_ARGUMENT, CONFIG_MALFORMED or PROFILE_HAS_OTHER_CREDENTIALS; during it the flow's codes
+ * (LOGIN_TIMEOUT, LOGIN_CANCELLED, AUTHORIZATION_DENIED, CALLBACK_LISTENER_FAILED, …) and the service's
+ * (AUTHCODE_EXPIRED, …); after it ACCOUNT_MISMATCH, SESSION_CONFLICT, CACHE_WRITE_FAILED or CONFIG_WRITE_FAILED.
+ * @see docs/protocol.md §2–§7
  */
 export async function login(deps: LoginDeps, options: LoginOptions): Promise<LoginResult> {
   assertWritableProfileName(options.profile);

@@ -14,6 +14,7 @@ import type { TokenCacheRecord } from "./token-cache.js";
  * lock's poll, the refresh deadline, retry back-off), so a fake clock decides when every wait ends.
  */
 export interface Clock {
+  /** The current time in milliseconds since the Unix epoch (as `Date.now()`). */
   now(): number;
   /**
    * Resolves after `ms` milliseconds; rejects with `signal.reason` as soon as `signal` aborts (at once when it
@@ -27,33 +28,49 @@ export interface Clock {
  * verifier and state, DPoP `jti`, back-off jitter and the DPoP key itself (`generateDpopKey(random)`).
  */
 export interface Random {
+  /** `length` bytes from a cryptographically secure source (PKCE verifiers, OAuth state, DPoP `jti`). */
   bytes(length: number): Uint8Array;
 }
 
 /** One HTTP exchange, as the token client needs it. */
 export interface HttpRequest {
+  /** The HTTP method; the token endpoint takes POST. */
   method: "GET" | "POST";
+  /** The absolute URL (https, or http to loopback or with the opt-in). */
   url: string;
+  /** Request headers (`Content-Type`, `DPoP`, `User-Agent`). */
   headers: Record<string, string>;
+  /** The request body as text (JSON for the token endpoint). */
   body?: string;
 }
 
+/** The answer to one {@link HttpRequest}, read whole. Every status resolves; only transport failures reject. */
 export interface HttpResponse {
+  /** The HTTP status code. */
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The response body decoded as UTF-8. */
   body: string;
 }
 
 /** Sends one request. Rejects with an AwsLoginError NETWORK or TIMEOUT on transport failure. */
 export interface Transport {
+  /**
+   * Sends `request` and reads the whole answer. Rejects with an AwsLoginError: NETWORK or TIMEOUT (retryable unless
+   * retrying cannot help, as after a TLS failure); when `signal` aborts, its reason if that is an AwsLoginError, else
+   * LOGIN_CANCELLED.
+   */
   send(request: HttpRequest, options?: { signal?: AbortSignal }): Promise<HttpResponse>;
 }
 
 /** One file of the cache directory, for `status` and `logout --all`: a record, or why it could not be read. @see docs/protocol.md §6, §7 */
 export interface TokenStoreEntry {
+  /** The file's absolute path. */
   path: string;
+  /** The record, when the file could be parsed. */
   record?: TokenCacheRecord;
+  /** Why it could not be (CACHE_MALFORMED), when it could not. */
   error?: AwsLoginError;
 }
 
@@ -86,11 +103,13 @@ export type LockSession = (loginSession: string, signal?: AbortSignal) => Promis
 
 /** A started loopback listener for the same-device flow. */
 export interface CallbackListener {
+  /** The port it listens on (the redirect URI's), chosen by the system when 0 was asked for. */
   readonly port: number;
   /** Register the one handler that receives every request to the callback path. */
   onCallback(handler: (callbackId: string, query: CallbackQuery) => void): void;
   /** Answer the browser request `callbackId` with a small page. */
   answer(callbackId: string, answer: CallbackAnswer, message?: string): void;
+  /** Stops listening and ends open connections; the login calls it once, however it ends. */
   close(): Promise<void>;
 }
 
@@ -125,8 +144,11 @@ export interface LoginUi {
 
 /** Text-file access to the shared config file. */
 export interface ConfigStore {
+  /** The config file's path, reported in the login's result and in errors. */
   readonly path: string;
+  /** The file's text; "" when it does not exist yet. */
   read(): Promise<string>;
+  /** Replaces the file's text (atomically, keeping its mode, in the Node adapter); CONFIG_WRITE_FAILED on failure. */
   write(text: string): Promise<void>;
   /**
    * Read-modify-write under an inter-process lock, `edit` seeing the text read inside it, so that concurrent
@@ -139,6 +161,8 @@ export interface ConfigStore {
 
 /** Yes/no questions; `isInteractive` false means there is nobody to ask. */
 export interface Prompt {
+  /** False when nobody can answer (no terminal): the login then refuses what it would have asked about. */
   readonly isInteractive: boolean;
+  /** Asks `question` and resolves true for yes; only called when {@link Prompt.isInteractive} is true. */
   confirm(question: string): Promise<boolean>;
 }

@@ -9,6 +9,10 @@ export const CLIENT_ID = {
   crossDevice: "arn:aws:signin:::devtools/cross-device",
 } as const;
 
+/**
+ * How the sign-in reaches the client: `same-device` redirects the browser to a listener on 127.0.0.1;
+ * `cross-device` shows a code on the Sign-In page that the user pastes into the terminal. @see docs/protocol.md §2, §3
+ */
 export type LoginFlow = "same-device" | "cross-device";
 
 /** The client id used by a flow. */

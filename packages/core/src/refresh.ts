@@ -58,11 +58,17 @@ export const LOCK_STALE_MS = 90_000;
 /** The longest one refresh may take; below the lock's 90 s staleness backstop. */
 export const REFRESH_DEADLINE_MS = 60_000;
 
+/** The ports {@link getFreshToken} runs through (`@awslogin/core/node` has an implementation of each). */
 export interface RefreshDeps {
+  /** Decides whether the cached token is due, and dates DPoP proofs. */
   clock: Clock;
+  /** DPoP `jti` and retry jitter. */
   random: Random;
+  /** The refresh request (`CreateOAuth2Token` with the refresh token). */
   transport: Transport;
+  /** Where the session's record is read, re-read under the lock, and written back. */
   store: TokenStore;
+  /** The session's inter-process lock, held from the re-read to the write (`sessionLock` in `@awslogin/core/node`). */
   lock: LockSession;
   /**
    * The session's lock only if nobody holds it (undefined when a live process does). With it, a call whose cached
@@ -71,7 +77,9 @@ export interface RefreshDeps {
   tryLock?: (loginSession: string) => Promise<(() => Promise<void>) | undefined>;
 }
 
+/** Which session {@link getFreshToken} serves, where a refresh goes, and how long it may take. */
 export interface RefreshOptions extends RefreshPolicy {
+  /** The profile's `login_session`, the key of its cache file. */
   loginSession: string;
   /** Region to refresh in when the cache does not record one (the profile's, then the caller's). */
   region?: string;
@@ -86,10 +94,11 @@ export interface RefreshOptions extends RefreshPolicy {
    */
   settings?: Omit<LoginSettingsInput, "recorded">;
   /**
-   * The longest the token request may take, retries included (default {@link REFRESH_DEADLINE_MS}); past it the
+   * The longest the token request may take, retries included (default 60 000 ms); past it the
    * refresh ends with TIMEOUT and the lock is released. Keep it below the lock's staleness backstop (90 s).
    */
   deadlineMs?: number;
+  /** Cancels the wait for the lock and the refresh request; the lock is released. */
   signal?: AbortSignal;
   /**
    * Told, before each refresh request, about a risk the caller must show its user: an endpoint that is plain http
@@ -98,7 +107,9 @@ export interface RefreshOptions extends RefreshPolicy {
   onWarning?: (warning: AwsLoginError) => void;
 }
 
+/** What {@link getFreshToken} served. */
 export interface FreshToken {
+  /** The cache record with credentials that have more than the threshold left (or were just refreshed). */
   record: TokenCacheRecord;
   /** This call refreshed the token (false: served from the cache, possibly refreshed by another process). */
   refreshed: boolean;
@@ -162,7 +173,15 @@ export function refreshEndpoint(
   });
 }
 
-/** Credentials for a login session, refreshed when due, one refresh at a time across processes. */
+/**
+ * Credentials for a login session, refreshed when due, one refresh at a time across processes: a fresh record is
+ * served; a due one is refreshed under the session's lock after a re-read (another process may have refreshed it).
+ * Rejects with an AwsLoginError: CACHE_MISSING or CACHE_MALFORMED (sign in again), TOKEN_EXPIRED or
+ * USER_CREDENTIALS_CHANGED (the service ended the session; recorded in the cache), NETWORK, TIMEOUT, THROTTLED or
+ * SERVER_ERROR when no valid credentials remain to serve, LOCK_TIMEOUT or LOCK_BROKEN, NO_REGION (nothing names
+ * the region to refresh in), INSECURE_ENDPOINT.
+ * @see docs/protocol.md §8
+ */
 export async function getFreshToken(deps: RefreshDeps, options: RefreshOptions): Promise<FreshToken> {
   const deadlineMs = options.deadlineMs ?? REFRESH_DEADLINE_MS;
   // A refresh that could outlast the lock's staleness backstop would let a waiter in beside a live holder.

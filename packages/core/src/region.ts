@@ -5,6 +5,7 @@
 import { isCredentialValue } from "./credential-format.js";
 import { resolveRegion } from "./resolve.js";
 
+/** The region a login uses when neither a flag, the environment nor the profile names one (as `aws login`). */
 export const DEFAULT_REGION = "us-east-1";
 
 /**

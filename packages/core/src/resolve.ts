@@ -11,6 +11,9 @@
 import { join } from "node:path";
 import type { ParsedConfig, ProfileValues } from "./config.js";
 
+// The parsed files that LoginSettingsInput takes, nameable from this entry too (it is published alone).
+export type { ParsedConfig, ProfileValues };
+
 /** Where the profile name came from. */
 export type ProfileSource = "flag" | "option" | "caller" | "env" | "default";
 
@@ -51,28 +54,39 @@ export type CacheDirectorySource = "option" | "env" | "default";
 
 /** A decided value and the source it came from. */
 export interface Resolved<S extends string> {
+  /** The value as given (a profile name, a region, a URL or a folder), never empty. */
   value: string;
+  /** Where it came from, named in errors and in `status`/`doctor` output. */
   source: S;
 }
 
 /** What a person typed on a command line (`--profile`, `--region`, `--endpoint-url`). */
 export interface SettingFlags {
+  /** `--profile`. */
   profile?: string | undefined;
+  /** `--region`. */
   region?: string | undefined;
+  /** `--endpoint-url`: the Sign-In endpoint. */
   endpointUrl?: string | undefined;
 }
 
 /** What a library caller passed explicitly (the provider's `profile` and `clientConfig`, core's load options). */
 export interface SettingOptions {
+  /** The profile the caller asked for (the provider's `profile`). */
   profile?: string | undefined;
+  /** The region the caller asked for. */
   region?: string | undefined;
+  /** The Sign-In endpoint the caller asked for (the provider's `clientConfig.endpoint`); wins over every setting. */
   endpointUrl?: string | undefined;
+  /** The token cache folder; wins over `AWS_LOGIN_CACHE_DIRECTORY`. */
   cacheDirectory?: string | undefined;
 }
 
 /** What the calling AWS SDK client is configured with (the provider's `callerClientConfig`). */
 export interface CallerSettings {
+  /** The client's profile: after flags and options, before `AWS_PROFILE`. */
   profile?: string | undefined;
+  /** The client's region: the last resort for the region, after the environment and the profile. */
   region?: string | undefined;
 }
 
@@ -88,9 +102,13 @@ export interface RecordedSettings {
 
 /** Everything the order of resolution looks at. Every field but `env` is optional. */
 export interface LoginSettingsInput {
+  /** Command-line flags, first of all. */
   flags?: SettingFlags | undefined;
+  /** A library caller's explicit options, after the flags. */
   options?: SettingOptions | undefined;
+  /** The calling SDK client's settings. */
   caller?: CallerSettings | undefined;
+  /** The environment (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL_SIGNIN`, `AWS_LOGIN_CACHE_DIRECTORY`, …). */
   env: Readonly<Record<string, string | undefined>>;
   /** The config file, parsed (`parseConfigFile`): the profile's section and its `services` section. */
   config?: ParsedConfig | undefined;
@@ -104,10 +122,13 @@ export interface LoginSettingsInput {
 
 /** All four decisions. */
 export interface LoginSettings {
+  /** The profile; always decided (`default` at the latest). */
   profile: Resolved<ProfileSource>;
+  /** The region; undefined when nothing names one (a login then uses `us-east-1`). */
   region: Resolved<RegionSource> | undefined;
   /** Undefined: no override, the region's partition endpoint applies. */
   endpoint: Resolved<EndpointOverrideSource> | undefined;
+  /** The token cache folder; always decided (`~/.aws/login/cache` at the latest). */
   cacheDirectory: Resolved<CacheDirectorySource>;
 }
 
@@ -131,7 +152,7 @@ function own(record: Readonly<Record<string, ProfileValues | undefined>> | undef
 
 /**
  * The profile: flag → option → the calling client's profile → `AWS_PROFILE` → `default`. An empty name counts as
- * none, as the SDK's `getProfileName` (`init.profile || AWS_PROFILE || "default"`, @smithy/core/config) reads it.
+ * none, as the SDK's `getProfileName` (`init.profile || AWS_PROFILE || "default"`, `@smithy/core/config`) reads it.
  * `AWS_DEFAULT_PROFILE` (botocore only) is not read: the JS SDK, the Rust SDK and the Go SDK ignore it.
  */
 export function resolveProfile(input: LoginSettingsInput): Resolved<ProfileSource> {

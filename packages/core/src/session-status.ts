@@ -17,17 +17,23 @@ export type SessionState = "valid" | "refresh-due" | "expired" | "logged-out" | 
 
 /** One profile's session as `awslogin status --json` prints it. */
 export interface SessionStatus {
+  /** The profile's name. */
   profile: string;
+  /** The profile's `login_session`; null when it has none. */
   loginSession: string | null;
+  /** The account of the cached credentials; null without a readable cache record. */
   accountId: string | null;
   /** When the current credentials expire (ISO 8601). */
   expiresAt: string | null;
   /** `awslogin.sessionStartedAt` + 12 h, the most AWS allows; the principal's own limit may be shorter. */
   sessionExpiresAt?: string;
+  /** The region a refresh goes to (the record's `signInRegion`, else the configured one); null when none is known. */
   region: string | null;
+  /** The judgement: usable (`valid`, `refresh-due`) or not; see {@link SessionState}. */
   state: SessionState;
   /** Why the state is not `valid`, in words. */
   reason?: string;
+  /** The session's cache file; null when the profile has no `login_session`. */
   cachePath: string | null;
 }
 

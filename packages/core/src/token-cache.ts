@@ -62,8 +62,63 @@ export const tokenCacheRecordSchema = z.looseObject({
     .optional(),
 });
 
-/** A parsed login token cache file. @see docs/protocol.md §6 */
-export type TokenCacheRecord = z.infer<typeof tokenCacheRecordSchema>;
+/**
+ * A parsed login token cache file, as the AWS CLI and SDKs write it (`~/.aws/login/cache/<sha256(session)>.json`).
+ * Keys this type does not name (written by other tools) are kept: every level is open. Equal to what
+ * `parseTokenCache` checks, by a compile-time test below. @see docs/protocol.md §6
+ */
+export interface TokenCacheRecord {
+  /** The session's short-lived AWS credentials (STS-shaped values, checked for their kind's characters). */
+  accessToken: {
+    /** `ASIA…` access key id. */
+    accessKeyId: string;
+    /** The secret access key; never printed. */
+    secretAccessKey: string;
+    /** The STS session token sent with every signed request. */
+    sessionToken: string;
+    /** The 12-digit AWS account id the credentials belong to. */
+    accountId: string;
+    /** When the credentials expire, RFC 3339 (the AWS CLI writes UTC with `Z`). */
+    expiresAt: string;
+    /** Keys this type does not name, kept as they are on a rewrite. */
+    [key: string]: unknown;
+  };
+  /** The OAuth token type the service answered (`aws_sigv4`), when recorded. */
+  tokenType?: string | null | undefined;
+  /** The OAuth client id the session was signed in with (one per login flow, docs/protocol.md §1). */
+  clientId: string;
+  /** The refresh token, sent with a DPoP proof to get new credentials; rotated by each refresh. */
+  refreshToken: string;
+  /** The OpenID id token of the sign-in (its `sub` is the login session); `identityToken` in the Java/Go SDKs. */
+  idToken?: string | null | undefined;
+  /** The Java and Go SDKs' name for {@link TokenCacheRecord.idToken}. */
+  identityToken?: string | null | undefined;
+  /** The DPoP private key of the session, PEM (SEC 1 `EC PRIVATE KEY`, P-256); refreshes prove possession of it. */
+  dpopKey: string;
+  /** The region the session was signed in to, where refreshes go first; empty or absent in older records. */
+  signInRegion?: string | null | undefined;
+  /** What only awslogin records (ignored by the AWS CLI and SDKs). */
+  awslogin?:
+    | {
+        /** The overridden Sign-In endpoint the session was signed in at, so that refreshes go back to it. */
+        endpoint?: string | undefined;
+        /** When the sign-in happened, RFC 3339 (sessions last at most 12 hours). */
+        sessionStartedAt?: string | undefined;
+        /** The region recorded at login when the profile had none. */
+        region?: string | undefined;
+        /** Keys this type does not name (`refreshRefused`, later ones), kept as they are on a rewrite. */
+        [key: string]: unknown;
+      }
+    | undefined;
+  /** Keys this type does not name (written by other tools), kept as they are on a rewrite. */
+  [key: string]: unknown;
+}
+
+/** The interface above and the schema's output are the same type (a change to one must be made to both). */
+type SchemaRecord = z.infer<typeof tokenCacheRecordSchema>;
+const _recordMatchesSchema: [TokenCacheRecord, SchemaRecord] extends [SchemaRecord, TokenCacheRecord]
+  ? true
+  : never = true;
 
 /** The credentials and refresh token of a `CreateOAuth2Token` answer that the cache keeps. @see docs/protocol.md §4.3 */
 export interface CachedTokenFields {

@@ -21,8 +21,11 @@ export interface AuthorizationAttempt {
 
 /** What the loopback listener received, already parsed (`parseAuthorizeCallback`). */
 export type CallbackQuery =
+  /** The service sent an authorization code, with the `state` of the attempt it answers. */
   | { kind: "code"; state: string; code: string }
+  /** The service sent an OAuth error (`error`, `error_description`), with `state` when it had one. */
   | { kind: "error"; state: string | undefined; error: string; description: string | undefined }
+  /** Neither: not an answer of the service (a browser prefetch, a typed URL). */
   | { kind: "none" };
 
 /** Waiting for the loopback callback or a pasted code. */

@@ -48,6 +48,7 @@ export interface RefreshTransition<T extends RefreshableToken> {
   effects: RefreshEffect<T>[];
 }
 
+/** When a cached token counts as due for refresh. */
 export interface RefreshPolicy {
   /** Refresh once this little time is left (default 5 minutes). */
   thresholdMs?: number;

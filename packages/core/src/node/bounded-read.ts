@@ -48,7 +48,7 @@ export async function readRegularFile(
  * The bytes of the regular file at `path`, at most `maxBytes`. Opened non-blocking so a FIFO cannot stall the
  * open, then checked with fstat on the opened descriptor (no race with a rename in between); `noFollow` refuses a
  * symlink (ELOOP). Rejects with the
- * Node error (ENOENT…) or an {@link UnsafeFileError}.
+ * Node error (ENOENT…) or an `UnsafeFileError` (not a regular file, or too large).
  */
 export async function readRegularBytes(
   path: string,

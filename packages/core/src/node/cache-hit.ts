@@ -19,7 +19,9 @@ import { MAX_SHARED_FILE_BYTES, readRegularBytesSync } from "./bounded-read.js";
 export type { CachedCredentials, CacheHitFiles, SharedFileOptions };
 export { REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
 
+/** What a cache hit answers: the cached credentials, and the region callers print or pass beside them. */
 export interface CacheHit {
+  /** The credentials, with more than 5 minutes left. */
   credentials: CachedCredentials;
   /** The configured region (core's resolveRegion: AWS_REGION, AWS_DEFAULT_REGION, the profile's), when one is set. */
   region: string | undefined;

@@ -1,14 +1,104 @@
+/**
+ * `@awslogin/core/node`: the Node adapters of core's ports (file token store, config files, the inter-process lock,
+ * the loopback listener, the browser opener, the undici transport, the system clock and randomness) and what is
+ * built on them (`loadProfileCredentials`, session status, logout). Exported by name, for the CLI, the SDK provider,
+ * the credential_process binary and embedders; the rest of `src/node/` is internal. Recorded in
+ * `packages/core/api/node.api.md` and checked by `pnpm check:api`.
+ * @packageDocumentation
+ */
+
+// Types of the pure entry that the functions above take and return, so that callers can name them from here.
+export type {
+  AwsLoginError,
+  AwsLoginErrorCode,
+  AwsLoginErrorOptions,
+  AwsLoginRemedy,
+  BrowserOpener,
+  CallbackAnswer,
+  CallbackListener,
+  CallbackQuery,
+  CallerSettings,
+  Clock,
+  HttpRequest,
+  HttpResponse,
+  LoginCredentials,
+  LoginSettingsInput,
+  ParsedConfig,
+  ProfileValues,
+  Random,
+  RecordedSettings,
+  SessionState,
+  SessionStatus,
+  SettingFlags,
+  SettingOptions,
+  TokenCacheRecord,
+  TokenStore,
+  TokenStoreEntry,
+  Transport,
+} from "../index.js";
 // Read by the CLI's doctor (apps/cli/src/doctor/observe.ts), which judges the same files core reads.
 export { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
-export * from "./browser.js";
-export * from "./config-files.js";
+export { createBrowserOpener } from "./browser.js";
+// The shared config file on disk (the ConfigStore port's parts): its path, atomic writes, locked edits.
+export {
+  editConfigText,
+  readConfigText,
+  resolveConfigFilePath,
+  updateProfile,
+  writeConfigText,
+} from "./config-files.js";
 export { errnoCode } from "./errno.js";
-export * from "./lock.js";
-export * from "./logout.js";
-export * from "./loopback.js";
-export * from "./profile-credentials.js";
-export * from "./session-status.js";
-export * from "./shared-files.js";
-export * from "./system.js";
-export * from "./token-store.js";
-export * from "./transport.js";
+// The inter-process lock of a login session, and what doctor sees of a lock file.
+export {
+  inspectLock,
+  type LockInspection,
+  type LockOptions,
+  type LockOwner,
+  type ReleaseLock,
+  sessionLock,
+  sessionTryLock,
+} from "./lock.js";
+export { removeAllLoginTokens, removeCacheFile } from "./logout.js";
+
+// The loopback callback listener and the browser opener of the same-device login.
+export { startCallbackListener } from "./loopback.js";
+// Fresh credentials for a profile, and the profile → login_session step the provider and the binary share.
+export {
+  type LoadCredentialsOptions,
+  type LoadedCredentials,
+  loadProfileCredentials,
+  loginSessionOf,
+  type ProfileSession,
+  type ResolveProfileOptions,
+  resolveProfileSession,
+} from "./profile-credentials.js";
+
+// `status` and `logout`: session state read from disk, cache files removed under their locks.
+export {
+  type ReadSessionStatusOptions,
+  readSessionStatuses,
+  type SessionStatusReport,
+} from "./session-status.js";
+// The config and credentials files merged as the SDKs read them.
+export {
+  profileOf,
+  readCredentialsSection,
+  readSharedFiles,
+  resolveSharedFilePaths,
+  type SharedFilePaths,
+} from "./shared-files.js";
+// The system clock and randomness (ports Clock and Random), and whether a process is alive.
+export { isProcessAlive, systemClock, systemRandom } from "./system.js";
+// The file token store (port TokenStore): atomic 0600 writes in a trusted 0700 folder.
+export {
+  assertTrustedCacheDirectory,
+  createFileTokenStore,
+  type FileTokenStoreOptions,
+} from "./token-store.js";
+// The undici transport (port Transport) with its CA bundle.
+export {
+  type CaBundle,
+  createHttpTransport,
+  type HttpTransportOptions,
+  resolveCaBundle,
+} from "./transport.js";

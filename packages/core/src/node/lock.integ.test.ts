@@ -14,12 +14,17 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const distLock = new URL("../../dist/node/index.js", import.meta.url).href;
 
-/** A child process that takes the lock, appends "in"/"out" around a critical section, and exits. */
+/**
+ * A child process that takes the lock through the built entry's `sessionLock` (as our other processes take it),
+ * appends "in"/"out" around a critical section, and exits.
+ */
 function contender(lockPath: string, logPath: string, holdMs: number) {
+  const cachePath = lockPath.slice(0, -".lock".length);
   const script = `
     import { appendFileSync } from "node:fs";
-    const { acquireLock } = await import(${JSON.stringify(distLock)});
-    const release = await acquireLock(${JSON.stringify(lockPath)}, { waitMs: 30000 });
+    const { sessionLock } = await import(${JSON.stringify(distLock)});
+    const lock = sessionLock({ pathFor: () => ${JSON.stringify(cachePath)} }, { waitMs: 30000 });
+    const release = await lock("session");
     appendFileSync(${JSON.stringify(logPath)}, "in " + process.pid + "\\n");
     await new Promise((r) => setTimeout(r, ${holdMs}));
     appendFileSync(${JSON.stringify(logPath)}, "out " + process.pid + "\\n");

@@ -26,6 +26,7 @@ import { isProcessAlive, systemClock } from "./system.js";
 /** A lock's `createdAt` later than now by more than this (clock steps, hosts sharing a folder) is forged or broken. */
 const FUTURE_TOLERANCE_MS = 60_000;
 
+/** How long a caller waits for a lock ({@link sessionLock}), and when it takes a lock over. */
 export interface LockOptions {
   /** Give up waiting after this long (default 60 s). */
   waitMs?: number;
@@ -33,6 +34,7 @@ export interface LockOptions {
   staleMs?: number;
   /** First poll interval; grows to 100 ms (default 10 ms). */
   pollMs?: number;
+  /** Stops waiting, with LOCK_TIMEOUT; a lock already taken is not affected. */
   signal?: AbortSignal;
   /**
    * Times this process's own wait: the polls sleep on it and `waitMs` is measured on it (default the system clock).
@@ -41,10 +43,15 @@ export interface LockOptions {
   clock?: Clock;
 }
 
+/** The record a holder writes into its lock file: who holds it and since when. */
 export interface LockOwner {
+  /** The holder's process id; a holder on this host that is no longer alive loses the lock at once. */
   pid: number;
+  /** The holder's host name: the pid is only judged on the same host. */
   host: string;
+  /** When the lock was taken, in milliseconds since the epoch; older than the stale limit, it is taken over. */
   createdAt: number;
+  /** Random per lock: tells a lock taken over in between from the one seen before, whatever the pid. */
   nonce: string;
 }
 
@@ -56,9 +63,13 @@ export type ReleaseLock = () => Promise<void>;
  * awslogin process leaves there (`broken`, with why). `ino` tells a later look whether it is still the same file.
  */
 export type LockInspection =
+  /** No lock: nobody holds it. */
   | { kind: "absent" }
+  /** A holder's record (`owner`), with the file's inode and modification time. */
   | { kind: "held"; owner: LockOwner; ino: number; mtimeMs: number }
+  /** A lock file being written (not JSON yet). */
   | { kind: "partial"; ino: number; mtimeMs: number }
+  /** Something no awslogin process leaves there, and why (`reason`, in words). */
   | {
       kind: "broken";
       shape: "symlink" | "directory" | "special" | "record";

@@ -18,8 +18,11 @@ import { systemClock, systemRandom } from "./system.js";
 import { assertTrustedCacheDirectory, createFileTokenStore } from "./token-store.js";
 import { type CaBundle, createHttpTransport, resolveCaBundle } from "./transport.js";
 
+/** A profile resolved to its login session, with everything a refresh of it needs to know. */
 export interface ProfileSession {
+  /** The profile's name, as resolved (option, `AWS_PROFILE`, `default`). */
   profile: string;
+  /** The profile's `login_session`, the key of its cache file. */
   loginSession: string;
   /**
    * The configured region (resolve.ts without a record: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's), when
@@ -28,15 +31,19 @@ export interface ProfileSession {
   region: string | undefined;
   /** What resolve.ts decides from: the environment, both shared files, the explicit options. */
   settings: Omit<LoginSettingsInput, "recorded">;
+  /** The config file that was read. */
   configPath: string;
+  /** The file token store of the resolved cache folder. */
   store: TokenStore;
   /** Extra CAs for the Sign-In endpoint: AWS_CA_BUNDLE, then the profile's `ca_bundle`. */
   caBundle: CaBundle | undefined;
 }
 
+/** Which profile, files and cache folder to use; each defaults as the AWS SDKs do. */
 export interface ResolveProfileOptions {
   /** Default: AWS_PROFILE, then `default`. */
   profile?: string;
+  /** The environment to read `AWS_*` variables from; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Config file; default AWS_CONFIG_FILE, then ~/.aws/config. */
   configFilepath?: string;
@@ -104,6 +111,7 @@ export async function resolveProfileSession(options: ResolveProfileOptions = {})
   };
 }
 
+/** What {@link loadProfileCredentials} loads, and how; every field is optional. */
 export interface LoadCredentialsOptions extends ResolveProfileOptions {
   /** The calling client's region: the last resort, after the record, the environment and the profile (resolve.ts). */
   region?: string;
@@ -111,21 +119,32 @@ export interface LoadCredentialsOptions extends ResolveProfileOptions {
   endpointUrl?: string;
   /** Refresh whatever the expiry. */
   force?: boolean;
+  /** The HTTP transport of a refresh; default undici with the profile's CA bundle (`createHttpTransport`). */
   transport?: Transport;
   /** The longest the token request may take, retries included; default 60 s (`REFRESH_DEADLINE_MS`). */
   deadlineMs?: number;
   /** Told about transient problems that did not stop the call. */
   onWarning?: (warning: AwsLoginError) => void;
+  /** Cancels the wait for the lock and the refresh request. */
   signal?: AbortSignal;
 }
 
+/** Fresh credentials of a profile, with the session they came from. */
 export interface LoadedCredentials extends ProfileSession {
+  /** The credentials, with more than 5 minutes left (or just refreshed). */
   credentials: LoginCredentials;
+  /** The cache record they were taken from. */
   record: TokenCacheRecord;
+  /** True when this call refreshed them; false when they were served from the cache. */
   refreshed: boolean;
 }
 
-/** Fresh credentials for a profile: cached while more than 5 minutes remain, else refreshed under the lock. */
+/**
+ * Fresh credentials for a profile: cached while more than 5 minutes remain, else refreshed under the lock. Rejects
+ * with an AwsLoginError: PROFILE_NOT_FOUND or PROFILE_NOT_LOGIN (the profile is not a login profile: ask another
+ * credential source), CACHE_DIRECTORY_UNSAFE, CA_BUNDLE_INVALID, and whatever `getFreshToken` rejects with
+ * (CACHE_MISSING, TOKEN_EXPIRED, …: sign in again; NETWORK, TIMEOUT, LOCK_TIMEOUT: try again).
+ */
 export async function loadProfileCredentials(
   options: LoadCredentialsOptions = {},
 ): Promise<LoadedCredentials> {

@@ -13,21 +13,31 @@ import type { TokenCacheRecord } from "../token-cache.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { createFileTokenStore } from "./token-store.js";
 
+/** Which profiles {@link readSessionStatuses} reads, from which files, judged when. */
 export interface ReadSessionStatusOptions {
   /** One profile (default: AWS_PROFILE, then `default`); ignored with `all`. */
   profile?: string;
   /** Every profile of the config file that has a login_session. */
   all?: boolean;
+  /** The environment to read `AWS_*` variables from; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** The config file; default `AWS_CONFIG_FILE`, then `~/.aws/config`. */
   configFilepath?: string;
+  /** The token cache folder; default `AWS_LOGIN_CACHE_DIRECTORY`, then `~/.aws/login/cache`. */
   cacheDirectory?: string;
+  /** The time to judge at, in milliseconds since the epoch; default now. */
   now?: number;
 }
 
+/** The sessions read by {@link readSessionStatuses}, with the files they were read from. */
 export interface SessionStatusReport {
+  /** The config file read. */
   configPath: string;
+  /** The token store of the cache folder read. */
   store: TokenStore;
+  /** The config file, parsed. */
   config: ParsedConfig;
+  /** One per profile asked about, in config file order. */
   statuses: SessionStatus[];
   /** The cache record of each profile whose file could be read. */
   records: Map<string, TokenCacheRecord>;

@@ -18,8 +18,11 @@ import { MAX_SHARED_FILE_BYTES, readRegularFile } from "./bounded-read.js";
 
 export type { ProfileValues };
 
+/** Where the shared config and credentials files are, as the SDKs resolve them. */
 export interface SharedFilePaths {
+  /** The config file (`AWS_CONFIG_FILE`, else `~/.aws/config`). */
   configPath: string;
+  /** The credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`). */
   credentialsPath: string;
 }
 

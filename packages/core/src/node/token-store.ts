@@ -150,7 +150,9 @@ async function overwriteInPlace(path: string, text: string): Promise<boolean> {
   }
 }
 
+/** Where {@link createFileTokenStore} keeps the records. */
 export interface FileTokenStoreOptions {
+  /** The cache folder (`resolveCacheDirectory`); created 0700 on the first write, refused if others can write to it. */
   directory: string;
   /** Called between a write's fsync and its rename, with the temp file's path: fault-injection tests only. */
   beforeRename?: (temp: string) => void | Promise<void>;

@@ -17,7 +17,7 @@ export interface HttpTransportOptions {
   /** Sent as `user-agent`, e.g. `awslogin/1.2.3 md/awslogin`. */
   userAgent?: string;
   /**
-   * The largest response body read, in bytes (default {@link MAX_RESPONSE_BODY_BYTES}); past it the request is
+   * The largest response body read, in bytes (default 65 536); past it the request is
    * aborted with a retryable BAD_RESPONSE, so an endpoint that streams without end cannot exhaust memory.
    */
   maxBodyBytes?: number;
@@ -32,6 +32,7 @@ export interface HttpTransportOptions {
 
 /** A PEM file of extra CAs and the setting that named it, for messages. */
 export interface CaBundle {
+  /** The PEM file's path; read when the transport is created (CA_BUNDLE_INVALID when it cannot be used). */
   path: string;
   /** `AWS_CA_BUNDLE`, or `ca_bundle of profile NAME`. */
   source: string;
