@@ -1,9 +1,10 @@
 /**
- * bin/run.js answers `--version`, and `export` and `exec` on a cache hit, without oclif (dist/fast-path.cjs). Both
+ * bin/run.js answers `--version`, `export` and `exec` on a cache hit, and `status --json` of one profile, without
+ * oclif (dist/fast-path.cjs). Both
  * paths must print the same bytes and exit alike: each case runs twice, once as users run it and once with
  * AWSLOGIN_NO_FAST_PATH=1 (internal: the oclif commands only), and the two runs are compared whole.
  */
-import { writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { formatExpiresAt, serializeTokenCache, type TokenCacheRecord } from "@awslogin/core";
 import { DEFAULT_IDENTITY, type Emulator, startEmulator } from "@awslogin/emulator";
@@ -130,6 +131,84 @@ describe("the fast path and the oclif path print the same bytes", () => {
     expect(fast.stdout).toMatch(/^@awslogin\/cli\/\S+ \S+-\S+ node-v\d+\.\d+\.\d+\n$/);
     const withoutOclif = await runCli(["--version"], { ...sandbox.env, NODE_OPTIONS: forbidOclif });
     expect(shape(withoutOclif)).toEqual(shape(fast));
+  });
+
+  it("status --json: the same object and exit status on both paths, answered without oclif", async () => {
+    const cachePath = cachePathOf(sandbox, DEFAULT_IDENTITY);
+    const original = readFileSync(cachePath);
+    appendFileSync(sandbox.configPath, "\n[profile plain]\nregion = us-east-1\n");
+    const before = emulator.stats().tokenRequests.refresh_token;
+    /** Both paths alike, and the fast one never loads oclif; the parsed object for the caller to judge. */
+    const same = async (args: string[], env: NodeJS.ProcessEnv = sandbox.env) => {
+      const { fast, oclif } = await bothPaths(args, env);
+      expect(shape(fast), args.join(" ")).toEqual(shape(oclif));
+      const withoutOclif = await runCli(args, { ...env, NODE_OPTIONS: forbidOclif });
+      expect(shape(withoutOclif), args.join(" ")).toEqual(shape(fast));
+      return { code: fast.code, status: JSON.parse(fast.stdout) as Record<string, unknown> };
+    };
+    try {
+      for (const [args, env] of [
+        [["status", "--profile", "dev", "--json"], sandbox.env],
+        [["status", "--json", "-p", "dev"], sandbox.env],
+        [["status", "--json", "--profile=dev"], sandbox.env],
+        [["status", "--json"], { ...sandbox.env, AWS_PROFILE: "dev" }],
+      ] as const) {
+        const { code, status } = await same([...args], env);
+        expect(code).toBe(0);
+        expect(status).toMatchObject({ profile: "dev", state: "valid", region: "eu-west-1" });
+        expect(status.accountId).toBe(record.accessToken.accountId);
+      }
+      // Not usable: exit status 1, with the judge's reason.
+      const plain = await same(["status", "--profile", "plain", "--json"]);
+      expect(plain.code).toBe(1);
+      expect(plain.status).toMatchObject({
+        state: "logged-out",
+        reason: "profile plain has no login_session",
+      });
+      const missing = await same(["status", "--profile", "nope", "--json"]);
+      expect(missing.status).toMatchObject({ state: "logged-out", cachePath: null });
+      editRecord(cachePath, (current) => ({
+        ...current,
+        accessToken: { ...current.accessToken, expiresAt: formatExpiresAt(Date.now() + 60_000) },
+      }));
+      const due = await same(["status", "--profile", "dev", "--json"]);
+      expect(due.code).toBe(0);
+      expect(due.status.state).toBe("refresh-due");
+      editRecord(cachePath, (current) => ({
+        ...current,
+        awslogin: {
+          ...current.awslogin,
+          refreshRefused: { code: "TOKEN_EXPIRED", at: "2026-01-01T00:00:00Z" },
+        },
+      }));
+      const refused = await same(["status", "--profile", "dev", "--json"]);
+      expect(refused.code).toBe(1);
+      expect(refused.status.state).toBe("expired");
+      // A cache file that fails the quick check: oclif and core's full reader explain it, on both paths.
+      writeFileSync(cachePath, "{ not json");
+      const broken = await bothPaths(["status", "--profile", "dev", "--json"], sandbox.env);
+      expect(shape(broken.fast)).toEqual(shape(broken.oclif));
+      expect(JSON.parse(broken.fast.stdout)).toMatchObject({ state: "unreadable" });
+      const brokenWithoutOclif = await runCli(["status", "--profile", "dev", "--json"], {
+        ...sandbox.env,
+        NODE_OPTIONS: forbidOclif,
+      });
+      expect(brokenWithoutOclif.stderr).toContain("oclif was loaded");
+    } finally {
+      writeFileSync(cachePath, original);
+    }
+    // What the fast path leaves to oclif: text output, --all, a repeated or unknown flag, --help.
+    for (const args of [
+      ["status", "--profile", "dev"],
+      ["status", "--json", "--all"],
+      ["status", "--json", "--json", "--profile", "dev"],
+      ["status", "--json", "--bogus"],
+      ["status", "--json", "--help"],
+    ]) {
+      const { fast, oclif } = await bothPaths(args, { ...sandbox.env, NO_COLOR: "1" });
+      expect(shape(fast), args.join(" ")).toEqual(shape(oclif));
+    }
+    expect(emulator.stats().tokenRequests.refresh_token).toBe(before);
   });
 
   it("a refresh due goes through oclif and core on both paths, to the same answer", async () => {

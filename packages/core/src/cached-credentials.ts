@@ -44,6 +44,22 @@ const isNullishOrEmptyOr = (kind: CredentialKind) => (value: unknown) =>
  * @see docs/protocol.md §6 (required-on-read)
  */
 export function readCachedCredentials(contents: string | Uint8Array): CachedCredentials | undefined {
+  return readCachedRecord(contents)?.credentials;
+}
+
+/** A cache record that passed the structural check: the parsed JSON as it is (what `parseTokenCache` returns too). */
+export interface CachedRecord {
+  /** The file's JSON object, unchanged. */
+  record: Readonly<Record<string, unknown>>;
+  /** Its credentials. */
+  credentials: CachedCredentials;
+}
+
+/**
+ * The record and its credentials when core's `parseTokenCache` would accept the contents (and then return this same
+ * object), else undefined. @see docs/protocol.md §6
+ */
+export function readCachedRecord(contents: string | Uint8Array): CachedRecord | undefined {
   const text = typeof contents === "string" ? contents : decodeUtf8Strictly(contents);
   if (text === undefined) return undefined;
   let json: unknown;
@@ -81,5 +97,5 @@ export function readCachedCredentials(contents: string | Uint8Array): CachedCred
   }
   const expiration = typeof expiresAt === "string" ? parseRfc3339(expiresAt) : undefined;
   if (expiration === undefined) return undefined;
-  return { accessKeyId, secretAccessKey, sessionToken, expiration, accountId };
+  return { record: json, credentials: { accessKeyId, secretAccessKey, sessionToken, expiration, accountId } };
 }

@@ -5,8 +5,8 @@
  */
 import type { AwsLoginError } from "./errors.js";
 import { MAX_SESSION_MS, REFRESH_THRESHOLD_MS } from "./protocol.js";
-import { accountIdFromArn } from "./token.js";
-import { expiresAtMs, type TokenCacheRecord } from "./token-cache.js";
+import type { TokenCacheRecord } from "./token-cache.js";
+import { accountIdFromArn, expiresAtMs } from "./token-facts.js";
 
 /**
  * `valid`: credentials have more than 5 minutes left. `refresh-due`: 5 minutes or less, or ran out, while the

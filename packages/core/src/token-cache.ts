@@ -9,6 +9,9 @@ import { CREDENTIAL_PATTERNS, type CredentialKind, decodeUtf8Strictly } from "./
 import { AwsLoginError } from "./errors.js";
 import { resolveCacheDirectory } from "./resolve.js";
 import { parseRfc3339 } from "./rfc3339.js";
+import { expiresAtMs } from "./token-facts.js";
+
+export { expiresAtMs };
 
 /** The cache file name without `.json`: lowercase hex SHA-256 of the UTF-8 session id, untrimmed as the CLI does. @see docs/protocol.md §6, §12.1 */
 export function loginCacheKey(loginSession: string): string {
@@ -200,19 +203,6 @@ export function parseTokenCache(contents: string | Uint8Array, path: string): To
 /** The ID token under either of its names (`idToken`, or Java/Go's `identityToken`). @see docs/protocol.md §6 */
 export function idTokenOf(record: TokenCacheRecord): string | undefined {
   return record.idToken ?? record.identityToken ?? undefined;
-}
-
-/** When the cached credentials expire, in milliseconds since the epoch. @see docs/protocol.md §6 */
-export function expiresAtMs(record: TokenCacheRecord): number {
-  const ms = parseRfc3339(record.accessToken.expiresAt);
-  if (ms === undefined) {
-    throw new AwsLoginError(
-      "CACHE_MALFORMED",
-      "The login token's accessToken.expiresAt is not an RFC 3339 timestamp. Sign in again.",
-      { remedy: { kind: "sign-in" } },
-    );
-  }
-  return ms;
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, fraction truncated, as botocore's `%Y-%m-%dT%H:%M:%SZ`. @see docs/protocol.md §6 */

@@ -8,6 +8,9 @@ import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
 import { AwsLoginError, type AwsLoginErrorCode, type AwsLoginRemedy } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
 import { TOKEN_TYPE } from "./protocol.js";
+import { accountIdFromArn, sanitize } from "./token-facts.js";
+
+export { accountIdFromArn };
 
 /** The grant of a token request. @see RFC 6749 §4.1.3 and §6, docs/protocol.md §4.1 */
 export type TokenGrant = "authorization_code" | "refresh_token";
@@ -196,20 +199,6 @@ export function decodeIdTokenSubject(idToken: string): string {
   return sub;
 }
 
-/** The 12-digit account id of an ARN (its 5th colon-separated field). @see docs/protocol.md §5 */
-export function accountIdFromArn(arn: string): string {
-  const fields = arn.split(":");
-  const account = fields[4];
-  if (fields[0] !== "arn" || fields.length < 6 || account === undefined || !/^\d{12}$/.test(account)) {
-    throw new AwsLoginError(
-      "INVALID_ID_TOKEN",
-      `The login session "${sanitize(arn)}" is not an ARN with a 12-digit account id. Sign in again.`,
-      { remedy: { kind: "sign-in" } },
-    );
-  }
-  return account;
-}
-
 interface ErrorBody {
   error: string | undefined;
   message: string | undefined;
@@ -249,10 +238,6 @@ function invalidRequestMessage(serviceMessage: string | undefined, grant: TokenG
 }
 
 /** Keeps service-provided text short and printable. */
-function sanitize(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, " ").trim();
-  return printable.length > 200 ? `${printable.slice(0, 200)}…` : printable;
-}
 
 function badResponse(message: string): AwsLoginError {
   return new AwsLoginError("BAD_RESPONSE", message);

@@ -1,6 +1,7 @@
 /**
  * The commands bin/run.js answers before oclif loads (dist/fast-path.cjs, CommonJS like the credential_process
- * binary): `--version`, and `export` and `exec` on a cache hit. Each answers only what it fully understands and
+ * binary): `--version`, `export` and `exec` on a cache hit, and `status --json` of one profile whose cache file passes
+ * the structural check (or that has no login_session). Each answers only what it fully understands and
  * prints exactly what the oclif command prints; anything else (another flag, `--help`, a cache miss, a refresh
  * due, an error to explain) answers false, and bin/run.js runs oclif, which does it all as before.
  * AWSLOGIN_NO_FAST_PATH=1 (internal, for the tests that hold both paths equal) always answers false.
@@ -8,10 +9,13 @@
 import { readFileSync } from "node:fs";
 import { arch, platform, release } from "node:os";
 import { join } from "node:path";
+import { isUsableState, readStatusHit } from "@awslogin/core/cache-hit";
+import { printableJson } from "@awslogin/core/printable";
 import { formatCredentials, isExportFormat } from "@awslogin/credential-process";
 import { readProfileCacheHit } from "../cache-hit.js";
 import { splitExecArgv } from "../exec-argv.js";
 import { runWithCredentials } from "../exec-child.js";
+import { EXIT } from "../exit-codes.js";
 import { resolveProfileName } from "../profile-name.js";
 import { fdOutput } from "./fd-output.js";
 import { parseFastFlags } from "./flags.js";
@@ -33,6 +37,7 @@ export function answerWithoutOclif(argv: readonly string[], env: NodeJS.ProcessE
   if (beforeDashDash.includes("--help")) return false;
   if (command === "export") return answerExport(rest, env);
   if (command === "exec") return answerExec(rest, env);
+  if (command === "status") return answerStatus(rest, env);
   return false;
 }
 
@@ -87,5 +92,21 @@ function answerExec(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   void runWithCredentials(file, args, hit, fdOutput, env).then((code) => {
     process.exitCode = code;
   });
+  return true;
+}
+
+/**
+ * `status --json [--profile P]`: the object oclif's JSON flag prints (core's printableJson, as BaseCommand.logJson),
+ * exit status 1 unless the session is usable. Text output (colours, the terminal's width) and `--all` are oclif's.
+ */
+function answerStatus(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  const own = argv.filter((arg) => arg !== "--json");
+  if (argv.length - own.length !== 1) return false;
+  const flags = parseFastFlags(own, { profile: { char: "p" } });
+  if (flags === undefined) return false;
+  const status = readStatusHit(resolveProfileName(flags.profile, env), env);
+  if (status === undefined) return false;
+  fdOutput.out(`${printableJson(status)}\n`);
+  if (!isUsableState(status.state)) process.exitCode = EXIT.failure;
   return true;
 }

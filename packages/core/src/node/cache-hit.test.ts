@@ -5,8 +5,9 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheKey } from "../cached-credentials.js";
 import { expiresAtMs } from "../token-cache.js";
-import { type CacheHit, REFRESH_THRESHOLD_MS, readCacheHit } from "./cache-hit.js";
+import { type CacheHit, REFRESH_THRESHOLD_MS, readCacheHit, readStatusHit } from "./cache-hit.js";
 import { resolveProfileSession } from "./profile-credentials.js";
+import { readSessionStatuses } from "./session-status.js";
 import { assertTrustedCacheDirectory } from "./token-store.js";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -21,7 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function writeCache(session: string, expiresAt: string): void {
+function writeCache(session: string, expiresAt: string, extra: Record<string, unknown> = {}): void {
   const record = {
     accessToken: {
       accessKeyId: "ASIAEXAMPLE",
@@ -35,6 +36,7 @@ function writeCache(session: string, expiresAt: string): void {
     refreshToken: "rt",
     idToken: "e30.e30.sig",
     dpopKey: "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n",
+    ...extra,
   };
   writeFileSync(join(home, ".aws", "login", "cache", `${cacheKey(session)}.json`), JSON.stringify(record));
 }
@@ -192,5 +194,97 @@ describe("readCacheHit agrees with core's full path on the profile (config + cre
     // Both answers were exercised, not only "leave it to core".
     expect(seen.hits).toBeGreaterThan(10);
     expect(seen.misses).toBeGreaterThan(10);
+  });
+});
+
+describe("readStatusHit agrees with core's readSessionStatuses (property)", () => {
+  const SESSIONS = {
+    fresh: "arn:aws:sts::111122223333:assumed-role/Developer/fresh",
+    due: "arn:aws:sts::111122223333:assumed-role/Developer/due",
+    refused: "arn:aws:sts::111122223333:assumed-role/Developer/refused",
+    ended: "arn:aws:sts::111122223333:assumed-role/Developer/ended",
+    region: "arn:aws:sts::111122223333:assumed-role/Developer/region",
+    broken: "arn:aws:sts::111122223333:assumed-role/Developer/broken",
+    badKey: "arn:aws:sts::111122223333:assumed-role/Developer/bad-key",
+    missing: "arn:aws:sts::111122223333:assumed-role/Developer/missing",
+  };
+  const value = fc.oneof(
+    { arbitrary: fc.constantFrom(...Object.values(SESSIONS)), weight: 6 },
+    fc.constantFrom("", " ", "eu-west-1", "not-an-arn", "\u00e9"),
+  );
+  const line = fc.oneof(
+    { arbitrary: fc.tuple(fc.constant("login_session"), value), weight: 4 },
+    fc.tuple(fc.constantFrom("region", "Login_Session"), value),
+    fc.constantFrom("# comment", "", "  nested = 1", "[not a header", "login_session"),
+  );
+  const header = fc.oneof(
+    { arbitrary: fc.constantFrom("[profile dev]", "[default]"), weight: 4 },
+    fc.constantFrom("[dev]", "[profile  dev ]", "[profile other]"),
+  );
+  const file = fc.option(fc.array(fc.tuple(header, fc.array(line, { maxLength: 4 })), { maxLength: 3 }), {
+    nil: undefined,
+  });
+
+  it("the same status object, or it leaves the question to core", async () => {
+    const cache = join(home, ".aws", "login", "cache");
+    writeCache(SESSIONS.fresh, "2026-11-26T13:00:00Z", {
+      awslogin: { sessionStartedAt: "2026-11-26T08:00:00Z" },
+    });
+    writeCache(SESSIONS.due, "2026-11-26T12:04:00Z", { signInRegion: "eu-west-1" });
+    writeCache(SESSIONS.refused, "2026-11-26T13:00:00Z", {
+      awslogin: { refreshRefused: { code: "TOKEN_EXPIRED", at: "2026-11-26T11:00:00Z" } },
+    });
+    writeCache(SESSIONS.ended, "2026-11-26T11:00:00Z", {
+      awslogin: { sessionStartedAt: "2026-11-25T20:00:00Z" },
+    });
+    writeCache(SESSIONS.region, "2026-11-26T13:00:00Z", { signInRegion: "" });
+    writeCache(SESSIONS.badKey, "2026-11-26T13:00:00Z", { clientId: "has space" });
+    writeFileSync(join(cache, `${cacheKey(SESSIONS.broken)}.json`), "{ cut short");
+    const env = { AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_LOGIN_CACHE_DIRECTORY: cache };
+    const seen = { answered: 0, declined: 0 };
+    await fc.assert(
+      fc.asyncProperty(file, fc.constantFrom("dev", "default", "other"), async (config, profile) => {
+        rmSync(env.AWS_CONFIG_FILE, { force: true });
+        if (config !== undefined) {
+          write(
+            "config",
+            config
+              .map(([head, lines]) =>
+                [head, ...lines.map((l) => (typeof l === "string" ? l : `${l[0]} = ${l[1]}`))].join("\n"),
+              )
+              .join("\n"),
+          );
+        }
+        const fast = readStatusHit(profile, env, NOW, home);
+        const core = (await readSessionStatuses({ profile, env, now: NOW })).statuses[0];
+        if (fast === undefined) seen.declined++;
+        else {
+          seen.answered++;
+          // The same keys in the same order: the JSON printed is byte for byte the same.
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(core));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(seen.answered).toBeGreaterThan(30);
+    expect(seen.declined).toBeGreaterThan(10);
+  });
+
+  it("declines what the full reader must explain: no cache file, a malformed or doubtful one", async () => {
+    const cache = join(home, ".aws", "login", "cache");
+    writeFileSync(join(cache, `${cacheKey(SESSIONS.broken)}.json`), "{ cut short");
+    writeCache(SESSIONS.badKey, "2026-11-26T13:00:00Z", { clientId: "has space" });
+    const env = { AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_LOGIN_CACHE_DIRECTORY: cache };
+    for (const session of [SESSIONS.missing, SESSIONS.broken, SESSIONS.badKey]) {
+      write("config", `[profile dev]\nlogin_session = ${session}\n`);
+      expect(readStatusHit("dev", env, NOW, home), session).toBeUndefined();
+      const core = (await readSessionStatuses({ profile: "dev", env, now: NOW })).statuses[0];
+      expect(core?.state).toBe(session === SESSIONS.missing ? "logged-out" : "unreadable");
+    }
+    // A config file that cannot be read (a folder): core explains it.
+    mkdirSync(join(home, "folder"));
+    expect(
+      readStatusHit("dev", { ...env, AWS_CONFIG_FILE: join(home, "folder") }, NOW, home),
+    ).toBeUndefined();
   });
 });

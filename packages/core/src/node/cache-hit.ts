@@ -3,21 +3,40 @@
  * dependency-free config reader, its login_session's cache file with the bounded reader and checked by a small
  * structural check held equal to core's schema, and more than 5 minutes must be left. Shared by the
  * `awslogin-credential-process` binary, the SDK provider and the CLI's `export` and `exec`, which take core's full
- * path (refresh under the lock, every check and message) only when this answers undefined.
+ * path (refresh under the lock, every check and message) only when this answers undefined. `readStatusHit` is the
+ * same for `awslogin status --json`: a session's status judged by core's own judge from a record that passed the
+ * structural check, or undefined (then `readSessionStatuses` in `@awslogin/core/node` reads and explains).
  * @see docs/protocol.md §6, §7, §8
  */
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { type CacheHitFiles, resolveCacheHitFiles, type SharedFileOptions } from "../cache-hit-paths.js";
+import {
+  type CacheHitFiles,
+  configPathOf,
+  resolveCacheHitFiles,
+  type SharedFileOptions,
+} from "../cache-hit-paths.js";
 import { untrustedFolderReason } from "../cache-trust.js";
-import { type CachedCredentials, cacheKey, readCachedCredentials } from "../cached-credentials.js";
+import {
+  type CachedCredentials,
+  cacheKey,
+  readCachedCredentials,
+  readCachedRecord,
+} from "../cached-credentials.js";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "../config.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
-import { type LoginSettingsInput, resolveRegion } from "../resolve.js";
+import { type LoginSettingsInput, resolveCacheDirectory, resolveRegion } from "../resolve.js";
+import {
+  isUsableState,
+  judgeSessionStatus,
+  type SessionState,
+  type SessionStatus,
+} from "../session-status.js";
+import type { TokenCacheRecord } from "../token-cache.js";
 import { MAX_SHARED_FILE_BYTES, readRegularBytesSync } from "./bounded-read.js";
 
-export type { CachedCredentials, CacheHitFiles, SharedFileOptions };
-export { REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
+export type { CachedCredentials, CacheHitFiles, SessionState, SessionStatus, SharedFileOptions };
+export { isUsableState, REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
 
 /** What a cache hit answers: the cached credentials, and the region callers print or pass beside them. */
 export interface CacheHit {
@@ -61,6 +80,45 @@ export function readCacheHit(
     );
     if (credentials === undefined || credentials.expiration - now <= REFRESH_THRESHOLD_MS) return undefined;
     return { credentials, region: resolveRegion(settings)?.value };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One profile's session status as `readSessionStatuses` (`@awslogin/core/node`) would judge it at `now`, read from
+ * the same files (the config file's profile, its login_session's cache file in core's cache folder), when the cache
+ * file passes the structural check; also a profile without a login_session. Undefined when anything else is so (no
+ * cache file, a file that fails the check, a config file that cannot be read): the full reader decides and explains.
+ * Never throws, never writes.
+ */
+export function readStatusHit(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  now: number = Date.now(),
+  home: string = homedir(),
+): SessionStatus | undefined {
+  const configPath = configPathOf(env, home);
+  if (configPath === undefined) return undefined;
+  try {
+    const section = getProfile(parseConfigFile(readConfigText(configPath)), profile);
+    const loginSession = section?.login_session || undefined;
+    const base = {
+      profile,
+      loginSession,
+      profileExists: section !== undefined,
+      profileRegion: section?.region || undefined,
+    };
+    if (loginSession === undefined) {
+      return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);
+    }
+    const directory = resolveCacheDirectory({ env, homeDir: home }).value;
+    const cachePath = join(directory, `${cacheKey(loginSession)}.json`);
+    const checked = readCachedRecord(readRegularBytesSync(cachePath));
+    if (checked === undefined) return undefined;
+    // The structural check passed, so core's parseTokenCache accepts this object and returns it as it is.
+    const record = checked.record as unknown as TokenCacheRecord;
+    return judgeSessionStatus({ ...base, cachePath, record }, now);
   } catch {
     return undefined;
   }
