@@ -3,6 +3,7 @@
  * the clock. Pure: the caller reads the files and passes the time in; judging never refreshes or writes.
  * @see docs/protocol.md §6 (cache), §7 (profiles), §8 (refresh: 5-minute threshold, 12-hour sessions)
  */
+import type { ProfileValues } from "./config.js";
 import type { AwsLoginError } from "./errors.js";
 import { MAX_SESSION_MS, REFRESH_THRESHOLD_MS } from "./protocol.js";
 import type { TokenCacheRecord } from "./token-cache.js";
@@ -51,6 +52,19 @@ export interface SessionStatusInput {
   record: TokenCacheRecord | undefined;
   /** Why the cache file could not be used, when it could not. */
   error?: AwsLoginError | undefined;
+}
+
+/** What a profile's config section says for its status: the part of {@link SessionStatusInput} before the cache. */
+export function profileFacts(
+  profile: string,
+  section: ProfileValues | undefined,
+): Pick<SessionStatusInput, "profile" | "loginSession" | "profileExists" | "profileRegion"> {
+  return {
+    profile,
+    loginSession: section?.login_session || undefined,
+    profileExists: section !== undefined,
+    profileRegion: section?.region || undefined,
+  };
 }
 
 /** The usable states: the credentials work now or the next use refreshes them. */

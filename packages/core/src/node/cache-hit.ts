@@ -29,6 +29,7 @@ import { type LoginSettingsInput, resolveCacheDirectory, resolveRegion } from ".
 import {
   isUsableState,
   judgeSessionStatus,
+  profileFacts,
   type SessionState,
   type SessionStatus,
 } from "../session-status.js";
@@ -101,14 +102,8 @@ export function readStatusHit(
   const configPath = configPathOf(env, home);
   if (configPath === undefined) return undefined;
   try {
-    const section = getProfile(parseConfigFile(readConfigText(configPath)), profile);
-    const loginSession = section?.login_session || undefined;
-    const base = {
-      profile,
-      loginSession,
-      profileExists: section !== undefined,
-      profileRegion: section?.region || undefined,
-    };
+    const base = profileFacts(profile, getProfile(parseConfigFile(readConfigText(configPath)), profile));
+    const { loginSession } = base;
     if (loginSession === undefined) {
       return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);
     }

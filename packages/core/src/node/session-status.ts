@@ -8,7 +8,7 @@ import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
 import { AwsLoginError } from "../errors.js";
 import type { TokenStore } from "../ports.js";
 import { resolveCacheDirectory, resolveProfile } from "../resolve.js";
-import { judgeSessionStatus, type SessionStatus } from "../session-status.js";
+import { judgeSessionStatus, profileFacts, type SessionStatus } from "../session-status.js";
 import type { TokenCacheRecord } from "../token-cache.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { createFileTokenStore } from "./token-store.js";
@@ -77,14 +77,8 @@ export async function readSessionStatuses(
   return { configPath, store, config, statuses, records };
 
   async function readOne(profile: string): Promise<SessionStatus> {
-    const section = getProfile(config, profile);
-    const loginSession = section?.login_session || undefined;
-    const base = {
-      profile,
-      loginSession,
-      profileExists: section !== undefined,
-      profileRegion: section?.region || undefined,
-    };
+    const base = profileFacts(profile, getProfile(config, profile));
+    const { loginSession } = base;
     if (loginSession === undefined)
       return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);
     const cachePath = store.pathFor(loginSession);
