@@ -3,6 +3,12 @@
 // apps installed with npm from the registry (--prefer-offline), each with @aws-sdk/client-sts alone, then with
 // @aws-sdk/credential-provider-login, then with our packed @awslogin/core + @awslogin/credential-provider tarballs.
 // Sizes are the sum of the files' sizes (not disk blocks). Budget: ours adds at most 3 MB.
+// Figures (npm 11.19.1; @aws-sdk/client-sts@3.1174.0 alone 5.21 MB, the official provider adds 0.03 MB):
+//   zod a caret dependency of core (^4.6.7)          +8.01 MB  zod 5.86, undici 1.61, core 0.48, provider 0.05  MISSED
+//   zod bundled into core, `import { z } from "zod"`  +3.59 MB  core 1.93 (all of zod, its locales too), undici 1.61
+//   zod bundled into core, `import * as z`           +2.49 MB  undici 1.61, core 0.83, provider 0.05      met (chosen)
+//   zod/mini, bundled (estimated, not built)         ~+2.2 MB  the same schemas bundled alone: 46 KB a format
+//                                                              against 184 KB; left: the budget is met without it
 // Usage: node bench/install-size.mjs [repo root, default this one]   (pnpm pack builds what it packs)
 import { execFileSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -11,6 +11,7 @@ const root = new URL("..", import.meta.url).pathname;
 /** What each bundling package is known to bundle: its notices must name at least these. */
 const BUNDLES = {
   "@awslogin/cli": ["@oclif/core", "debug", "semver"],
+  "@awslogin/core": ["zod"],
   "@awslogin/credential-process": ["zod", "undici"],
 };
 /** Libraries an app installs: source maps would only add to every install (issue 8's size budget). */

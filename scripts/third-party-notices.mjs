@@ -3,7 +3,9 @@
 // `metafile: true`) names every input module and how many of its bytes reached each output, so a package whose
 // code was tree-shaken away is not listed, and one that was bundled cannot be forgotten. For each such package:
 // its name, version, licence (package.json) and the text of its LICENSE/LICENCE/COPYING/NOTICE files. The
-// metafiles are removed afterwards (they are build records, not for the tarball).
+// metafiles are removed afterwards (they are build records, not for the tarball). A bundled file of another of our
+// packages (core's dist, which bundles zod) is looked into: esbuild names each module it bundled in a `// path`
+// comment, relative to that package's folder, so the third-party packages inside it are listed too.
 // Usage (a tsup onSuccess hook): node ../../scripts/third-party-notices.mjs dist
 // Fails (exit 1) when a bundled package names no licence, so a new dependency is looked at before it ships.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,13 +19,31 @@ if (metafiles.length === 0) {
   process.exit(1);
 }
 
-/** The folder of the npm package a bundled module path belongs to, or undefined for our own sources. */
-function packageFolderOf(input) {
+/** The folder of the npm package a bundled module path (relative to `base`) belongs to, or undefined for our own. */
+function packageFolderOf(input, base = packageRoot) {
   const at = input.lastIndexOf("node_modules/");
   if (at === -1) return undefined;
   const rest = input.slice(at + "node_modules/".length).split("/");
   const name = rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
-  return resolve(packageRoot, input.slice(0, at), "node_modules", name);
+  return resolve(base, input.slice(0, at), "node_modules", name);
+}
+
+/** The folder of the nearest package.json above `file` that names another of our packages, or undefined. */
+function otherPackageOf(file) {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!existsSync(join(dir, "package.json"))) continue;
+    const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    return name?.startsWith("@awslogin/") && dir !== packageRoot ? dir : undefined;
+  }
+  return undefined;
+}
+
+/** The third-party packages a built file of another of our packages bundled, from esbuild's `// path` comments. */
+function bundledInside(file, base) {
+  const folders = new Set();
+  for (const [, path] of readFileSync(file, "utf8").matchAll(/^\/\/ (\S*node_modules\/\S+)$/gm))
+    folders.add(packageFolderOf(path, base));
+  return folders;
 }
 
 const bundled = new Map(); // package folder → bytes in output
@@ -31,9 +51,11 @@ for (const file of metafiles) {
   const meta = JSON.parse(readFileSync(join(dist, file), "utf8"));
   for (const output of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (bytesInOutput === 0) continue;
       const folder = packageFolderOf(input);
-      if (folder === undefined || bytesInOutput === 0) continue;
-      bundled.set(folder, (bundled.get(folder) ?? 0) + bytesInOutput);
+      const ours = folder === undefined ? otherPackageOf(resolve(packageRoot, input)) : undefined;
+      const folders = ours ? bundledInside(resolve(packageRoot, input), ours) : [folder];
+      for (const f of folders) if (f !== undefined) bundled.set(f, (bundled.get(f) ?? 0) + bytesInOutput);
     }
   }
 }

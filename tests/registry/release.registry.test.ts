@@ -14,6 +14,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { npmrcFor, PUBLISHED, publishAll, type Registry, ROOT, startRegistry } from "./registry.js";
 
+/** What installing the provider may add to an app that already has @aws-sdk/client-sts. */
+const INSTALL_BUDGET_MB = 3;
+
 const run = promisify(execFile);
 const NODES = (process.env.AWSLOGIN_TEST_NODES ?? process.execPath).split(",").filter(Boolean);
 const BROWSER_HELPER = join(ROOT, "scripts", "follow-redirects-browser.mjs");
@@ -328,7 +331,7 @@ Promise.all(names.map((name) => import(name))).then((modules) => {
     }
   });
 
-  it("installs the provider into an app that already has @aws-sdk/client-sts with one copy of core, and reports the size it adds", async () => {
+  it("installs the provider into an app that already has @aws-sdk/client-sts with one copy of core, and adds at most 3 MB", async () => {
     const dir = join(user.home, "size-app");
     mkdirSync(dir);
     writeFileSync(
@@ -349,9 +352,11 @@ Promise.all(names.map((name) => import(name))).then((modules) => {
       env: user.env,
     });
     expect(stdout.trim().split("\n")).toEqual([join(dir, "node_modules", "@awslogin", "core")]);
-    // The figure goes to the log (and the release notes); the budget is the lean-core issue's to hold.
+    // The figure goes to the log (and the release notes), and is held to the budget: at most 3 MB (the official
+    // provider adds nothing; bench/install-size.mjs shows what the difference is made of).
     console.log(
       `@awslogin/credential-provider adds ${(added / 1024 / 1024).toFixed(2)} MB to an app with client-sts`,
     );
+    expect(added / 1024 / 1024).toBeLessThanOrEqual(INSTALL_BUDGET_MB);
   });
 });

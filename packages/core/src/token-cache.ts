@@ -4,7 +4,8 @@
  * @see docs/protocol.md §6, §12.1, §12.2, §15
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+// A namespace import, so that the bundler keeps only the parts of zod used (zod is bundled: tsup.config.ts).
+import * as z from "zod";
 import { CREDENTIAL_PATTERNS, type CredentialKind, decodeUtf8Strictly } from "./credential-format.js";
 import { AwsLoginError } from "./errors.js";
 import { resolveCacheDirectory } from "./resolve.js";

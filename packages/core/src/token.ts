@@ -3,7 +3,8 @@
  * @see RFC 6749 §4.1.3 and §6, docs/protocol.md §4–§5
  */
 import { Buffer } from "node:buffer";
-import { z } from "zod";
+// A namespace import, so that the bundler keeps only the parts of zod used (zod is bundled: tsup.config.ts).
+import * as z from "zod";
 import { CREDENTIAL_PATTERNS, isCredentialValue } from "./credential-format.js";
 import { AwsLoginError, type AwsLoginErrorCode, type AwsLoginRemedy } from "./errors.js";
 import type { HttpResponse } from "./ports.js";
