@@ -26,7 +26,12 @@ function publishedPackages() {
   for (const entry of listed) {
     const manifest = JSON.parse(readFileSync(join(entry.path, "package.json"), "utf8"));
     if (manifest.private) continue;
-    const internal = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
+    // Peers too: the CLI's optional peer (the emulator) is published first, so the same release installs beside it.
+    const internal = Object.keys({
+      ...manifest.dependencies,
+      ...manifest.optionalDependencies,
+      ...manifest.peerDependencies,
+    }).filter(
       (name) => name.startsWith("@awslogin/"),
     );
     packages.set(manifest.name, { version: manifest.version, internal });
