@@ -31,9 +31,7 @@ function publishedPackages() {
       ...manifest.dependencies,
       ...manifest.optionalDependencies,
       ...manifest.peerDependencies,
-    }).filter(
-      (name) => name.startsWith("@awslogin/"),
-    );
+    }).filter((name) => name.startsWith("@awslogin/"));
     packages.set(manifest.name, { version: manifest.version, internal });
   }
   return packages;
