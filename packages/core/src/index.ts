@@ -91,6 +91,7 @@ export { printable, printableJson } from "./printable.js";
 // Protocol constants shared with the emulator, which serves what the client asks for. @see docs/protocol.md
 export {
   CLIENT_ID,
+  IAM_CLIENT_AUTH_QUERY,
   LOOPBACK_CALLBACK_PATH,
   type LoginFlow,
   type OAuth2ErrorCode,
@@ -98,6 +99,7 @@ export {
   REFRESH_THRESHOLD_MS,
   SERVICE_ERRORS,
   SIGNIN_PATH,
+  SIGNIN_SIGNING_NAME,
   TOKEN_TYPE,
 } from "./protocol.js";
 // The refresh driver: fresh credentials for a login session, refreshed once across processes.

@@ -25,7 +25,17 @@ export const SIGNIN_PATH = {
   authorize: "/v1/authorize",
   token: "/v1/token",
   confirmation: "/v1/sessions/confirmation",
+  /** RevokeOAuth2TokenWithIAM (RFC 7009), with {@link IAM_CLIENT_AUTH_QUERY}. @see docs/protocol.md §16.2 */
+  revoke: "/v1/revoke",
+  /** IntrospectOAuth2TokenWithIAM (RFC 7662), with {@link IAM_CLIENT_AUTH_QUERY}. @see docs/protocol.md §16.3 */
+  introspect: "/v1/introspect",
 } as const;
+
+/** The query the `…WithIAM` operations carry: the client authenticates with SigV4 (signing name `signin`). @see docs/protocol.md §16.2 */
+export const IAM_CLIENT_AUTH_QUERY = "x-amz-client-auth-method=iam";
+
+/** The SigV4 signing name of the Sign-In service. @see docs/protocol.md §16.2 */
+export const SIGNIN_SIGNING_NAME = "signin";
 
 /** Path of the loopback callback of the same-device flow. */
 export const LOOPBACK_CALLBACK_PATH = "/oauth/callback";

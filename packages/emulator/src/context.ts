@@ -15,6 +15,10 @@ export interface EmulatorStats {
   /** Token answers by outcome: "ok" or the `error` code sent (faults included); "dropped" for dropped connections. */
   tokenResults: Record<string, number>;
   sts: { requests: number; ok: number; errors: number };
+  /** RevokeOAuth2TokenWithIAM calls: answered 200, and refused (auth, validation, access, faults). */
+  revoke: { requests: number; ok: number; errors: number };
+  /** IntrospectOAuth2TokenWithIAM calls: answered active, answered `{"active": false}`, and refused. */
+  introspect: { requests: number; active: number; inactive: number; errors: number };
   faults: { applied: number; pending: number };
 }
 

@@ -24,7 +24,11 @@ export interface CloudTrailEvent {
   userIdentity: CloudTrailUserIdentity;
   eventTime: string;
   eventSource: "signin.amazonaws.com";
-  eventName: "AuthorizeOAuth2Access" | "CreateOAuth2Token";
+  eventName:
+    | "AuthorizeOAuth2Access"
+    | "CreateOAuth2Token"
+    | "RevokeOAuth2TokenWithIAM"
+    | "IntrospectOAuth2TokenWithIAM";
   awsRegion: string;
   sourceIPAddress: string;
   userAgent: string;
@@ -35,7 +39,8 @@ export interface CloudTrailEvent {
   additionalEventData: Record<string, string>;
   requestID: string;
   eventID: string;
-  readOnly: true;
+  /** False only for calls that change something the service keeps (a revoke). */
+  readOnly: boolean;
   eventType: "AwsApiCall";
   managementEvent: true;
   recipientAccountId: string;
@@ -55,6 +60,8 @@ export interface CallRecord {
   host: string;
   requestId: string;
   requestParameters: Record<string, string>;
+  /** Whether the call only reads (default true). */
+  readOnly?: boolean;
   /** For failed calls: the error shape and a message. */
   error?: { code: string; message: string; oauthError?: string };
 }
@@ -137,7 +144,7 @@ export class EventLog {
       additionalEventData,
       requestID: call.requestId,
       eventID: randomUUID(),
-      readOnly: true,
+      readOnly: call.readOnly ?? true,
       eventType: "AwsApiCall",
       managementEvent: true,
       recipientAccountId: call.identity?.accountId ?? this.fallbackAccountId,

@@ -1,5 +1,5 @@
 /**
- * Fault injection for `POST /v1/token`: the next N token calls fail with a given service error,
+ * Fault injection for `POST /v1/token` (and, when a fault names them, revoke and introspection): the next N calls fail with a given service error,
  * an HTTP 429/500, a dropped connection, or a delay (alone or with another fault).
  */
 
@@ -11,10 +11,20 @@ export type FaultError =
   | "AUTHCODE_EXPIRED"
   | "INVALID_REQUEST";
 
-/** What the next `count` token calls do instead of their normal answer. */
+/** The operations a fault can apply to. */
+export type FaultOperation = "token" | "revoke" | "introspect";
+
+const FAULT_OPERATIONS: readonly FaultOperation[] = ["token", "revoke", "introspect"];
+
+/** What the next `count` calls of one operation do instead of their normal answer. */
 export interface FaultSpec {
-  /** How many token calls the fault applies to (a positive integer). */
+  /** How many calls the fault applies to (a positive integer). */
   count: number;
+  /**
+   * Which operation: `token` (CreateOAuth2Token, the default), `revoke` (RevokeOAuth2TokenWithIAM) or `introspect`
+   * (IntrospectOAuth2TokenWithIAM). Each operation takes only the faults that name it, in order.
+   */
+  operation?: FaultOperation;
   /** Answer with this service error (status and shape per docs/protocol.md §4.4). */
   error?: FaultError;
   /** Answer 429 TooManyRequestsError or 500 InternalServerException. */
@@ -41,11 +51,14 @@ export function describeFaultProblem(spec: unknown): string | undefined {
     return "A fault must be a JSON object.";
   const s = spec as Record<string, unknown>;
   for (const key of Object.keys(s)) {
-    if (!["count", "error", "status", "drop", "delayMs"].includes(key))
+    if (!["count", "operation", "error", "status", "drop", "delayMs"].includes(key))
       return `Unknown fault field "${key}".`;
   }
   if (typeof s.count !== "number" || !Number.isInteger(s.count) || s.count < 1 || s.count > 1_000_000) {
     return "count must be an integer from 1 to 1000000.";
+  }
+  if (s.operation !== undefined && !FAULT_OPERATIONS.includes(s.operation as FaultOperation)) {
+    return `operation must be one of ${FAULT_OPERATIONS.join(", ")}.`;
   }
   if (s.error !== undefined && !FAULT_ERRORS.includes(s.error as FaultError)) {
     return `error must be one of ${FAULT_ERRORS.join(", ")}.`;
@@ -76,20 +89,21 @@ export class FaultQueue {
   add(spec: FaultSpec): void {
     const problem = describeFaultProblem(spec);
     if (problem) throw new TypeError(`Invalid fault: ${problem}`);
-    const { count, error, status, drop, delayMs } = spec;
-    this.queue.push({ spec: { count, error, status, drop, delayMs }, remaining: count });
+    const { count, operation, error, status, drop, delayMs } = spec;
+    this.queue.push({ spec: { count, operation, error, status, drop, delayMs }, remaining: count });
   }
 
   clear(): void {
     this.queue.length = 0;
   }
 
-  /** The fault for the current token call, if any. */
-  take(): FaultSpec | undefined {
-    const head = this.queue[0];
+  /** The fault for the current call of `operation`, if any: the oldest pending fault that names it. */
+  take(operation: FaultOperation = "token"): FaultSpec | undefined {
+    const index = this.queue.findIndex((entry) => (entry.spec.operation ?? "token") === operation);
+    const head = this.queue[index];
     if (!head) return undefined;
     head.remaining -= 1;
-    if (head.remaining === 0) this.queue.shift();
+    if (head.remaining === 0) this.queue.splice(index, 1);
     this.appliedCount += 1;
     return head.spec;
   }
@@ -99,7 +113,7 @@ export class FaultQueue {
     return this.queue.reduce((sum, entry) => sum + entry.remaining, 0);
   }
 
-  /** Token calls a fault was applied to so far. */
+  /** Calls a fault was applied to so far. */
   get applied(): number {
     return this.appliedCount;
   }

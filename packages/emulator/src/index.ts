@@ -14,7 +14,7 @@ import { createEmulatorServer, snapshotStats } from "./server.js";
 import { EmulatorState } from "./state.js";
 
 export type { CloudTrailEvent, CloudTrailUserIdentity } from "./events.js";
-export type { FaultError, FaultSpec } from "./faults.js";
+export type { FaultError, FaultOperation, FaultSpec } from "./faults.js";
 export type { Identity } from "./identity.js";
 export type { EmulatorStats };
 export { DEFAULT_IDENTITY, parseIdentity };
@@ -50,7 +50,10 @@ export interface Emulator {
   port: number;
   /** Stops listening and ends every open connection, keep-alive ones included. */
   close(): Promise<void>;
-  /** Makes the next `fault.count` token calls fail as described; throws a TypeError for a bad spec. */
+  /**
+   * Makes the next `fault.count` calls of `fault.operation` (token calls by default) fail as described; throws a
+   * TypeError for a bad spec.
+   */
   injectFault(fault: FaultSpec): void;
   /** Removes all pending faults. */
   clearFaults(): void;
@@ -151,6 +154,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokenRequests: { authorization_code: 0, refresh_token: 0, other: 0 },
       tokenResults: {},
       sts: { requests: 0, ok: 0, errors: 0 },
+      revoke: { requests: 0, ok: 0, errors: 0 },
+      introspect: { requests: 0, active: 0, inactive: 0, errors: 0 },
       faults: { applied: 0, pending: 0 },
     },
     idTokenKey: { privateKey, kid, alg: "ES384" },

@@ -15,6 +15,7 @@ import {
 import { type EmulatorContext, type IncomingCall, jsonReply, type Reply } from "./context.js";
 import { controlCallProblem } from "./control-guard.js";
 import { describeFaultProblem, type FaultSpec } from "./faults.js";
+import { handleOAuthIam } from "./oauth-iam.js";
 import { indexPage, PAGE_CSP } from "./pages.js";
 import { handleSts } from "./sts.js";
 import { handleToken } from "./token.js";
@@ -111,6 +112,10 @@ async function route(ctx: EmulatorContext, call: IncomingCall, jwks: unknown): P
       return method === "GET" ? handleConfirmation(ctx, call) : methodNotAllowed("GET");
     case SIGNIN_PATH.token:
       return method === "POST" ? handleToken(ctx, call) : methodNotAllowed("POST");
+    case SIGNIN_PATH.revoke:
+      return method === "POST" ? handleOAuthIam(ctx, call, "revoke") : methodNotAllowed("POST");
+    case SIGNIN_PATH.introspect:
+      return method === "POST" ? handleOAuthIam(ctx, call, "introspect") : methodNotAllowed("POST");
     case "/":
       if (method === "POST" || (method === "GET" && call.url.searchParams.has("Action")))
         return handleSts(ctx, call);

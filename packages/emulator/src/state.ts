@@ -37,6 +37,8 @@ export interface AuthCode {
 /** A login session: created by the code exchange, ended `sessionDuration` later. */
 export interface LoginSession {
   id: string;
+  /** When RevokeOAuth2TokenWithIAM ended the session's whole rotation chain (docs/protocol.md §16.2). */
+  revokedAt?: number;
   identity: Identity;
   clientId: string;
   /** RFC 7638 thumbprint of the DPoP key the session is bound to (`cnf.jkt`). */
@@ -56,6 +58,10 @@ export interface TokenAnswer {
 
 export interface RefreshTokenRecord {
   sessionId: string;
+  /** When the token was issued (introspection's `iat`/`nbf`). */
+  issuedAt: number;
+  /** The token's own id (introspection's `jti`); never the token itself. */
+  jti: string;
   /** Set once the token was exchanged: when, and what was answered (replayed inside the reuse window). */
   rotatedAt?: number;
   answer?: TokenAnswer;
@@ -108,10 +114,10 @@ export class EmulatorState {
     return record;
   }
 
-  /** Issues a new refresh token for a session. */
-  issueRefreshToken(sessionId: string): string {
-    const token = `rt.${randomToken(48)}`;
-    this.refreshTokens.set(token, { sessionId });
+  /** Issues a new refresh token for a session, shaped like the service's (`ASOR…`, docs/protocol.md §16.4). */
+  issueRefreshToken(sessionId: string, issuedAt: number): string {
+    const token = `ASOR${randomToken(48)}`;
+    this.refreshTokens.set(token, { sessionId, issuedAt, jti: randomUUID() });
     return token;
   }
 

@@ -49,7 +49,8 @@ const JSON_NAMES: readonly (keyof TokenBody)[] = [
 const UNRESERVED_43_128 = /^[A-Za-z0-9\-._~]{43,128}$/;
 const CLIENT_IDS: readonly string[] = [CLIENT_ID.sameDevice, CLIENT_ID.crossDevice];
 
-type ErrorName = OAuth2ErrorCode | "THROTTLED";
+/** A service error the emulator answers with: an OAuth error code, or throttling. */
+export type ErrorName = OAuth2ErrorCode | "THROTTLED";
 
 class TokenError extends Error {
   constructor(
@@ -114,7 +115,7 @@ export function s256(verifier: string): string {
 }
 
 /** The `error` the body names: a throttled call has no OAuth error of its own. @see docs/protocol.md §4.4 */
-function oauthErrorOf(code: ErrorName): OAuth2ErrorCode {
+export function oauthErrorOf(code: ErrorName): OAuth2ErrorCode {
   return code === "THROTTLED" ? "INVALID_REQUEST" : code;
 }
 
@@ -128,7 +129,7 @@ export function tokenErrorReply(code: ErrorName, message: string): Reply {
   );
 }
 
-const FAULT_MESSAGES: Record<ErrorName, string> = {
+export const FAULT_MESSAGES: Record<ErrorName, string> = {
   TOKEN_EXPIRED: "Your session has expired. Sign in again.",
   USER_CREDENTIALS_CHANGED: "Your credentials changed since you signed in. Sign in again.",
   INSUFFICIENT_PERMISSIONS: "You are not allowed to perform signin:CreateOAuth2Token.",
@@ -138,7 +139,8 @@ const FAULT_MESSAGES: Record<ErrorName, string> = {
   server_error: "An internal error occurred. Retry later.",
 };
 
-function faultError(fault: FaultSpec): ErrorName | undefined {
+/** The service error a fault answers with, if it names one. */
+export function faultError(fault: FaultSpec): ErrorName | undefined {
   if (fault.error) return fault.error;
   if (fault.status === 429) return "THROTTLED";
   if (fault.status === 500) return "server_error";
@@ -188,7 +190,7 @@ function issueAnswer(ctx: EmulatorContext, session: LoginSession, now: number): 
     },
     tokenType: TOKEN_TYPE,
     expiresIn,
-    refreshToken: ctx.state.issueRefreshToken(session.id),
+    refreshToken: ctx.state.issueRefreshToken(session.id, now),
   };
 }
 
@@ -270,6 +272,11 @@ function refresh(ctx: EmulatorContext, body: TokenBody, jkt: string, now: number
   }
   if (now >= session.endsAt) {
     throw new TokenError("TOKEN_EXPIRED", "Your session has ended. Sign in again.");
+  }
+  // Checked before the reuse window: a revoke ends the chain, replays included (docs/protocol.md §16.2).
+  if (session.revokedAt !== undefined) {
+    record.answer = undefined;
+    throw new TokenError("TOKEN_EXPIRED", "Your session was revoked. Sign in again.");
   }
   if (record.rotatedAt !== undefined) {
     if (record.answer && ctx.refreshReuseWindowMs > 0 && now - record.rotatedAt <= ctx.refreshReuseWindowMs) {
