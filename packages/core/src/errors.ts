@@ -16,6 +16,9 @@ export type AwsLoginErrorCode =
   | "THROTTLED"
   | "SERVER_ERROR"
   | "BAD_RESPONSE"
+  // Sign-In's IAM-signed operations (revoke, introspection): docs/protocol.md §16.2, §16.5
+  | "ACCESS_DENIED"
+  | "SERVICE_ERROR"
   // transport
   | "NETWORK"
   | "TIMEOUT"

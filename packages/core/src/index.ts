@@ -131,6 +131,15 @@ export {
   type SettingFlags,
   type SettingOptions,
 } from "./resolve.js";
+// The session at the service (revoke, introspection): SigV4-signed calls with the session's credentials.
+export {
+  introspectToken,
+  revokeRefreshToken,
+  type SessionServiceCall,
+  type SessionServiceEndpoint,
+  sessionServiceEndpoint,
+  type TokenIntrospection,
+} from "./session-service.js";
 // A profile's session state, as `status` shows it.
 export { isUsableState, type SessionState, type SessionStatus } from "./session-status.js";
 // The AWS CLI login token cache: file name, record format, timestamps, and the store that holds the records.

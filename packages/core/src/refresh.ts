@@ -146,17 +146,8 @@ export function refreshEndpoint(
   record: TokenCacheRecord,
   options: Pick<RefreshOptions, "region" | "env" | "endpointUrl" | "settings">,
 ): SignInEndpoint {
-  const env = options.settings?.env ?? { ...options.env };
-  const input: LoginSettingsInput = {
-    ...options.settings,
-    env,
-    options: {
-      ...options.settings?.options,
-      ...(options.region === undefined ? {} : { region: options.region }),
-      ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
-    },
-    recorded: recordedSettingsOf(record),
-  };
+  const input = refreshSettingsInput(record, options);
+  const env = input.env;
   const region = resolveRegion(input);
   const override = resolveEndpointUrl(input);
   if (region === undefined && override === undefined) {
@@ -171,6 +162,36 @@ export function refreshEndpoint(
     ...(override === undefined ? {} : { endpointUrl: override.value, endpointSource: override.source }),
     env: { AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env.AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT },
   });
+}
+
+/** What resolve.ts decides a refresh of `record` from. */
+function refreshSettingsInput(
+  record: TokenCacheRecord,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl" | "settings">,
+): LoginSettingsInput & { env: NonNullable<LoginSettingsInput["env"]> } {
+  const env = options.settings?.env ?? { ...options.env };
+  return {
+    ...options.settings,
+    env,
+    options: {
+      ...options.settings?.options,
+      ...(options.region === undefined ? {} : { region: options.region }),
+      ...(options.endpointUrl === undefined ? {} : { endpointUrl: options.endpointUrl }),
+    },
+    recorded: recordedSettingsOf(record),
+  };
+}
+
+/**
+ * The region a refresh of `record` resolves ({@link refreshEndpoint}'s order: the record's `signInRegion` first), or
+ * undefined when none is known; signed calls of the session use it as their signing region.
+ * @see docs/protocol.md §16.2
+ */
+export function refreshRegion(
+  record: TokenCacheRecord,
+  options: Pick<RefreshOptions, "region" | "env" | "endpointUrl" | "settings">,
+): string | undefined {
+  return resolveRegion(refreshSettingsInput(record, options))?.value;
 }
 
 /**

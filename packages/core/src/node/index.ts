@@ -32,6 +32,7 @@ export type {
   SettingFlags,
   SettingOptions,
   TokenCacheRecord,
+  TokenIntrospection,
   TokenStore,
   TokenStoreEntry,
   Transport,
@@ -73,6 +74,14 @@ export {
   resolveProfileSession,
 } from "./profile-credentials.js";
 
+// `logout --revoke` and `status --check`: the session at the service, revoked or introspected.
+export {
+  checkProfileSession,
+  type RevokeSessionResult,
+  revokeProfileSession,
+  type SessionCheck,
+  type SessionServiceOptions,
+} from "./session-service.js";
 // `status` and `logout`: session state read from disk, cache files removed under their locks.
 export {
   type ReadSessionStatusOptions,
