@@ -69,7 +69,12 @@ describe("CLI conventions", () => {
         .filter(Boolean);
     expect(complete(["awslogin", "st"])).toEqual(["status"]);
     expect(complete(["awslogin", "lo"]).sort()).toEqual(["login", "logout"]);
-    expect(complete(["awslogin", "logout", "--"]).sort()).toEqual(["--all", "--profile"]);
+    expect(complete(["awslogin", "logout", "--"]).sort()).toEqual([
+      "--all",
+      "--local-only",
+      "--profile",
+      "--revoke",
+    ]);
     expect(complete(["awslogin", "doctor", "--"]).sort()).toEqual(["--json", "--profile"]);
   });
 });

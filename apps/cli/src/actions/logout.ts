@@ -1,9 +1,16 @@
 /**
- * `awslogin logout`: deletes a profile's token cache file, or every cached login session with --all.
+ * `awslogin logout`: deletes a profile's token cache file, or every cached login session with --all; with --revoke,
+ * revokes each session at AWS first and deletes only what was revoked.
  */
-import { getProfile, parseConfigFile, printable } from "@awslogin/core";
-import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
+import { AwsLoginError, getProfile, parseConfigFile, printable } from "@awslogin/core";
+import {
+  readSessionStatuses,
+  removeAllLoginTokens,
+  removeCacheFile,
+  revokeProfileSession,
+} from "@awslogin/core/node";
 import { createContext } from "../context.js";
+import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
 
@@ -15,10 +22,16 @@ export interface LogoutOptions {
   profile?: string;
   /** Every cached login session in the cache folder. */
   all: boolean;
+  /** Revoke each session at AWS before deleting its cache file (docs/protocol.md §16.5). */
+  revoke?: boolean;
 }
 
 export async function logOut(options: LogoutOptions, output: Output): Promise<void> {
   const context = createContext();
+  if (options.revoke === true) {
+    await revokeAndLogOut(options, context.env, output);
+    return;
+  }
 
   if (options.all) {
     const removed = await removeAllLoginTokens(context.store.directory);
@@ -46,4 +59,69 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
   } else {
     output.out(`Profile '${shown}' has no cached login credentials (already logged out).\n`);
   }
+}
+
+/** What is said after a revoke; the sentence of the plain logout belongs to the shared messages. */
+const REVOKED_NOTE =
+  "Credentials this session handed out before the revoke keep working until they expire (15 minutes at most); no new ones can be obtained from it.";
+
+/** `logout --revoke`: each session revoked at AWS, then its cache file deleted; a failure deletes nothing of it. */
+async function revokeAndLogOut(
+  options: LogoutOptions,
+  env: NodeJS.ProcessEnv,
+  output: Output,
+): Promise<void> {
+  let profiles: string[];
+  if (options.all) {
+    const report = await readSessionStatuses({ all: true, env, now: Date.now() });
+    // One revoke per cache file: several profiles may share a login_session.
+    const seen = new Set<string>();
+    profiles = [];
+    for (const status of report.statuses) {
+      if (status.cachePath === null || seen.has(status.cachePath) || status.state === "logged-out") continue;
+      seen.add(status.cachePath);
+      profiles.push(status.profile);
+    }
+    if (profiles.length === 0) {
+      output.out("No profile has a cached login session to revoke.\n");
+      return;
+    }
+  } else {
+    profiles = [resolveProfileName(options.profile, env)];
+  }
+  let failed = 0;
+  let revoked = 0;
+  for (const profile of profiles) {
+    const shown = printable(profile);
+    try {
+      const result = await revokeProfileSession({ profile, env });
+      if (result.outcome === "revoked") {
+        revoked += 1;
+        output.out(
+          `Revoked the login session of profile '${shown}' at AWS and removed its cached credentials.\n`,
+        );
+      } else if (result.outcome === "already-ended") {
+        output.out(
+          `The login session of profile '${shown}' had already ended at AWS; removed its cached credentials.\n`,
+        );
+      } else {
+        output.out(`Profile '${shown}' has no cached login credentials (already logged out).\n`);
+      }
+    } catch (error) {
+      if (!AwsLoginError.isInstance(error)) throw error;
+      const { code } = error;
+      if (code === "PROFILE_NOT_FOUND" || code === "PROFILE_NOT_LOGIN") {
+        output.err(`warning: no login session found for profile '${shown}'\n`);
+        continue;
+      }
+      failed += 1;
+      output.err(
+        `awslogin: could not revoke the session of profile '${shown}': ${printable(error.message, 2000)} [${code}]\n` +
+          `Nothing was deleted. Try again, or run \`awslogin logout --local-only${profile === "default" ? "" : ` --profile ${shown}`}\` ` +
+          "to delete only the local copy (the session then stays usable at AWS, by anyone holding a copy, until it ends).\n",
+      );
+    }
+  }
+  if (revoked > 0) output.out(`${REVOKED_NOTE}\n`);
+  if (failed > 0) process.exitCode = EXIT.failure;
 }

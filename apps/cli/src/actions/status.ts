@@ -1,8 +1,8 @@
 /**
  * `awslogin status`: reads a profile's (or every profile's) session state and prints it, as text or JSON.
  */
-import { isUsableState, printable, type SessionStatus } from "@awslogin/core";
-import { readSessionStatuses } from "@awslogin/core/node";
+import { AwsLoginError, isUsableState, printable, type SessionStatus } from "@awslogin/core";
+import { checkProfileSession, readSessionStatuses } from "@awslogin/core/node";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
@@ -15,10 +15,78 @@ export interface StatusOptions {
   all: boolean;
   /** The caller prints the returned value as JSON: print no text. */
   json: boolean;
+  /** Ask the sign-in service too (introspection): the only network call status makes. */
+  check?: boolean;
 }
 
+/** What the sign-in service says about a profile's session (`status --check`). @see docs/protocol.md §16.3 */
+export interface ServiceView {
+  /** Whether the service considers the session's refresh token active. */
+  active: boolean;
+  /** When the session ends, as the service says (ISO 8601). */
+  expiresAt?: string;
+  /** The login session's ARN at the service. */
+  signinSession?: string;
+  /** The principal ARN. */
+  principal?: string;
+  /** The account. */
+  accountId?: string;
+  /** Why the session is not active, or why the check failed. */
+  reason?: string;
+  /** The error code when the check could not be made (network, access denied, …). */
+  error?: string;
+}
+
+/** A profile's status, with the service's view after `--check`. */
+export type CheckedStatus = SessionStatus & { service?: ServiceView };
+
 /** What `status --json` prints: one profile's status, or every login profile's with `all`. */
-export type StatusReport = SessionStatus | SessionStatus[];
+export type StatusReport = CheckedStatus | CheckedStatus[];
+
+/**
+ * Adds the service's view to each profile whose local state is usable; a session the service reports inactive becomes
+ * `expired`, with the reason. A check that fails leaves the local state and names the error.
+ */
+async function addServiceViews(statuses: SessionStatus[], env: NodeJS.ProcessEnv): Promise<CheckedStatus[]> {
+  const checked: CheckedStatus[] = [];
+  for (const status of statuses) {
+    if (!isUsableState(status.state)) {
+      checked.push(status);
+      continue;
+    }
+    try {
+      const result = await checkProfileSession({ profile: status.profile, env });
+      const { introspection } = result;
+      const service: ServiceView = {
+        active: introspection.active,
+        ...(introspection.expiresAt === undefined
+          ? {}
+          : { expiresAt: new Date(introspection.expiresAt).toISOString() }),
+        ...(introspection.signinSession === undefined ? {} : { signinSession: introspection.signinSession }),
+        ...(introspection.principal === undefined ? {} : { principal: introspection.principal }),
+        ...(introspection.accountId === undefined ? {} : { accountId: introspection.accountId }),
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+      };
+      checked.push(
+        introspection.active
+          ? { ...status, service }
+          : {
+              ...status,
+              state: "expired",
+              reason: result.reason ?? "The sign-in service ended the session.",
+              service,
+            },
+      );
+    } catch (error) {
+      if (!AwsLoginError.isInstance(error)) throw error;
+      checked.push({
+        ...status,
+        service: { active: false, error: error.code, reason: `The check failed: ${error.message}` },
+      });
+    }
+  }
+  return checked;
+}
 
 /** Prints the text report unless `json`; returns the JSON report. Exit status 1 unless every profile is usable. */
 export async function showStatus(options: StatusOptions, output: Output): Promise<StatusReport> {
@@ -29,8 +97,12 @@ export async function showStatus(options: StatusOptions, output: Output): Promis
     env,
     now,
   });
-  const { statuses } = report;
-  const usable = statuses.length > 0 && statuses.every((status) => isUsableState(status.state));
+  const statuses: CheckedStatus[] =
+    options.check === true ? await addServiceViews(report.statuses, env) : report.statuses;
+  // A check that could not be made is a failure too: the user asked to know.
+  const usable =
+    statuses.length > 0 &&
+    statuses.every((status) => isUsableState(status.state) && status.service?.error === undefined);
   if (!usable) process.exitCode = EXIT.failure;
   const first = statuses[0];
   if (options.json) return options.all || first === undefined ? statuses : first;
@@ -59,7 +131,7 @@ function when(iso: string | null | undefined, now: number): string {
   return iso === null || iso === undefined ? "-" : `${iso} (${relativeTime(iso, now)})`;
 }
 
-function renderOne(status: SessionStatus, now: number, paint: Paint): string {
+function renderOne(status: CheckedStatus, now: number, paint: Paint): string {
   const rows: string[][] = [
     ["Profile", paint(shown(status.profile), "bold")],
     ["State", paintState(status.state, paint)],
@@ -75,14 +147,35 @@ function renderOne(status: SessionStatus, now: number, paint: Paint): string {
     rows.push(["Session ends", `${when(status.sessionExpiresAt, now)} ${paint("at the latest", "dim")}`]);
   }
   rows.push(["Cache file", status.cachePath === null ? "-" : printable(status.cachePath, PATH_LIMIT)]);
+  const { service } = status;
+  if (service !== undefined) {
+    rows.push(["At AWS", serviceState(service)]);
+    if (service.reason !== undefined) rows.push(["AWS says", printable(service.reason, REASON_LIMIT)]);
+    if (service.expiresAt !== undefined) rows.push(["AWS session ends", when(service.expiresAt, now)]);
+    if (service.signinSession !== undefined) rows.push(["Sign-in session", shown(service.signinSession)]);
+    if (service.principal !== undefined) rows.push(["Principal", shown(service.principal)]);
+  }
   return formatTable(rows.map(([key, value]) => [`${key}:`, value ?? ""]));
 }
 
-function renderTable(statuses: readonly SessionStatus[], now: number, paint: Paint): string {
+/** The service's view in one word or two. */
+function serviceState(service: ServiceView): string {
+  if (service.error !== undefined) return `not checked (${service.error})`;
+  return service.active ? "active" : "inactive";
+}
+
+function renderTable(statuses: readonly CheckedStatus[], now: number, paint: Paint): string {
+  const checked = statuses.some((status) => status.service !== undefined);
   const rows = [
-    ["PROFILE", "STATE", "ACCOUNT", "REGION", "CREDENTIALS", "SESSION ENDS"].map((title) =>
-      paint(title, "bold"),
-    ),
+    [
+      "PROFILE",
+      "STATE",
+      "ACCOUNT",
+      "REGION",
+      "CREDENTIALS",
+      "SESSION ENDS",
+      ...(checked ? ["AT AWS"] : []),
+    ].map((title) => paint(title, "bold")),
     ...statuses.map((status) => [
       shown(status.profile),
       paintState(status.state, paint),
@@ -90,10 +183,14 @@ function renderTable(statuses: readonly SessionStatus[], now: number, paint: Pai
       shown(status.region),
       relativeTime(status.expiresAt, now),
       relativeTime(status.sessionExpiresAt, now),
+      ...(checked ? [status.service === undefined ? "-" : serviceState(status.service)] : []),
     ]),
   ];
   const reasons = statuses
-    .filter((status) => status.reason !== undefined)
-    .map((status) => `  ${shown(status.profile)}: ${printable(status.reason ?? "", REASON_LIMIT)}`);
+    .filter((status) => status.reason !== undefined || status.service?.error !== undefined)
+    .map(
+      (status) =>
+        `  ${shown(status.profile)}: ${printable(status.reason ?? status.service?.reason ?? "", REASON_LIMIT)}`,
+    );
   return [formatTable(rows), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }

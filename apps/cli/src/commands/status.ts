@@ -10,11 +10,13 @@ States: valid; refresh-due (5 minutes or less left, or ran out, while the sessio
 expired (past the 12-hour maximum, or the service refused the last refresh); logged-out (no login_session, or
 no cache file); unreadable (the cache file cannot be used). sessionExpiresAt is the sign-in time + 12 hours, the
 most AWS allows; your role's own limit may end the session sooner.
-Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (also when --all finds no login profile).`;
+Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (also when --all finds no login profile,
+or when --check could not reach the service).`;
   static override examples = [
     "<%= config.bin %> status",
     "<%= config.bin %> status --profile dev",
     "<%= config.bin %> status --all",
+    "<%= config.bin %> status --check --profile dev",
     "<%= config.bin %> status --profile dev --json | jq -r .state",
     "<%= config.bin %> status --profile dev >/dev/null || <%= config.bin %> login --profile dev",
   ];
@@ -28,6 +30,9 @@ Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (al
       description: "Show every profile that has a login_session.",
       exclusive: ["profile"],
     }),
+    check: Flags.boolean({
+      description: "Also ask the sign-in service whether each session is still active (a network call).",
+    }),
   };
   /** --json prints one object for a profile, an array with --all: what run returns. */
   static override enableJsonFlag = true;
@@ -40,6 +45,7 @@ Exit status: 0 when every profile shown is valid or refresh-due, 1 otherwise (al
         ...(flags.profile === undefined ? {} : { profile: flags.profile }),
         all: flags.all,
         json: this.jsonEnabled(),
+        check: flags.check,
       },
       this.output,
     );
