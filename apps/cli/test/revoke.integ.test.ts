@@ -186,6 +186,17 @@ describe("awslogin status --check", () => {
     expect(all.stdout).toMatch(/inactive/);
   });
 
+  it("refreshes due credentials to sign the check, and shows the refreshed cache", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    makeDue(cachePathOf(harness.sandbox, DEFAULT_IDENTITY));
+    const run = await runCli(["status", "--check", "--profile", "dev", "--json"], harness.sandbox.env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ state: "valid", service: { active: true } });
+    expect(Date.parse(report.expiresAt)).toBeGreaterThan(Date.now() + 10 * 60_000);
+    expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(1);
+  });
+
   it("a check that cannot reach the service keeps the local state and exits 1", async () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
     harness.emulator.injectFault({ count: 10, operation: "introspect", status: 500 });

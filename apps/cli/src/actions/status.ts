@@ -91,14 +91,23 @@ async function addServiceViews(statuses: SessionStatus[], env: NodeJS.ProcessEnv
 /** Prints the text report unless `json`; returns the JSON report. Exit status 1 unless every profile is usable. */
 export async function showStatus(options: StatusOptions, output: Output): Promise<StatusReport> {
   const env = process.env;
-  const now = Date.now();
-  const report = await readSessionStatuses({
-    ...(options.all ? { all: true } : { profile: resolveProfileName(options.profile, env) }),
-    env,
-    now,
-  });
-  const statuses: CheckedStatus[] =
-    options.check === true ? await addServiceViews(report.statuses, env) : report.statuses;
+  const which = options.all ? { all: true } : { profile: resolveProfileName(options.profile, env) };
+  let now = Date.now();
+  let report = await readSessionStatuses({ ...which, env, now });
+  let statuses: CheckedStatus[] = report.statuses;
+  if (options.check === true) {
+    const checked = await addServiceViews(report.statuses, env);
+    // A check refreshes due credentials (the call is signed): show the cache as it is now, with the service's view.
+    now = Date.now();
+    report = await readSessionStatuses({ ...which, env, now });
+    statuses = report.statuses.map((status, index) => {
+      const view = checked[index];
+      if (view?.service === undefined || view.profile !== status.profile) return status;
+      return view.service.active || view.service.error !== undefined
+        ? { ...status, service: view.service }
+        : { ...status, state: "expired", reason: view.reason ?? view.service.reason, service: view.service };
+    });
+  }
   // A check that could not be made is a failure too: the user asked to know.
   const usable =
     statuses.length > 0 &&
