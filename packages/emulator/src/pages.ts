@@ -223,11 +223,12 @@ ${rows}
 <table>
 <tr><td class="mono">GET /v1/authorize</td><td>Authorization (sign-in page or automatic approval)</td></tr>
 <tr><td class="mono">POST /v1/token</td><td>CreateOAuth2Token (DPoP required)</td></tr>
+<tr><td class="mono">POST /v1/revoke, /v1/introspect</td><td>RevokeOAuth2TokenWithIAM, IntrospectOAuth2TokenWithIAM (SigV4 signin)</td></tr>
 <tr><td class="mono">GET /v1/sessions/confirmation</td><td>Cross-device code page</td></tr>
 <tr><td class="mono">POST /</td><td>STS GetCallerIdentity (SigV4)</td></tr>
 <tr><td class="mono">GET /__emulator/stats</td><td>Request counters</td></tr>
 <tr><td class="mono">GET /__emulator/events</td><td>CloudTrail-shaped events</td></tr>
-<tr><td class="mono">POST, DELETE /__emulator/faults</td><td>Fault injection for /v1/token</td></tr>
+<tr><td class="mono">POST, DELETE /__emulator/faults</td><td>Fault injection for /v1/token, /v1/revoke, /v1/introspect</td></tr>
 <tr><td class="mono">GET /__emulator/jwks.json</td><td>Public key of the ID tokens</td></tr>
 </table>
 </div>`,
