@@ -14,7 +14,7 @@ import { cachePathOf, editRecord, readRecord, writeConfig } from "./session-help
 
 const harness = useEmulatorSandbox({ autoApprove: true });
 
-/** The PROTOCOL.md §16.1 example, pointed at this test's emulator. */
+/** The docs/protocol.md §16.1 example, pointed at this test's emulator. */
 function servicesConfig(extra = ""): string {
   return `[profile dev]\nregion = us-east-1\nservices = local\n${extra}\n[services local]\nsignin =\n  endpoint_url = ${harness.emulator.url}\n`;
 }
