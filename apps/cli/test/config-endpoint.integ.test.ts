@@ -4,6 +4,7 @@
  * binary, `awslogin credential-process`, the official JS provider), status and doctor; and the opt-out. Everything
  * goes to the emulator; the opt-out's public host is only ever seen by a local proxy that forwards nothing there.
  */
+import { writeFileSync } from "node:fs";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import { cachePathOf, editRecord, readRecord, writeConfig } from "./session-help
 
 const harness = useEmulatorSandbox({ autoApprove: true });
 
-/** The PROTOCOL.md §16.1 example, pointed at this test's emulator. */
+/** The docs/protocol.md §16.1 example, pointed at this test's emulator. */
 function servicesConfig(extra = ""): string {
   return `[profile dev]\nregion = us-east-1\nservices = local\n${extra}\n[services local]\nsignin =\n  endpoint_url = ${harness.emulator.url}\n`;
 }
@@ -48,6 +49,16 @@ describe("a Sign-In endpoint in the config file's services section (issue 9 §1)
     expect(readRecord(cachePathOf(harness.sandbox, DEFAULT_IDENTITY)).accessToken.accountId).toMatch(
       /^\d{12}$/,
     );
+  });
+
+  it("login reads services from the credentials file's section too (the SDKs' merged view)", async () => {
+    writeConfig(
+      harness.sandbox,
+      `[profile dev]\nregion = us-east-1\n\n[services local]\nsignin =\n  endpoint_url = ${harness.emulator.url}\n`,
+    );
+    writeFileSync(harness.sandbox.env.AWS_SHARED_CREDENTIALS_FILE!, "[dev]\nservices = local\n");
+    await signIn();
+    expect(harness.emulator.stats().tokenRequests.authorization_code).toBe(1);
   });
 
   it("refreshes go there: the credential_process binary and `awslogin credential-process`", async () => {
