@@ -20,7 +20,7 @@ export const PROFILE_PATH_PREFIX = "/profiles/";
  * that use the endpoint. An SDK sends one short GET with a few headers and waits at most 1–2 s for the answer.
  */
 export const SERVE_LIMITS = {
-  /** Connections held at once; past it, new ones are closed at once (Node's server.maxConnections). */
+  /** Connections held at once; past it, the oldest one without a request in progress is closed. */
   maxConnections: 1024,
   /** Time to send a request's headers (slowloris). */
   headersTimeoutMs: 5_000,
@@ -104,15 +104,36 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       keepAliveTimeout: 5_000,
     },
     (req, res) => {
+      const socket = req.socket;
+      busy.add(socket);
+      res.once("close", () => busy.delete(socket));
       handle(req, res).catch(() => {
         if (!res.headersSent) answer(res, 500, { Code: "InternalError", Message: "awslogin serve failed." });
         else res.destroy();
       });
     },
   );
-  server.maxConnections = SERVE_LIMITS.maxConnections;
   server.timeout = SERVE_LIMITS.idleTimeoutMs;
   server.on("timeout", (socket: Socket) => socket.destroy());
+
+  // Open connections in the order they came, and those with a request being answered.
+  const connections = new Set<Socket>();
+  const busy = new WeakSet<Socket>();
+  server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+    if (connections.size <= SERVE_LIMITS.maxConnections) return;
+    // Past the cap, the oldest idle connection goes rather than the newest: held-open sockets cannot lock the
+    // tools out, as refusing new connections would let them.
+    for (const other of connections) {
+      if (other !== socket && !busy.has(other)) {
+        other.destroy();
+        connections.delete(other);
+        return;
+      }
+    }
+    socket.destroy();
+  });
 
   function answer(
     res: ServerResponse,
