@@ -14,7 +14,7 @@ random for each start, or read from --token-file (a file only you can read, mode
 name, from a browser, or other than GET are refused. When the session ends, requests get an error that says to
 sign in again; after \`awslogin login\` the endpoint serves again without a restart. Stops on Ctrl-C or SIGTERM.`;
   static override examples = [
-    'eval "$(<%= config.bin %> serve --profile dev &)"',
+    "<%= config.bin %> serve --profile dev",
     "<%= config.bin %> serve --profile dev --port 9911 --token-file ~/.aws/serve-token",
     "<%= config.bin %> serve --profile dev --profile prod",
   ];
