@@ -90,13 +90,14 @@ describe("awslogin serve: who gets credentials", () => {
   });
 
   it("a browser's request (Origin or Sec-Fetch-* headers): 403, even with the token", async () => {
-    for (const extra of [
+    const browserHeaders: Array<Record<string, string>> = [
       { origin: "http://attacker.invalid" },
       { origin: "null" },
       { origin: `http://${host()}` },
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-mode": "no-cors" },
-    ]) {
+    ];
+    for (const extra of browserHeaders) {
       expectRefused(await get({ host: host(), authorization: serve.token, ...extra }), 403, "BrowserRefused");
     }
   });
