@@ -324,6 +324,24 @@ fromHttp({ maxRetries: 0 })().then((c) => {
     await expect(rawRequest(port, "/profiles/dev")).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
+  it("the JS SDK's default chain in the command (no credentials given) finds the endpoint; STS answers", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    const sts = require.resolve("@aws-sdk/client-sts");
+    // No credentials option: the client's default chain (@aws-sdk/credential-provider-node) reads the environment.
+    const script = `
+const { STSClient, GetCallerIdentityCommand } = require(${JSON.stringify(sts)});
+new STSClient({ region: process.env.AWS_REGION, endpoint: process.argv[1] })
+  .send(new GetCallerIdentityCommand({}))
+  .then((identity) => process.stdout.write(identity.Arn), (e) => { process.stderr.write(String(e)); process.exit(9); });`;
+    const run = await runCli(
+      ["exec", "--serve", "--profile", "dev", "--", process.execPath, "-e", script, harness.emulator.url],
+      { ...harness.sandbox.env, AWS_PROFILE: "dev" },
+    );
+    // stderr may hold the SDK's warning about this Node version.
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(DEFAULT_IDENTITY);
+  });
+
   it("passes SIGTERM on to the command and exits as it does", async () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
     const script =
