@@ -3,7 +3,7 @@ import { BaseCommand } from "../base-command.js";
 
 export class ServeCommand extends BaseCommand {
   static override summary =
-    "Serve a profile's credentials to tools and containers on 127.0.0.1 (the SDKs' container credentials endpoint).";
+    "Serve a profile's credentials on 127.0.0.1 as the SDKs' container credentials endpoint.";
   static override description =
     `Listens on 127.0.0.1 only and prints, as export lines, AWS_CONTAINER_CREDENTIALS_FULL_URI and
 AWS_CONTAINER_AUTHORIZATION_TOKEN: every AWS SDK and the AWS CLI that has them (and no other credentials) fetches
