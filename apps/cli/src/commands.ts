@@ -5,6 +5,7 @@ import { ExecCommand } from "./commands/exec.js";
 import { ExportCommand } from "./commands/export.js";
 import { LoginCommand } from "./commands/login.js";
 import { LogoutCommand } from "./commands/logout.js";
+import { ServeCommand } from "./commands/serve.js";
 import { StatusCommand } from "./commands/status.js";
 
 /** Every command of the CLI, for oclif's explicit command discovery. */
@@ -16,5 +17,6 @@ export const commands = {
   export: ExportCommand,
   login: LoginCommand,
   logout: LogoutCommand,
+  serve: ServeCommand,
   status: StatusCommand,
 };

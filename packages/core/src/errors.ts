@@ -48,6 +48,9 @@ export type AwsLoginErrorCode =
   | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
   | "INVALID_ID_TOKEN"
+  // the container credentials endpoint (`awslogin serve`)
+  | "TOKEN_FILE_INVALID"
+  | "ENDPOINT_LISTEN_FAILED"
   // installation
   | "NOT_INSTALLED";
 
