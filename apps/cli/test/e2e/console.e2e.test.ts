@@ -1,0 +1,35 @@
+import { DEFAULT_IDENTITY } from "@awslogin/emulator";
+import { describe, expect, it } from "vitest";
+import { runCli, useEmulatorSandbox } from "../helpers.js";
+import { loginProfile } from "../session-helpers.js";
+import { hasChromium, useChromium } from "./chromium.js";
+
+const runBrowserTests = hasChromium();
+
+describe.skipIf(!runBrowserTests)("awslogin console in headless Chromium", () => {
+  const chromium = useChromium();
+  const harness = useEmulatorSandbox({ autoApprove: true, federationAcceptsLoginCredentials: true });
+
+  it("follows the --print URL and lands on the emulated console showing the principal's ARN", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    const run = await runCli(
+      ["console", "--profile", "dev", "--print", "--destination", "s3"],
+      harness.sandbox.env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const page = await chromium.browser.newPage();
+    try {
+      await page.goto(run.stdout.trim());
+      expect(new URL(page.url()).pathname).toBe("/console/home");
+      await expect(page.getByTestId("principal-arn").textContent()).resolves.toBe(DEFAULT_IDENTITY);
+      await expect(page.getByTestId("destination").textContent()).resolves.toBe(
+        "https://console.aws.amazon.com/s3/home?region=us-east-1",
+      );
+      // The URL was single use: opening it again signs nobody in.
+      const again = await page.goto(run.stdout.trim());
+      expect(again?.status()).toBe(400);
+    } finally {
+      await page.close();
+    }
+  });
+});
