@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
-import { FAKE_BROWSER, runCli, useEmulatorSandbox } from "./helpers.js";
+import { createSandbox, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, loginProfile, readRecord } from "./session-helpers.js";
 
 /** Opens a console login URL as a browser would: the redirect, then the console page with the cookie it set. */
@@ -119,5 +119,61 @@ describe("awslogin console, where the federation endpoint refuses login-session 
     const run = await runCli(["console", "--profile", "nobody", "--print"], harness.sandbox.env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("[PROFILE_NOT_FOUND]");
+  });
+});
+
+const ALICE = "arn:aws:iam::111122223333:user/alice";
+
+describe("awslogin console against `awslogin emulator --federation-accepts-login-credentials`", () => {
+  it("signs a login profile in to the emulated console, and the flag is what lets it", async () => {
+    const sandbox = createSandbox();
+    const servers = [
+      // Another identity than the second emulator's: one login session, one cache file.
+      startCli(
+        [
+          "emulator",
+          "--auto-approve",
+          "--quiet",
+          "--federation-accepts-login-credentials",
+          "--identity",
+          ALICE,
+        ],
+        sandbox.env,
+      ),
+      startCli(["emulator", "--auto-approve", "--quiet"], sandbox.env),
+    ];
+    try {
+      const urls: string[] = [];
+      for (const server of servers) {
+        for (let waited = 0; !server.stdout().includes("\n") && waited < 20_000; waited += 50) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        urls.push(server.stdout().split("\n")[0]!);
+      }
+      const browser = { ...sandbox.env, BROWSER: `${process.execPath} ${FAKE_BROWSER}` };
+      for (const [profile, url] of [
+        ["open", urls[0]!],
+        ["strict", urls[1]!],
+      ] as const) {
+        const login = await runCli(
+          ["login", "-p", profile, "--region", "us-east-1", "--endpoint-url", url],
+          browser,
+        );
+        expect(login.code, login.stderr).toBe(0);
+      }
+      const open = await runCli(["console", "-p", "open", "--print"], sandbox.env);
+      expect(open.code, open.stderr).toBe(0);
+      const page = await followLogin(open.stdout.trim());
+      expect(page.html).toContain(`data-testid="principal-arn">${ALICE}<`);
+      const strict = await runCli(["console", "-p", "strict", "--print"], sandbox.env);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain("[CONSOLE_SIGNIN_REFUSED]");
+    } finally {
+      for (const server of servers) {
+        server.child.kill("SIGINT");
+        await server.done;
+      }
+      sandbox.cleanup();
+    }
   });
 });
