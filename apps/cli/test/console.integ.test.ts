@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
 import { createSandbox, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, loginProfile, readRecord } from "./session-helpers.js";
+
+const FILE_PAGE_BROWSER = fileURLToPath(new URL("./fixtures/file-page-browser.mjs", import.meta.url));
 
 /** Opens a console login URL as a browser would: the redirect, then the console page with the cookie it set. */
 async function followLogin(url: string): Promise<{ status: number; html: string }> {
@@ -67,21 +70,34 @@ describe("awslogin console, where the federation endpoint takes login-session cr
     expect(harness.emulator.stats().federation.signinTokens).toBe(tokens);
   });
 
-  it("without --print opens the login URL with BROWSER and prints no token", async () => {
+  it("without --print hands the browser a private file page, never the login URL, and it lands on the console", async () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
     const log = join(harness.sandbox.dir, "browser.log");
     const run = await runCli(["console", "--profile", "dev"], {
       ...harness.sandbox.env,
-      BROWSER: `${process.execPath} ${FAKE_BROWSER}`,
+      BROWSER: `${process.execPath} ${FILE_PAGE_BROWSER}`,
       FAKE_BROWSER_LOG: log,
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain("Opened the AWS console as profile dev in your browser");
-    const [first] = readFileSync(log, "utf8").trim().split("\n");
-    const opened = (JSON.parse(first!) as { argv: string[] }).argv.at(-1)!;
-    const token = new URL(opened).searchParams.get("SigninToken")!;
-    expect(opened.startsWith(`${harness.emulator.url}/federation?Action=login`)).toBe(true);
+    const seen = JSON.parse(readFileSync(log, "utf8").trim()) as {
+      argv: string[];
+      modes: { file: number; folder: number };
+      forward: string;
+      status: number;
+      body: string;
+    };
+    // The browser's command line holds only the page's path: no sign-in token for other users to read.
+    expect(seen.argv.at(-1)).toMatch(/^file:\/\/\/.*\/awslogin-console-[^/]+\/console\.html$/);
+    expect(seen.argv.join(" ")).not.toContain("SigninToken");
+    expect(seen.modes).toEqual({ file: 0o600, folder: 0o700 });
+    expect(seen.forward.startsWith(`${harness.emulator.url}/federation?Action=login&Issuer=awslogin&`)).toBe(
+      true,
+    );
+    const token = new URL(seen.forward).searchParams.get("SigninToken")!;
     expect(run.stdout + run.stderr).not.toContain(token);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toContain(`data-testid="principal-arn">${DEFAULT_IDENTITY}<`);
     expect(harness.emulator.stats().federation.logins).toBe(1);
   });
 

@@ -10,7 +10,19 @@ import {
   refreshEndpoint,
   type SignInEndpoint,
 } from "@awslogin/core";
-import { createBrowserOpener, createHttpTransport, loadProfileCredentials } from "@awslogin/core/node";
+import {
+  createBrowserOpener,
+  createHttpTransport,
+  isWsl,
+  loadProfileCredentials,
+  readKernelRelease,
+} from "@awslogin/core/node";
+import {
+  type ForwardingPage,
+  removeForwardingPage,
+  removeForwardingPageLater,
+  writeForwardingPage,
+} from "../console-page.js";
 import {
   consoleDestination,
   consoleLoginUrl,
@@ -123,12 +135,21 @@ export async function openConsole(options: ConsoleOptions, output: Output): Prom
     output.out(`${loginUrl}\n`);
     return;
   }
+  // The login URL is a credential: on a command line every local user can read it. A file page in a private folder
+  // forwards the browser instead; only the Windows browser under WSL, which cannot read a Linux path, gets the URL.
+  const windowsBrowser =
+    (env.BROWSER ?? "").trim() === "" && process.platform === "linux" && isWsl(env, readKernelRelease);
+  const page: ForwardingPage | undefined = windowsBrowser ? undefined : await writeForwardingPage(loginUrl);
   let failed = false;
-  const started = await createBrowserOpener({ env }).open(loginUrl, () => {
+  const started = await createBrowserOpener({ env }).open(page?.fileUrl ?? loginUrl, () => {
     failed = true;
   });
   // The opener's early failure (a headless xdg-open) is reported within its grace period: wait for that verdict.
   if (started) await new Promise((resolve) => setTimeout(resolve, 1600));
+  if (page !== undefined) {
+    if (!started || failed) await removeForwardingPage(page);
+    else removeForwardingPageLater(page);
+  }
   if (!started || failed) {
     output.err(
       "No browser could be started to open the console. Set BROWSER, or run `awslogin console --print` and open the URL yourself.\n",
