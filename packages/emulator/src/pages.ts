@@ -251,6 +251,8 @@ ${rows}
 <tr><td class="mono">POST /v1/token</td><td>CreateOAuth2Token (DPoP required)</td></tr>
 <tr><td class="mono">GET /v1/sessions/confirmation</td><td>Cross-device code page</td></tr>
 <tr><td class="mono">POST /</td><td>STS GetCallerIdentity (SigV4)</td></tr>
+<tr><td class="mono">GET /federation</td><td>Console sign-in: getSigninToken, login (awslogin console)</td></tr>
+<tr><td class="mono">GET /console/home</td><td>The emulated console a federation login lands on</td></tr>
 <tr><td class="mono">GET /__emulator/stats</td><td>Request counters</td></tr>
 <tr><td class="mono">GET /__emulator/events</td><td>CloudTrail-shaped events</td></tr>
 <tr><td class="mono">POST, DELETE /__emulator/faults</td><td>Fault injection for /v1/token</td></tr>
