@@ -73,6 +73,11 @@ export async function signIn(options: LoginOptions, output: Output): Promise<voi
   };
   const profile = resolveProfile(settings).value;
   const profileConfig = getProfile(config, profile);
+  // The credentials file's section of the profile overrides the config file's keys (region, services,
+  // endpoint_url), as on every refresh. fromEntries: an own key whatever the name, `__proto__` included.
+  const credentialsSection = await context.config.readCredentialsSection?.(profile);
+  if (credentialsSection !== undefined)
+    settings.credentials = Object.fromEntries([[profile, credentialsSection]]);
 
   let region = resolveRegion(settings)?.value;
   if (region === undefined) {
