@@ -1,4 +1,5 @@
 import { ConfigureCredentialProcessCommand } from "./commands/configure/credential-process.js";
+import { ConsoleCommand } from "./commands/console.js";
 import { DoctorCommand } from "./commands/doctor.js";
 import { EmulatorCommand } from "./commands/emulator.js";
 import { ExecCommand } from "./commands/exec.js";
@@ -11,6 +12,7 @@ import { StatusCommand } from "./commands/status.js";
 /** Every command of the CLI, for oclif's explicit command discovery. */
 export const commands = {
   "configure:credential-process": ConfigureCredentialProcessCommand,
+  console: ConsoleCommand,
   doctor: DoctorCommand,
   emulator: EmulatorCommand,
   exec: ExecCommand,

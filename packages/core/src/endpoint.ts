@@ -8,8 +8,11 @@ import { type EndpointOverrideSource, resolveEndpointUrl } from "./resolve.js";
 
 /** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see docs/protocol.md §1 */
 export interface Partition {
+  /** The partition's name: `aws`, `aws-cn`, `aws-us-gov`, … (the second field of its ARNs). */
   name: string;
+  /** Its DNS suffix (`amazonaws.com`, `amazonaws.com.cn`, …). */
   dnsSuffix: string;
+  /** Its dual-stack DNS suffix (`api.aws`, …). */
   dualStackDnsSuffix: string;
 }
 

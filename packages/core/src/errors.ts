@@ -43,6 +43,8 @@ export type AwsLoginErrorCode =
   | "SESSION_CONFLICT"
   | "LOCK_TIMEOUT"
   | "LOCK_BROKEN"
+  // console sign-in: the federation endpoint refused the credentials (docs/protocol.md §17.4)
+  | "CONSOLE_SIGNIN_REFUSED"
   // input
   | "INVALID_ARGUMENT"
   | "INSECURE_ENDPOINT"

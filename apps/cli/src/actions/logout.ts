@@ -7,8 +7,9 @@ import { createContext } from "../context.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
 
+// What `aws logout` says (docs/protocol.md §7), in our words, with where credentials may have gone.
 const STILL_VALID =
-  "Credentials already handed out (to the AWS CLI, SDKs, `awslogin export` or `exec`) stay valid until they expire, at most 15 minutes.";
+  "Note: tools that already loaded these credentials (the AWS CLI, SDKs, `awslogin export` or `exec`) may keep using them until they expire, at most 15 minutes.";
 
 export interface LogoutOptions {
   /** The profile to log out (default: AWS_PROFILE, then `default`); ignored with `all`. */
