@@ -46,11 +46,16 @@ export type AwsLoginErrorCode =
   | "SESSION_CONFLICT"
   | "LOCK_TIMEOUT"
   | "LOCK_BROKEN"
+  // console sign-in: the federation endpoint refused the credentials (docs/protocol.md §17.4)
+  | "CONSOLE_SIGNIN_REFUSED"
   // input
   | "INVALID_ARGUMENT"
   | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
   | "INVALID_ID_TOKEN"
+  // the container credentials endpoint (`awslogin serve`)
+  | "TOKEN_FILE_INVALID"
+  | "ENDPOINT_LISTEN_FAILED"
   // installation
   | "NOT_INSTALLED";
 

@@ -5,6 +5,7 @@
 import { type KeyObject, timingSafeEqual } from "node:crypto";
 import type { EventLog } from "./events.js";
 import type { FaultQueue } from "./faults.js";
+import type { FederationSettings } from "./federation.js";
 import type { Identity } from "./identity.js";
 import type { EmulatorState } from "./state.js";
 
@@ -20,6 +21,8 @@ export interface EmulatorStats {
   /** IntrospectOAuth2TokenWithIAM calls: answered active, answered `{"active": false}`, and refused. */
   introspect: { requests: number; active: number; inactive: number; errors: number };
   faults: { applied: number; pending: number };
+  /** The console federation endpoint: sign-in tokens issued, console logins, refused calls. */
+  federation: { signinTokens: number; logins: number; refused: number };
 }
 
 export interface EmulatorContext {
@@ -38,6 +41,8 @@ export interface EmulatorContext {
   faults: FaultQueue;
   stats: EmulatorStats;
   idTokenKey: { privateKey: KeyObject; kid: string; alg: "ES384" };
+  /** The console federation endpoint's rule and store. */
+  federation: FederationSettings;
   /** Aborted when the emulator closes, so delayed answers stop waiting. */
   closing: AbortSignal;
 }

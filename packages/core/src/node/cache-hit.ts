@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import {
   type CacheHitFiles,
   configPathOf,
+  credentialsPathOf,
   resolveCacheHitFiles,
   type SharedFileOptions,
 } from "../cache-hit-paths.js";
@@ -100,9 +101,16 @@ export function readStatusHit(
   home: string = homedir(),
 ): SessionStatus | undefined {
   const configPath = configPathOf(env, home);
-  if (configPath === undefined) return undefined;
+  const credentialsPath = credentialsPathOf(env, home);
+  if (configPath === undefined || credentialsPath === undefined) return undefined;
   try {
-    const base = profileFacts(profile, getProfile(parseConfigFile(readConfigText(configPath)), profile));
+    // The SDKs' view of the profile, as readSessionStatuses reads it: the credentials file's keys over the config's.
+    const sections = parseCredentialsFile(readOptional(credentialsPath));
+    const section = mergeProfile(
+      getProfile(parseConfigFile(readConfigText(configPath)), profile),
+      Object.hasOwn(sections, profile) ? sections[profile] : undefined,
+    );
+    const base = profileFacts(profile, section);
     const { loginSession } = base;
     if (loginSession === undefined) {
       return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);
