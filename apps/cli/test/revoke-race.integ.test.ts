@@ -3,7 +3,7 @@
  * the session's lock (the revoke reads the token the refresh wrote, and revokes it), and a client that takes no lock
  * (the official provider) rotates a token of the same chain, which the revoke ends too. @see docs/protocol.md §16.5
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
@@ -41,6 +41,20 @@ async function expectNothingUsableLeft(file: string): Promise<void> {
   expect(run.stderr).toContain("TOKEN_EXPIRED");
 }
 
+/** The official provider (takes no lock) refreshing profile `dev`. */
+function officialRefresh() {
+  const { sandbox, emulator } = harness;
+  const saved = { ...process.env };
+  process.env.AWS_CONFIG_FILE = sandbox.configPath;
+  process.env.AWS_LOGIN_CACHE_DIRECTORY = sandbox.cacheDir;
+  process.env.AWS_SHARED_CREDENTIALS_FILE = sandbox.env.AWS_SHARED_CREDENTIALS_FILE;
+  return officialFromLoginCredentials({ profile: "dev", clientConfig: { endpoint: emulator.url } })().finally(
+    () => {
+      process.env = saved;
+    },
+  );
+}
+
 describe("logout --revoke racing a refresh", () => {
   it("waits for our refresh in another process under the lock, then revokes the rotated token", async () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
@@ -63,6 +77,31 @@ describe("logout --revoke racing a refresh", () => {
     expect(names).toEqual(["CreateOAuth2Token", "CreateOAuth2Token", "RevokeOAuth2TokenWithIAM"]);
     expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(1);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it("a token rotated away by a lock-free client (refresh refused) is still revoked, ending the newer token", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    const file = cachePathOf(harness.sandbox, DEFAULT_IDENTITY);
+    const older = readFileSync(file);
+    // Another client (no lock) rotates T1 → T2 and writes T2; we catch the file before its write lands.
+    makeDue(file);
+    await officialRefresh();
+    const newer = readFileSync(file);
+    writeFileSync(file, older);
+    // Forty seconds left: due for signing (less than a minute), still able to sign.
+    editRecord(file, (record) => ({
+      ...record,
+      accessToken: { ...record.accessToken, expiresAt: new Date(Date.now() + 40_000).toISOString() },
+    }));
+    const run = await runCli(["logout", "--revoke", "--profile", "dev"], harness.sandbox.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Revoked the login session of profile 'dev' at AWS");
+    expect(harness.emulator.stats().revoke.ok).toBe(1);
+    expect(existsSync(file)).toBe(false);
+    // The other client's T2 lands after our delete: it is dead.
+    writeFileSync(file, newer);
+    await expectNothingUsableLeft(file);
+    expect(existsSync(file)).toBe(true);
   });
 
   it("a lock-free client's rotation just before or during the revoke belongs to the revoked chain", async () => {

@@ -126,10 +126,13 @@ describe("awslogin logout --revoke", () => {
     expect(both.code).toBe(2);
   });
 
-  it("a session that already ended at AWS is just deleted", async () => {
+  it("a session that already ended at AWS, with credentials that can no longer sign, is just deleted", async () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
     const file = cachePathOf(harness.sandbox, DEFAULT_IDENTITY);
-    makeDue(file);
+    editRecord(file, (record) => ({
+      ...record,
+      accessToken: { ...record.accessToken, expiresAt: new Date(Date.now() - 1000).toISOString() },
+    }));
     harness.emulator.injectFault({ count: 1, error: "TOKEN_EXPIRED" });
     const run = await runCli(["logout", "--revoke", "--profile", "dev"], harness.sandbox.env);
     expect(run.code, run.stderr).toBe(0);

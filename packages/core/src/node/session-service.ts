@@ -15,6 +15,7 @@ import {
   type TokenIntrospection,
 } from "../session-service.js";
 import type { TokenCacheRecord } from "../token-cache.js";
+import { expiresAtMs } from "../token-facts.js";
 import { removeTempFiles } from "./atomic-write.js";
 import { errnoCode } from "./errno.js";
 import { sessionLock, sessionTryLock } from "./lock.js";
@@ -29,6 +30,10 @@ import { createHttpTransport } from "./transport.js";
 
 /** How long a revoke waits for a refresh in progress before giving up (nothing changed). */
 const LOCK_WAIT_MS = 10_000;
+/** Credentials with less than this left are refreshed before they sign a revoke. */
+const SIGNING_MARGIN_MS = 60_000;
+/** Credentials with less than this left are not used to sign at all. */
+const MIN_SIGNING_VALIDITY_MS = 10_000;
 
 /** Options of {@link revokeProfileSession} and {@link checkProfileSession}. */
 export interface SessionServiceOptions extends ResolveProfileOptions {
@@ -99,10 +104,12 @@ function transportFor(session: ProfileSession, options: SessionServiceOptions): 
 
 /**
  * Revokes a profile's session at the service, then deletes its cache file, all under the session's lock: no refresh of
- * another awslogin process can write a rotated token back afterwards. Credentials that are due are refreshed first
- * (the call must be signed by valid credentials). A failed revoke (NETWORK, TIMEOUT, SERVER_ERROR, THROTTLED,
- * ACCESS_DENIED, …) or a failed refresh other than TOKEN_EXPIRED rejects and changes nothing on disk beyond what a
- * refresh writes. Credentials already handed out stay valid until they expire.
+ * another awslogin process can write a rotated token back afterwards. Credentials with less than a minute left are
+ * refreshed first (the call must be signed). A refresh refused with TOKEN_EXPIRED is not taken at its word: a client
+ * that takes no lock may have rotated the token away, so the file is read again, and while the old credentials still
+ * sign, the old token is revoked (which ends the chain); only with neither is the session taken as already ended and
+ * the file deleted. A failed revoke (NETWORK, TIMEOUT, SERVER_ERROR, THROTTLED, ACCESS_DENIED, …) or another failed
+ * refresh rejects and deletes nothing. Credentials already handed out stay valid until they expire.
  * @see docs/protocol.md §16.2, §16.5
  */
 export async function revokeProfileSession(
@@ -115,35 +122,48 @@ export async function revokeProfileSession(
   const transport = transportFor(session, options);
   const release = await sessionLock(store, { waitMs: LOCK_WAIT_MS })(session.loginSession, options.signal);
   const base = { profile: session.profile, cachePath };
+  const revokeWith = async (record: TokenCacheRecord) =>
+    revokeRefreshToken(signedCall(record, session, options, transport), record.refreshToken);
   try {
-    if ((await store.read(session.loginSession)) === undefined) {
-      return { ...base, outcome: "no-session", refreshed: false };
-    }
-    // We hold the lock: the refresh driver runs under it instead of taking it again.
-    const held: LockSession = async () => async () => undefined;
-    let record: TokenCacheRecord;
-    let refreshed: boolean;
-    try {
-      const fresh = await getFreshToken(
-        { clock: systemClock, random: systemRandom, transport, store, lock: held },
-        {
-          loginSession: session.loginSession,
-          profile: session.profile,
-          settings: refreshSettings(session, options),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-          ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
-        },
-      );
-      record = fresh.record;
-      refreshed = fresh.refreshed;
-    } catch (error) {
-      if (!hasErrorCode(error, "TOKEN_EXPIRED")) throw error;
+    // Two rounds at most: a client that takes no lock (the AWS CLI, the official SDK provider) may rotate the token
+    // between our read and our refresh; the second round starts from what it wrote.
+    for (let round = 0; ; round += 1) {
+      const before = await store.read(session.loginSession);
+      if (before === undefined) return { ...base, outcome: "no-session", refreshed: false };
+      // We hold the lock: the refresh driver runs under it instead of taking it again.
+      const held: LockSession = async () => async () => undefined;
+      let fresh: Awaited<ReturnType<typeof getFreshToken>>;
+      try {
+        fresh = await getFreshToken(
+          { clock: systemClock, random: systemRandom, transport, store, lock: held },
+          {
+            loginSession: session.loginSession,
+            profile: session.profile,
+            settings: refreshSettings(session, options),
+            // Only what signing needs: a refresh rotates the token, and every rotation is a race with lock-free clients.
+            thresholdMs: SIGNING_MARGIN_MS,
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+            ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+          },
+        );
+      } catch (error) {
+        if (!hasErrorCode(error, "TOKEN_EXPIRED")) throw error;
+        const after = await store.read(session.loginSession).catch(() => undefined);
+        if (round === 0 && after !== undefined && after.refreshToken !== before.refreshToken) continue;
+        // Refused: either the session ended, or another client rotated our token away. While our credentials
+        // still sign, revoking the old token ends the chain in both cases (revoke is idempotent).
+        if (expiresAtMs(before) - systemClock.now() > MIN_SIGNING_VALIDITY_MS) {
+          await revokeWith(before);
+          await deleteCacheFile(cachePath);
+          return { ...base, outcome: "revoked", refreshed: false };
+        }
+        await deleteCacheFile(cachePath);
+        return { ...base, outcome: "already-ended", refreshed: false };
+      }
+      await revokeWith(fresh.record);
       await deleteCacheFile(cachePath);
-      return { ...base, outcome: "already-ended", refreshed: false };
+      return { ...base, outcome: "revoked", refreshed: fresh.refreshed };
     }
-    await revokeRefreshToken(signedCall(record, session, options, transport), record.refreshToken);
-    await deleteCacheFile(cachePath);
-    return { ...base, outcome: "revoked", refreshed };
   } finally {
     await release();
   }
