@@ -7,8 +7,9 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
+import { startTestProxy } from "../../../scripts/network-fixtures.mjs";
 import { CLI_BIN, type CliRun, runCli, startNode, useEmulatorSandbox } from "./helpers.js";
-import { cachePathOf, editRecord, loginProfile, readRecord } from "./session-helpers.js";
+import { cachePathOf, editRecord, loginProfile, readRecord, writeConfig } from "./session-helpers.js";
 
 const harness = useEmulatorSandbox({ autoApprove: true });
 
@@ -206,5 +207,35 @@ describe("awslogin status --check", () => {
     const run = await runCli(["status", "--check", "--profile", "dev", "--json"], harness.sandbox.env);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ state: "valid", service: { error: "SERVER_ERROR" } });
+  });
+});
+
+describe("the endpoint of revoke and --check", () => {
+  it("follows the config file's services section for a record the AWS CLI wrote (the refresh's resolution)", async () => {
+    const { sandbox, emulator } = harness;
+    writeConfig(
+      sandbox,
+      `[profile dev]\nregion = us-east-1\nservices = local\n\n[services local]\nsignin =\n  endpoint_url = ${emulator.url}\n`,
+    );
+    // Without the sandbox's AWS_ENDPOINT_URL (it comes before the services section); a wrong turn would reach only
+    // the local proxy, which forwards nothing beyond 127.0.0.1.
+    const proxy = await startTestProxy();
+    try {
+      const { AWS_ENDPOINT_URL: _, ...base } = sandbox.env;
+      const env = { ...base, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url };
+      await loginProfile(sandbox, emulator, "dev");
+      editRecord(cachePathOf(sandbox, DEFAULT_IDENTITY), ({ awslogin: _a, ...record }) => record);
+      const check = await runCli(["status", "--check", "--profile", "dev", "--json"], env);
+      expect(check.code, check.stderr).toBe(0);
+      expect(JSON.parse(check.stdout).service.active).toBe(true);
+      const run = await runCli(["logout", "--revoke", "--profile", "dev"], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(emulator.stats().revoke.ok).toBe(1);
+      expect(emulator.stats().introspect.active).toBe(1);
+      // Plain-http requests to the emulator pass through the proxy; nothing went anywhere else.
+      for (const entry of proxy.log) expect(entry.target.startsWith(`${emulator.url}/`)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 });
