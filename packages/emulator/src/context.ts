@@ -6,6 +6,7 @@ import { type KeyObject, timingSafeEqual } from "node:crypto";
 import type { EventLog } from "./events.js";
 import type { FaultQueue } from "./faults.js";
 import type { Identity } from "./identity.js";
+import type { EmulatedRole } from "./roles.js";
 import type { EmulatorState } from "./state.js";
 
 /** Counters of what the emulator received. Every token request counts, refused and faulted ones too. */
@@ -15,6 +16,8 @@ export interface EmulatorStats {
   /** Token answers by outcome: "ok" or the `error` code sent (faults included); "dropped" for dropped connections. */
   tokenResults: Record<string, number>;
   sts: { requests: number; ok: number; errors: number };
+  /** STS AssumeRole calls (also counted in `sts`): answered with credentials, or refused (faults included). */
+  assumeRole: { requests: number; ok: number; errors: number };
   faults: { applied: number; pending: number };
 }
 
@@ -23,6 +26,10 @@ export interface EmulatorContext {
   tokenUrl: string;
   region: string;
   identities: readonly Identity[];
+  /** Roles STS AssumeRole accepts, by ARN. */
+  roles: ReadonlyMap<string, EmulatedRole>;
+  /** The accounts of the configured identities and roles: whom a role without trust patterns trusts. */
+  organisation: ReadonlySet<string>;
   autoApprove: boolean;
   expiresIn: number;
   sessionDurationMs: number;

@@ -1,6 +1,6 @@
 /**
- * Fault injection for `POST /v1/token`: the next N token calls fail with a given service error,
- * an HTTP 429/500, a dropped connection, or a delay (alone or with another fault).
+ * Fault injection for `POST /v1/token` (and, with `target: "assumeRole"`, STS `AssumeRole`): the next N calls fail
+ * with a given service error, an HTTP 429/500, a dropped connection, or a delay (alone or with another fault).
  */
 
 /** Service errors a fault can answer with. */
@@ -13,6 +13,8 @@ export type FaultError =
 
 /** What the next `count` token calls do instead of their normal answer. */
 export interface FaultSpec {
+  /** Which calls the fault applies to: token calls (default) or STS `AssumeRole` calls (no `error` then). */
+  target?: "token" | "assumeRole";
   /** How many token calls the fault applies to (a positive integer). */
   count: number;
   /** Answer with this service error (status and shape per docs/protocol.md §4.4). */
@@ -41,7 +43,7 @@ export function describeFaultProblem(spec: unknown): string | undefined {
     return "A fault must be a JSON object.";
   const s = spec as Record<string, unknown>;
   for (const key of Object.keys(s)) {
-    if (!["count", "error", "status", "drop", "delayMs"].includes(key))
+    if (!["target", "count", "error", "status", "drop", "delayMs"].includes(key))
       return `Unknown fault field "${key}".`;
   }
   if (typeof s.count !== "number" || !Number.isInteger(s.count) || s.count < 1 || s.count > 1_000_000) {
@@ -49,6 +51,12 @@ export function describeFaultProblem(spec: unknown): string | undefined {
   }
   if (s.error !== undefined && !FAULT_ERRORS.includes(s.error as FaultError)) {
     return `error must be one of ${FAULT_ERRORS.join(", ")}.`;
+  }
+  if (s.target !== undefined && s.target !== "token" && s.target !== "assumeRole") {
+    return 'target must be "token" or "assumeRole".';
+  }
+  if (s.target === "assumeRole" && s.error !== undefined) {
+    return "An assumeRole fault takes status, drop or delayMs, not error.";
   }
   if (s.status !== undefined && s.status !== 429 && s.status !== 500) return "status must be 429 or 500.";
   if (s.drop !== undefined && typeof s.drop !== "boolean") return "drop must be a boolean.";
@@ -76,20 +84,21 @@ export class FaultQueue {
   add(spec: FaultSpec): void {
     const problem = describeFaultProblem(spec);
     if (problem) throw new TypeError(`Invalid fault: ${problem}`);
-    const { count, error, status, drop, delayMs } = spec;
-    this.queue.push({ spec: { count, error, status, drop, delayMs }, remaining: count });
+    const { target, count, error, status, drop, delayMs } = spec;
+    this.queue.push({ spec: { target, count, error, status, drop, delayMs }, remaining: count });
   }
 
   clear(): void {
     this.queue.length = 0;
   }
 
-  /** The fault for the current token call, if any. */
-  take(): FaultSpec | undefined {
-    const head = this.queue[0];
+  /** The fault for the current call of `target`, if any: the oldest one queued for that target. */
+  take(target: "token" | "assumeRole" = "token"): FaultSpec | undefined {
+    const index = this.queue.findIndex((entry) => (entry.spec.target ?? "token") === target);
+    const head = this.queue[index];
     if (!head) return undefined;
     head.remaining -= 1;
-    if (head.remaining === 0) this.queue.shift();
+    if (head.remaining === 0) this.queue.splice(index, 1);
     this.appliedCount += 1;
     return head.spec;
   }
