@@ -24,8 +24,16 @@ import {
   readCachedRecord,
 } from "../cached-credentials.js";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "../config.js";
+import { decodeUtf8Strictly } from "../credential-format.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
 import { type LoginSettingsInput, resolveCacheDirectory, resolveRegion } from "../resolve.js";
+import {
+  isRoleProfile,
+  parseRoleCacheRecord,
+  type RoleChain,
+  resolveRoleChain,
+  roleCacheKey,
+} from "../role-profile.js";
 import {
   isUsableState,
   judgeSessionStatus,
@@ -35,6 +43,7 @@ import {
 } from "../session-status.js";
 import type { TokenCacheRecord } from "../token-cache.js";
 import { MAX_SHARED_FILE_BYTES, readRegularBytesSync } from "./bounded-read.js";
+import { resolveRoleCacheDirectory } from "./role-cache-path.js";
 
 export type { CachedCredentials, CacheHitFiles, SessionState, SessionStatus, SharedFileOptions };
 export { isUsableState, REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
@@ -71,6 +80,12 @@ export function readCacheHit(
       getProfile(config, profile),
       Object.hasOwn(sections, profile) ? sections[profile] : undefined,
     );
+    if (isRoleProfile(section)) {
+      const lookup = (name: string) =>
+        mergeProfile(getProfile(config, name), Object.hasOwn(sections, name) ? sections[name] : undefined);
+      const credentials = readRoleHit(resolveRoleChain(profile, lookup, files.configPath), env, now, home);
+      return credentials === undefined ? undefined : { credentials, region: resolveRegion(settings)?.value };
+    }
     const session = section?.login_session;
     if (!session) return undefined;
     // core's full path refuses an untrusted folder with the reason and the fix.
@@ -84,6 +99,34 @@ export function readCacheHit(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A role profile's last role credentials from the assume-role cache when they have more than 5 minutes left (core's
+ * full path re-reads, locks and assumes otherwise). Throws on anything doubtful; the caller answers undefined.
+ * @see docs/protocol.md §17.4
+ */
+function readRoleHit(
+  chain: RoleChain,
+  env: NodeJS.ProcessEnv,
+  now: number,
+  home: string,
+): CachedCredentials | undefined {
+  const directory = resolveRoleCacheDirectory(env, undefined, home);
+  if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
+  const last = chain.steps.at(-1)!;
+  const text = decodeUtf8Strictly(readRegularBytesSync(join(directory, `${roleCacheKey(last)}.json`)));
+  const role = text === undefined ? undefined : parseRoleCacheRecord(text);
+  if (role === undefined || role.expiresAt - now <= REFRESH_THRESHOLD_MS) return undefined;
+  const accountId = role.accountId ?? /::(\d{12}):role\//.exec(last.roleArn)?.[1];
+  if (accountId === undefined) return undefined;
+  return {
+    accessKeyId: role.accessKeyId,
+    secretAccessKey: role.secretAccessKey,
+    sessionToken: role.sessionToken,
+    expiration: role.expiresAt,
+    accountId,
+  };
 }
 
 /**
