@@ -56,9 +56,19 @@ export interface CacheHit {
   region: string | undefined;
 }
 
+/** Which profiles a cache hit may answer besides login profiles. */
+export interface CacheHitKinds {
+  /**
+   * Also role profiles (`role_arn` + `source_profile` down to a login profile), from the assume-role cache: only for
+   * callers whose full path resolves role profiles too (`loadCredentialsForProfile`). Default false.
+   */
+  roleProfiles?: boolean;
+}
+
 /**
  * The credentials straight from the cache when that is certainly what core would answer: the profile has a
- * login_session, its cache file is well formed, and more than 5 minutes are left. Else undefined (core decides
+ * login_session, its cache file is well formed, and more than 5 minutes are left (or, with `kinds.roleProfiles`, a role
+ * profile whose last role's assume-role cache entry has more than 5 minutes left). Else undefined (core decides
  * and explains). Never throws.
  */
 export function readCacheHit(
@@ -67,6 +77,7 @@ export function readCacheHit(
   now: number = Date.now(),
   home: string = homedir(),
   options: SharedFileOptions = {},
+  kinds: CacheHitKinds = {},
 ): CacheHit | undefined {
   const files = resolveCacheHitFiles(env, home, options);
   if (files === undefined) return undefined;
@@ -80,7 +91,7 @@ export function readCacheHit(
       getProfile(config, profile),
       Object.hasOwn(sections, profile) ? sections[profile] : undefined,
     );
-    if (isRoleProfile(section)) {
+    if (kinds.roleProfiles === true && isRoleProfile(section)) {
       const lookup = (name: string) =>
         mergeProfile(getProfile(config, name), Object.hasOwn(sections, name) ? sections[name] : undefined);
       const credentials = readRoleHit(resolveRoleChain(profile, lookup, files.configPath), env, now, home);
