@@ -3,7 +3,6 @@
  * stdout may belong to an SDK (credential_process) or a pipe (`eval "$(awslogin export)"`), the terminal does not.
  */
 import { closeSync, openSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { ReadStream, WriteStream } from "node:tty";
 import type { MfaPrompt } from "../ports.js";
 
@@ -21,8 +20,8 @@ function terminalAvailable(): boolean {
 
 /**
  * An {@link MfaPrompt} on the controlling terminal; not interactive when the process has none (a CI job, a daemon,
- * an SDK started without a terminal). The code is read as typed (TOTP codes are short-lived, the AWS CLI echoes none:
- * we do not echo it either).
+ * an SDK started without a terminal). The code is not echoed, as the AWS CLI's getpass prompt does not echo it;
+ * Ctrl-C or Ctrl-D give up (an empty answer, refused by the caller).
  */
 export function createTerminalMfaPrompt(): MfaPrompt {
   let interactive: boolean | undefined;
@@ -37,15 +36,23 @@ export function createTerminalMfaPrompt(): MfaPrompt {
       const output = new WriteStream(fd);
       try {
         output.write(question);
-        input.setRawMode(false);
-        const lines = createInterface({ input, terminal: false });
+        input.setRawMode(true);
         const answer = await new Promise<string>((resolve) => {
-          lines.once("line", resolve);
-          lines.once("close", () => resolve(""));
+          let typed = "";
+          input.on("data", (chunk: Buffer) => {
+            for (const char of chunk.toString("utf8")) {
+              if (char === "\r" || char === "\n") return resolve(typed);
+              if (char === "\u0003" || char === "\u0004") return resolve("");
+              if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
+              else if (typed.length < 64) typed += char;
+            }
+          });
+          input.once("end", () => resolve(typed));
         });
-        lines.close();
-        return answer.slice(0, 64);
+        output.write("\n");
+        return answer;
       } finally {
+        input.setRawMode(false);
         input.destroy();
         output.destroy();
       }
