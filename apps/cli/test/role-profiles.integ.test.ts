@@ -96,6 +96,30 @@ describe("awslogin export and exec with a role profile", () => {
     expect(emulator.stats().assumeRole.requests).toBe(before);
   });
 
+  it("status shows the chain, the login session and each role's cache entry (JSON and text)", async () => {
+    await runCli(["export", "--profile", "admin"], env);
+    const json = await runCli(["status", "--profile", "admin", "--json"], env);
+    expect(json.code, json.stderr).toBe(0);
+    const status = JSON.parse(json.stdout);
+    expect(status).toMatchObject({ roleProfile: "admin", profile: "dev", state: expect.any(String) });
+    expect(status.roles).toEqual([
+      {
+        profile: "admin",
+        roleArn: ADMIN,
+        cacheFile: join(env.AWSLOGIN_ROLE_CACHE_DIRECTORY!, "8f01d106254b612ca59634860cece07809d48c2e.json"),
+        state: "fresh",
+        expiresAt: expect.stringMatching(/Z$/),
+        assumedRoleArn: "arn:aws:sts::444455556666:assumed-role/Admin/awslogin-awslogin-demo",
+      },
+    ]);
+    expect(json.stdout).not.toContain("SecretAccessKey");
+    const text = await runCli(["status", "--profile", "guarded"], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("Chain:");
+    expect(text.stdout).toContain("dev → guarded");
+    expect(text.stdout).toContain("not cached");
+  });
+
   it("without a terminal, a role with mfa_serial fails with MFA_CODE_REQUIRED", async () => {
     // A new session (setsid): no controlling terminal even when the tests run from one.
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(

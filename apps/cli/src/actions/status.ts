@@ -2,7 +2,12 @@
  * `awslogin status`: reads a profile's (or every profile's) session state and prints it, as text or JSON.
  */
 import { isUsableState, printable, type SessionStatus } from "@awslogin/core";
-import { readSessionStatuses } from "@awslogin/core/node";
+import {
+  type RoleStepStatus,
+  readRoleChain,
+  readRoleChainStatus,
+  readSessionStatuses,
+} from "@awslogin/core/node";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
@@ -17,13 +22,28 @@ export interface StatusOptions {
   json: boolean;
 }
 
+/**
+ * A role profile's status: its login profile's session (the root of the chain) and each role's assume-role cache
+ * entry. `state` is the session's: the roles are assumed again from it when their entries are due.
+ */
+export type RoleProfileStatus = SessionStatus & {
+  /** The role profile asked about (`profile` is its login profile). */
+  roleProfile: string;
+  /** The roles of the chain, the first assumed with the login session's credentials. */
+  roles: RoleStepStatus[];
+};
+
 /** What `status --json` prints: one profile's status, or every login profile's with `all`. */
-export type StatusReport = SessionStatus | SessionStatus[];
+export type StatusReport = SessionStatus | RoleProfileStatus | SessionStatus[];
 
 /** Prints the text report unless `json`; returns the JSON report. Exit status 1 unless every profile is usable. */
 export async function showStatus(options: StatusOptions, output: Output): Promise<StatusReport> {
   const env = process.env;
   const now = Date.now();
+  if (!options.all) {
+    const chain = await readRoleChain({ profile: resolveProfileName(options.profile, env), env });
+    if (chain !== undefined) return showRoleStatus(chain, options, output, now);
+  }
   const report = await readSessionStatuses({
     ...(options.all ? { all: true } : { profile: resolveProfileName(options.profile, env) }),
     env,
@@ -96,4 +116,41 @@ function renderTable(statuses: readonly SessionStatus[], now: number, paint: Pai
     .filter((status) => status.reason !== undefined)
     .map((status) => `  ${shown(status.profile)}: ${printable(status.reason ?? "", REASON_LIMIT)}`);
   return [formatTable(rows), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
+}
+
+async function showRoleStatus(
+  chain: NonNullable<Awaited<ReturnType<typeof readRoleChain>>>,
+  options: StatusOptions,
+  output: Output,
+  now: number,
+): Promise<RoleProfileStatus> {
+  const env = process.env;
+  const { statuses } = await readSessionStatuses({ profile: chain.rootProfile, env, now });
+  const roles = await readRoleChainStatus(chain, { env, now });
+  const root = statuses[0]!;
+  if (!isUsableState(root.state)) process.exitCode = EXIT.failure;
+  const status: RoleProfileStatus = { ...root, roleProfile: chain.profile, roles };
+  if (options.json) return status;
+  const paint = createPaint(env);
+  const path = [chain.rootProfile, ...chain.steps.map((step) => step.profile)].map(shown).join(" → ");
+  const rows: string[][] = [
+    ["Role profile", paint(shown(chain.profile), "bold")],
+    ["Chain", path],
+  ];
+  for (const role of roles) {
+    const state =
+      role.state === "fresh"
+        ? paint("fresh", "green")
+        : role.state === "due"
+          ? "due (assumed again at next use)"
+          : "not cached (assumed at next use)";
+    rows.push([
+      `Role ${shown(role.profile)}`,
+      `${shown(role.roleArn)}: ${state}${role.expiresAt === null ? "" : `, expires ${when(role.expiresAt, now)}`}`,
+    ]);
+  }
+  output.out(
+    `${formatTable(rows.map(([key, value]) => [`${key}:`, value ?? ""]))}\n\nLogin profile:\n${renderOne(root, now, paint)}\n`,
+  );
+  return status;
 }

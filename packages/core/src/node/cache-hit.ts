@@ -156,7 +156,10 @@ export function readStatusHit(
   const configPath = configPathOf(env, home);
   if (configPath === undefined) return undefined;
   try {
-    const base = profileFacts(profile, getProfile(parseConfigFile(readConfigText(configPath)), profile));
+    const section = getProfile(parseConfigFile(readConfigText(configPath)), profile);
+    // A role profile's status names its chain and its roles' cache: the full reader's to tell.
+    if (isRoleProfile(section)) return undefined;
+    const base = profileFacts(profile, section);
     const { loginSession } = base;
     if (loginSession === undefined) {
       return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);

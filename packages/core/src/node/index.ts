@@ -85,7 +85,9 @@ export {
   loadRoleProfileCredentials,
   type ProfileCredentialsResult,
   type ResolveRoleOptions,
+  type RoleStepStatus,
   readRoleChain,
+  readRoleChainStatus,
 } from "./role-credentials.js";
 
 // `status` and `logout`: session state read from disk, cache files removed under their locks.

@@ -298,3 +298,47 @@ export async function loadCredentialsForProfile(
   const loaded = await loadRoleProfileCredentials(options);
   return { profile: loaded.profile, credentials: loaded.credentials, chain, region: loaded.region };
 }
+
+/** One role of a chain as `status` shows it: its cache entry's expiry, never its credentials. */
+export interface RoleStepStatus {
+  /** The role profile. */
+  profile: string;
+  /** The role's ARN. */
+  roleArn: string;
+  /** The assume-role cache file of this step. */
+  cacheFile: string;
+  /** `fresh` (more than 5 minutes left), `due` (assumed again at the next use), or `none` (no usable entry). */
+  state: "fresh" | "due" | "none";
+  /** When the cached credentials expire (RFC 3339), or null. */
+  expiresAt: string | null;
+  /** The assumed-role ARN recorded in the cache entry, or null. */
+  assumedRoleArn: string | null;
+}
+
+/**
+ * The state of each role of a chain's cache entries, read without writing or calling anything; for `status`.
+ * Never throws for a missing or unreadable entry (`none`).
+ */
+export async function readRoleChainStatus(
+  chain: RoleChain,
+  options: { env?: NodeJS.ProcessEnv; roleCacheDirectory?: string; now?: number } = {},
+): Promise<RoleStepStatus[]> {
+  const directory = resolveRoleCacheDirectory(options.env ?? process.env, options.roleCacheDirectory);
+  const now = options.now ?? Date.now();
+  return Promise.all(
+    chain.steps.map(async (step) => {
+      const cacheFile = join(directory, `${roleCacheKey(step)}.json`);
+      const cached = await readCached(cacheFile);
+      return {
+        profile: step.profile,
+        roleArn: step.roleArn,
+        cacheFile,
+        state:
+          cached === undefined || cached.expiresAt <= now ? "none" : fresh(cached, now) ? "fresh" : "due",
+        expiresAt:
+          cached === undefined ? null : new Date(cached.expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        assumedRoleArn: cached?.assumedRoleArn ?? null,
+      };
+    }),
+  );
+}
