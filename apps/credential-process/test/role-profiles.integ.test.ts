@@ -186,6 +186,31 @@ describe("awslogin-credential-process, role profiles", () => {
     ).toContain("nowhere");
   });
 
+  it("an ended login session gives TOKEN_EXPIRED with what to do, and no AssumeRole call", async () => {
+    // A one-second login session: over by the time the binary refreshes.
+    emulator = await startEmulator({ autoApprove: true, roles: [ADMIN], sessionDuration: 1 });
+    sandbox = createSandbox();
+    await signIn(sandbox, emulator, "dev");
+    const ended = Date.now() + 1100;
+    writeFileSync(
+      sandbox.configPath,
+      `${readFileSync(sandbox.configPath, "utf8")}\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`,
+    );
+    const loginFile = sandbox.cacheFile(DEFAULT_IDENTITY);
+    const record = JSON.parse(readFileSync(loginFile, "utf8"));
+    record.accessToken.expiresAt = new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    writeFileSync(loginFile, JSON.stringify(record));
+    while (Date.now() < ended) await new Promise((resolve) => setTimeout(resolve, 50));
+    const env = {
+      ...sandbox.env,
+      AWS_ENDPOINT_URL_STS: emulator.url,
+      AWSLOGIN_ROLE_CACHE_DIRECTORY: join(sandbox.dir, ".aws", "cli", "cache"),
+    };
+    const line = errorLine(await runCredentialProcess(["--profile", "admin"], env), "TOKEN_EXPIRED");
+    expect(line).toMatch(/login --profile dev/);
+    expect(emulator.stats().assumeRole.requests).toBe(0);
+  });
+
   it("storm: 40 processes, login and role credentials both due → one CreateOAuth2Token, one AssumeRole, no failure", async () => {
     const { emulator, sandbox, env } = await setUp(
       [ADMIN],
