@@ -63,14 +63,47 @@ export function runWithCredentials(
   output: Output,
   parentEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const variables: Array<[string, string]> = [
+    ["AWS_ACCESS_KEY_ID", credentials.accessKeyId],
+    ["AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey],
+  ];
+  if (credentials.sessionToken) variables.push(["AWS_SESSION_TOKEN", credentials.sessionToken]);
+  if (credentials.expiration !== undefined)
+    variables.push(["AWS_CREDENTIAL_EXPIRATION", formatIsoExpiration(credentials.expiration)]);
+  if (region !== undefined) variables.push(["AWS_REGION", region]);
+  return runWithVariables(file, args, variables, output, parentEnv);
+}
+
+/**
+ * Runs `file` like {@link runWithCredentials}, with `variables` set in its environment instead of the credentials
+ * (`exec --serve`: the container endpoint's URL and token). Static keys from the parent are removed too, since
+ * the SDKs read them before the endpoint.
+ */
+export function runWithEndpoint(
+  file: string,
+  args: readonly string[],
+  variables: ReadonlyArray<[string, string]>,
+  output: Output,
+  parentEnv: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...parentEnv };
+  for (const name of STATIC_KEY_VARIABLES) delete env[name];
+  return runWithVariables(file, args, variables, output, env);
+}
+
+/** The static keys `exec` sets, which `exec --serve` must not leave in place. */
+const STATIC_KEY_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+
+function runWithVariables(
+  file: string,
+  args: readonly string[],
+  variables: ReadonlyArray<[string, string]>,
+  output: Output,
+  parentEnv: NodeJS.ProcessEnv,
+): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...parentEnv };
   for (const name of CLEARED_VARIABLES) delete env[name];
-  env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-  if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
-  if (credentials.expiration !== undefined)
-    env.AWS_CREDENTIAL_EXPIRATION = formatIsoExpiration(credentials.expiration);
-  if (region !== undefined) env.AWS_REGION = region;
+  for (const [name, value] of variables) env[name] = value;
 
   return new Promise((resolve) => {
     const child = spawn(file, args, { env, stdio: "inherit" });

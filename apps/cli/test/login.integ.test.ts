@@ -184,7 +184,9 @@ describe("awslogin login against the emulator (auto-approve)", () => {
       browserEnv({ FAKE_BROWSER_LOG: log }),
     );
     const [, url] = await cli.waitForStderr(AUTHORIZE_URL);
-    expect(cli.stderr()).toContain("Open the following URL in a browser on this machine:");
+    expect(cli.stderr()).toContain(
+      "Open the following URL in a browser on this machine.\nIf you cannot open the URL on this device, run this command again with --remote.",
+    );
     expect(cli.stderr()).not.toContain("Attempting to open your default browser");
     // The person opens the URL themselves (here: the emulator approves and redirects to the loopback).
     const callback = await approveInBrowser(url!);

@@ -29,7 +29,7 @@ describe("awslogin logout", () => {
     const run = await runCli(["logout", "--profile", "dev"], harness.sandbox.env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Removed cached login credentials for profile 'dev'.");
-    expect(run.stdout).toContain("stay valid until they expire, at most 15 minutes");
+    expect(run.stdout).toContain("may keep using them until they expire, at most 15 minutes");
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.lock`)).toBe(false);
     expect(readdirSync(harness.sandbox.cacheDir)).toEqual([]);

@@ -166,7 +166,7 @@ describe("hints toward --remote", () => {
     );
     // The URL is shown at once, as the opener starts; its failure a moment later brings the hint.
     const [, url] = await cli.waitForStderr(
-      /Attempting to open your default browser[^\n]*\n\n(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/,
+      /Attempting to open your default browser[^\n]*\n[^\n]*--remote\.\n\n(http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+)/,
     );
     await cli.waitForStderr(/The browser did not open \(its opener exited with an error\)/);
     await cli.waitForStderr(/no browser could be started on this machine.*awslogin login --remote/s);

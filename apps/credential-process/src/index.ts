@@ -13,4 +13,5 @@ export {
   formatIsoExpiration,
   formatProcess,
   isExportFormat,
+  quotePosix,
 } from "./formats.js";

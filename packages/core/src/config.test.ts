@@ -413,7 +413,7 @@ describe("other credentials (docs/protocol.md §7, §12.11)", () => {
     ["[profile p]\nweb_identity_token_file = /t\n", "web_identity_token_file"],
     [
       "[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n",
-      "sso_session, sso_account_id, sso_role_name",
+      "sso_account_id, sso_role_name",
     ],
     ["[profile p]\naws_access_key_id = AKIA\n", "aws_access_key_id"],
     ["[profile p]\nrole_arn = arn\nsource_profile = x\n", "role_arn"],

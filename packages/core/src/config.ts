@@ -133,11 +133,14 @@ export function getProfile(
   return Object.hasOwn(config, name) ? config[name] : undefined;
 }
 
-/** Profile keys that give a profile credentials of another kind; `aws login` refuses such profiles. @see docs/protocol.md §7 */
+/**
+ * Profile keys that give a profile credentials of another kind; `aws login` refuses such profiles. `sso_session`
+ * alone is not one: it only names an `[sso-session]` section and gives no credentials without `sso_account_id` and
+ * `sso_role_name`, and the AWS CLI signs in with such a profile. @see docs/protocol.md §7
+ */
 export const OTHER_CREDENTIAL_KEYS = [
   "aws_access_key_id",
   "role_arn",
-  "sso_session",
   "sso_start_url",
   "sso_account_id",
   "sso_role_name",
@@ -146,7 +149,7 @@ export const OTHER_CREDENTIAL_KEYS = [
 ] as const;
 
 /**
- * The keys of `profile` that give it credentials of another kind (`aws_access_key_id`, `role_arn`, `sso_session`,
+ * The keys of `profile` that give it credentials of another kind (`aws_access_key_id`, `role_arn`, `sso_account_id`,
  * `credential_process`, …), in a fixed order; empty when `aws login` may use the profile. @see docs/protocol.md §7
  */
 export function findOtherCredentialKeys(profile: Record<string, string | undefined>): string[] {

@@ -4,6 +4,7 @@
  * `signin.invalid` (never resolves); the transports here are in-memory and record what would have been sent.
  */
 import { describe, expect, it } from "vitest";
+import { parseConfigFile } from "./config.js";
 import { exportDpopKeyPem, generateDpopKey } from "./dpop.js";
 import {
   ALLOW_INSECURE_HTTP_ENV,
@@ -271,5 +272,48 @@ describe("endpoint URLs in errors are redacted and name their real source (issue
         message: expect.stringContaining("(AWS_ENDPOINT_URL)"),
       }),
     );
+  });
+});
+
+describe("an endpoint from the config file's services section (issue 9 §1)", () => {
+  /** A record as the AWS CLI writes it: no awslogin object, so the configured endpoints all apply. */
+  const officialRecord = (): TokenCacheRecord => {
+    const { awslogin: _, ...rest } = record(undefined, "2025-11-19T12:30:00Z");
+    return rest;
+  };
+  /** The refresh target a record of the official tools gets with this config file. */
+  const refreshTarget = (configText: string, env: Record<string, string> = {}) =>
+    refreshTokenUrl(officialRecord(), {
+      settings: { options: { profile: "dev" }, env, config: parseConfigFile(configText) },
+    });
+  const services = (url: string) =>
+    `[profile dev]\nregion = us-east-1\nservices = local\n[services local]\nsignin =\n  endpoint_url = ${url}\n`;
+
+  it("sends the refresh to the services section's endpoint", () => {
+    expect(refreshTarget(services("http://127.0.0.1:4566"))).toBe("http://127.0.0.1:4566/v1/token");
+  });
+
+  it("refuses plain http beyond loopback from it, naming the setting", () => {
+    const run = () => refreshTarget(services("http://signin.invalid"));
+    expect(run).toThrow(expect.objectContaining({ code: "INSECURE_ENDPOINT" }));
+    expect(run).toThrow("services section");
+  });
+
+  it.each([
+    ["user info", `https://user:${SECRET}@signin.invalid`],
+    ["a query", `https://signin.invalid/?token=${SECRET}`],
+    ["no URL at all", "not a url"],
+    ["more than 2048 characters", `https://signin.invalid/${SECRET}${"a".repeat(2100)}`],
+  ])("refuses one with %s as CONFIG_MALFORMED, without echoing it", (_, url) => {
+    const run = () => refreshTarget(services(url));
+    expect(run).toThrow(expect.objectContaining({ code: "CONFIG_MALFORMED" }));
+    expect(run).toThrow(withoutSecret);
+    expect(run).toThrow("config file");
+  });
+
+  it("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS sends the refresh to the public endpoint instead", () => {
+    expect(
+      refreshTarget(services("http://127.0.0.1:4566"), { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }),
+    ).toBe("https://us-east-1.signin.aws.amazon.com/v1/token");
   });
 });

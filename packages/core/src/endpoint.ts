@@ -8,8 +8,11 @@ import { type EndpointOverrideSource, resolveEndpointUrl } from "./resolve.js";
 
 /** What the endpoint rules need to know about a partition (botocore partitions.json outputs). @see docs/protocol.md §1 */
 export interface Partition {
+  /** The partition's name: `aws`, `aws-cn`, `aws-us-gov`, … (the second field of its ARNs). */
   name: string;
+  /** Its DNS suffix (`amazonaws.com`, `amazonaws.com.cn`, …). */
   dnsSuffix: string;
+  /** Its dual-stack DNS suffix (`api.aws`, …). */
   dualStackDnsSuffix: string;
 }
 
@@ -239,7 +242,11 @@ export function insecureEndpointWarning(endpoint: SignInEndpoint): string {
   );
 }
 
+/** The longest endpoint URL taken from any setting; real ones are a few dozen characters. */
+export const MAX_ENDPOINT_URL_LENGTH = 2048;
+
 function fromOverride(value: string, source: SignInEndpointSource, allowInsecure: boolean): SignInEndpoint {
+  if (value.length > MAX_ENDPOINT_URL_LENGTH) throw badOverride(value, source);
   let url: URL;
   try {
     url = new URL(value);
@@ -286,13 +293,20 @@ function insecureEndpoint(url: URL, source: SignInEndpointSource): AwsLoginError
 }
 
 function badOverride(value: string, source: SignInEndpointSource): AwsLoginError {
-  const shown = redactUrl(value);
+  const shown =
+    value.length > MAX_ENDPOINT_URL_LENGTH ? `a value of ${value.length} characters` : redactUrl(value);
   if (source === "recorded") {
     // A bad value from a file is not a usage error: the user typed nothing wrong.
     return new AwsLoginError(
       "CACHE_MALFORMED",
       `The endpoint recorded in the cache file at login (${shown}) is not an http:// or https:// URL without query or credentials. Sign in again.`,
       { remedy: { kind: "sign-in" } },
+    );
+  }
+  if (source === "profile-services" || source === "profile") {
+    return new AwsLoginError(
+      "CONFIG_MALFORMED",
+      `${endpointSourceName(source)} in the config file must be an http:// or https:// URL of at most ${MAX_ENDPOINT_URL_LENGTH} characters, without query or credentials, such as https://127.0.0.1:8080; got ${shown}. Correct it in the config file.`,
     );
   }
   return new AwsLoginError(

@@ -43,6 +43,8 @@ export type AwsLoginErrorCode =
   | "SESSION_CONFLICT"
   | "LOCK_TIMEOUT"
   | "LOCK_BROKEN"
+  // console sign-in: the federation endpoint refused the credentials (docs/protocol.md §17.4)
+  | "CONSOLE_SIGNIN_REFUSED"
   // input
   | "INVALID_ARGUMENT"
   | "INSECURE_ENDPOINT"
@@ -56,6 +58,9 @@ export type AwsLoginErrorCode =
   | "ROLE_REQUEST_INVALID"
   | "MFA_CODE_REQUIRED"
   | "MFA_CODE_INVALID"
+  // the container credentials endpoint (`awslogin serve`)
+  | "TOKEN_FILE_INVALID"
+  | "ENDPOINT_LISTEN_FAILED"
   // installation
   | "NOT_INSTALLED";
 

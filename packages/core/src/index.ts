@@ -39,6 +39,8 @@ export {
   ALLOW_INSECURE_HTTP_ENV,
   insecureEndpointWarning,
   isLoopbackHost,
+  type Partition,
+  partitionOf,
   redactUrl,
   resolveSignInEndpoint,
   type SignInEndpoint,
@@ -108,6 +110,7 @@ export {
   LOCK_STALE_MS,
   type RefreshDeps,
   type RefreshOptions,
+  refreshEndpoint,
   refreshTokenUrl,
 } from "./refresh.js";
 export { DEFAULT_REGION, isRegionName } from "./region.js";

@@ -258,7 +258,12 @@ describe("login(): profile checks, account and session checks, and the order of 
 
   it.each([
     ["credential_process", "[profile dev]\ncredential_process = /bin/creds\n", undefined],
-    ["sso_session", "[profile dev]\nsso_session = corp\n", undefined],
+    [
+      "sso_session with sso_account_id",
+      "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n",
+      undefined,
+    ],
+    ["sso_role_name", "[profile dev]\nsso_session = corp\nsso_role_name = Admin\n", undefined],
     ["aws_access_key_id in the credentials file", "", { dev: { aws_access_key_id: "AKIAEXAMPLE" } }],
   ])(
     "a profile with %s is refused before the sign-in: no token call, nothing written",
@@ -272,6 +277,18 @@ describe("login(): profile checks, account and session checks, and the order of 
       expect(h.config.text).toBe(text);
     },
   );
+
+  it("a profile that only names an sso_session holds no credentials: the login writes login_session to it (as aws login)", async () => {
+    const text =
+      "[profile dev]\nsso_session = corp\nregion = eu-west-1\n\n[sso-session corp]\nsso_region = us-east-1\n";
+    const h = loginHarness(text);
+    await login(h.deps, loginOptions());
+    expect(h.config.text).toContain(
+      `[profile dev]\nsso_session = corp\nregion = eu-west-1\nlogin_session = ${SUB}\n`,
+    );
+    expect(h.config.text).toContain("[sso-session corp]\nsso_region = us-east-1\n");
+    expect(h.store.records.get(SUB)).toBeDefined();
+  });
 
   it("a profile that gained other credentials while the browser was open is refused after the sign-in, nothing written", async () => {
     const h = loginHarness("[profile dev]\nregion = eu-west-1\n");

@@ -128,9 +128,11 @@ function toToken(record: TokenCacheRecord | undefined): Token | undefined {
 
 /**
  * Where a refresh goes, as resolve.ts decides for this record ({@link resolveEndpointUrl}, {@link resolveRegion}):
- * an explicit endpoint, `AWS_ENDPOINT_URL_SIGNIN`, the profile's `services` Sign-In endpoint, the endpoint recorded
- * at login, then (only for records awslogin did not write) `AWS_ENDPOINT_URL` and the profile's `endpoint_url`,
- * else the partition endpoint of the session's region (`signInRegion`, then the configured one).
+ * an explicit endpoint, `AWS_ENDPOINT_URL_SIGNIN`, `AWS_ENDPOINT_URL` (only for records awslogin did not write),
+ * the profile's `services` Sign-In endpoint, the endpoint recorded at login, the profile's `endpoint_url` (again
+ * only for records awslogin did not write), else the partition endpoint of the session's region (`signInRegion`,
+ * then the configured one). This is the one answer to "which Sign-In origin does this session talk to": every
+ * call a session makes to Sign-In (refresh, and any later signed call) takes its origin from here.
  * Errors name the setting the endpoint came from; plain http beyond loopback is refused without the opt-in.
  * @see docs/protocol.md §1, §15, §16.1
  */

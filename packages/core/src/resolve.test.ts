@@ -181,7 +181,7 @@ describe("resolveRegion: recorded → flag → option → AWS_REGION → AWS_DEF
   });
 });
 
-describe("resolveEndpointUrl: flag → option → AWS_ENDPOINT_URL_SIGNIN → services → recorded → AWS_ENDPOINT_URL → endpoint_url", () => {
+describe("resolveEndpointUrl: flag → option → AWS_ENDPOINT_URL_SIGNIN → AWS_ENDPOINT_URL* → services → recorded → endpoint_url* (*not for a record awslogin wrote)", () => {
   const env = {
     AWS_ENDPOINT_URL_SIGNIN: "https://env-signin.example",
     AWS_ENDPOINT_URL: "https://env.example",
@@ -217,7 +217,19 @@ describe("resolveEndpointUrl: flag → option → AWS_ENDPOINT_URL_SIGNIN → se
       want: { value: "https://env-signin.example", source: "env-signin" },
     },
     {
-      source: "profile's services section (signin endpoint_url), not another service's",
+      source: "environment (AWS_ENDPOINT_URL) beats the services section without a record (botocore's order)",
+      input: { flags: { profile: "dev" }, env: { AWS_ENDPOINT_URL: "https://env.example" }, config: CONFIG },
+      want: { value: "https://env.example", source: "env" },
+    },
+    {
+      source:
+        "profile's services section (signin endpoint_url), not another service's, over the profile's endpoint_url",
+      input: { flags: { profile: "dev" }, config: CONFIG },
+      want: { value: "https://services.example", source: "profile-services" },
+    },
+    {
+      source:
+        "profile's services section beats the record; AWS_ENDPOINT_URL does not redirect a record awslogin wrote",
       input: {
         flags: { profile: "dev" },
         env: { AWS_ENDPOINT_URL: "https://env.example" },
@@ -225,6 +237,27 @@ describe("resolveEndpointUrl: flag → option → AWS_ENDPOINT_URL_SIGNIN → se
         recorded: ours,
       },
       want: { value: "https://services.example", source: "profile-services" },
+    },
+    {
+      source: "services named in the credentials file's section (the SDKs merge it over the config file's)",
+      input: {
+        flags: { profile: "plain" },
+        config: parseConfigFile(
+          "[profile plain]\nregion = eu-west-1\n[services creds]\nsignin =\n  endpoint_url = https://creds.example\n",
+        ),
+        credentials: parseCredentialsFile("[plain]\nservices = creds\n"),
+      },
+      want: { value: "https://creds.example", source: "profile-services" },
+    },
+    {
+      source: "a services section without a signin sub-section falls through to the profile's endpoint_url",
+      input: {
+        flags: { profile: "dev" },
+        config: parseConfigFile(
+          "[profile dev]\nservices = s3only\nendpoint_url = https://profile.example\n[services s3only]\ns3 =\n  endpoint_url = https://s3.example\n",
+        ),
+      },
+      want: { value: "https://profile.example", source: "profile" },
     },
     {
       source: "recorded at login (beats the global settings for a record awslogin wrote)",
@@ -308,14 +341,37 @@ describe("resolveEndpointUrl: flag → option → AWS_ENDPOINT_URL_SIGNIN → se
       want: undefined,
     },
     {
-      source: "a services name without its section is none (botocore refuses it)",
-      input: { flags: { profile: "dev" }, config: parseConfigFile("[profile dev]\nservices = missing\n") },
+      source: "a services name without its section is not looked at when an earlier source decides",
+      input: {
+        flags: { profile: "dev" },
+        env: { AWS_ENDPOINT_URL_SIGNIN: "https://env-signin.example" },
+        config: parseConfigFile("[profile dev]\nservices = missing\n"),
+      },
+      want: { value: "https://env-signin.example", source: "env-signin" },
+    },
+    {
+      source: "ignore_configured_endpoint_urls turns off a missing services section too",
+      input: {
+        flags: { profile: "dev" },
+        env: { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" },
+        config: parseConfigFile("[profile dev]\nservices = missing\n"),
+      },
       want: undefined,
     },
     { source: "default: none (the partition's endpoint)", input: {}, want: undefined },
   ];
   it.each(rows)("$source", (row) => {
     expect(resolveEndpointUrl(input(row))).toEqual(row.want);
+  });
+
+  it.each([
+    ["no such section", "[profile dev]\nservices = missing\n"],
+    ["a section without settings", "[profile dev]\nservices = missing\n[services missing]\nsignin =\n"],
+  ])("refuses a services name with %s (botocore's InvalidConfigError), saying what to add", (_, text) => {
+    const run = () =>
+      resolveEndpointUrl({ flags: { profile: "dev" }, env: {}, config: parseConfigFile(text) });
+    expect(run).toThrow(expect.objectContaining({ code: "CONFIG_MALFORMED" }));
+    expect(run).toThrow(/services = "missing".*\[services missing\].*remove services from the profile/);
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import type { ParsedConfig, ProfileValues } from "./config.js";
+import { AwsLoginError } from "./errors.js";
 
 // The parsed files that LoginSettingsInput takes, nameable from this entry too (it is published alone).
 export type { ParsedConfig, ProfileValues };
@@ -35,9 +36,9 @@ export type RegionSource =
 
 /**
  * Where an endpoint override came from: `flag` (`--endpoint-url`), `option` (a caller's explicit endpoint, such as
- * the provider's `clientConfig.endpoint`), `env-signin` (`AWS_ENDPOINT_URL_SIGNIN`), `profile-services` (the
- * profile's `services` section, `signin =` sub-section, `endpoint_url`), `recorded` (the cache record, written at
- * login), `env` (`AWS_ENDPOINT_URL`) or `profile` (the profile's own `endpoint_url`). Without any, the region's
+ * the provider's `clientConfig.endpoint`), `env-signin` (`AWS_ENDPOINT_URL_SIGNIN`), `env` (`AWS_ENDPOINT_URL`),
+ * `profile-services` (the profile's `services` section, `signin =` sub-section, `endpoint_url`), `recorded` (the
+ * cache record, written at login) or `profile` (the profile's own `endpoint_url`). Without any, the region's
  * partition endpoint applies (endpoint.ts).
  */
 export type EndpointOverrideSource =
@@ -227,39 +228,61 @@ function ignoresConfiguredEndpoints(input: LoginSettingsInput, profile: string):
   return booleanSetting(profileKey(input, profile, "ignore_configured_endpoint_urls")) === true;
 }
 
-/** The `[services NAME]` section's `signin =` sub-section `endpoint_url` the profile names, if any. */
+/** The longest `services` name looked up; a longer one is named in the error cut to this length. */
+const MAX_SERVICES_NAME = 256;
+
+/**
+ * The `[services NAME]` section's `signin =` sub-section `endpoint_url` the profile names, if any. A profile that
+ * names a section the file does not have (or has without any setting) is refused, as botocore does
+ * (`ConfiguredEndpointProvider._get_services_config`, InvalidConfigError), but only when the lookup gets that far.
+ * @see docs/protocol.md §16.1
+ */
 function servicesEndpoint(input: LoginSettingsInput, profile: string): string | undefined {
   const name = profileKey(input, profile, "services");
   if (!isSet(name)) return undefined;
-  return own(input.config, `services.${name.trim()}`)?.["signin.endpoint_url"];
+  const section = own(input.config, `services.${name.trim()}`);
+  if (section === undefined || Object.keys(section).length === 0) {
+    const shown = JSON.stringify(name.trim().slice(0, MAX_SERVICES_NAME));
+    throw new AwsLoginError(
+      "CONFIG_MALFORMED",
+      `Profile ${JSON.stringify(profile)} names services = ${shown}, but the config file has no [services ${shown.slice(1, -1)}] section with settings. Add that section (a "signin =" line, then an indented "endpoint_url = https://…"), or remove services from the profile.`,
+    );
+  }
+  return section["signin.endpoint_url"];
 }
 
 /**
  * The Sign-In endpoint override, or undefined for the region's partition endpoint. As the SDKs and botocore
  * (`ConfiguredEndpointProvider`; sdkref feature-ss-endpoints.html; docs/protocol.md §16.1): flag → option →
- * `AWS_ENDPOINT_URL_SIGNIN` → the profile's `services` section (`signin` → `endpoint_url`) → `AWS_ENDPOINT_URL` → the
- * profile's `endpoint_url`. The endpoint recorded at login comes after the Sign-In-specific settings and before
- * the global ones; and a record awslogin wrote knows its endpoint (recorded, or its region's), so the global
- * settings (meant for LocalStack and the like, not for Sign-In) never redirect it — records of the official tools
- * follow them, as those tools do. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls`
- * turn off the environment and profile settings, never a flag, an option or the record.
- * A profile naming a `services` section that does not exist is read as naming none (botocore refuses it).
+ * `AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL` → the profile's `services` section (`signin` → `endpoint_url`) →
+ * the profile's `endpoint_url`. The endpoint recorded at login keeps the place it has always had: after the
+ * Sign-In-specific settings (`AWS_ENDPOINT_URL_SIGNIN`, the `services` section) and before the global ones; and a
+ * record awslogin wrote knows its endpoint (recorded, or its region's), so the global settings (meant for
+ * LocalStack and the like, not for Sign-In) never redirect it — records of the official tools follow them, as
+ * those tools do. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls` turn off the
+ * environment and profile settings, never a flag, an option or the record.
+ * Throws CONFIG_MALFORMED when the lookup reaches a `services` name whose section does not exist.
  */
 export function resolveEndpointUrl(input: LoginSettingsInput): Resolved<EndpointOverrideSource> | undefined {
   const profile = resolveProfile(input).value;
   const configured = !ignoresConfiguredEndpoints(input, profile);
   const recorded = input.recorded;
   const globalAllowed = configured && recorded?.writtenByAwslogin !== true;
-  const found = firstSet<EndpointOverrideSource>([
-    ["flag", input.flags?.endpointUrl],
-    ["option", input.options?.endpointUrl],
-    ["env-signin", configured ? input.env.AWS_ENDPOINT_URL_SIGNIN : undefined],
-    ["profile-services", configured ? servicesEndpoint(input, profile) : undefined],
-    ["recorded", recorded?.endpoint],
-    ["env", globalAllowed ? input.env.AWS_ENDPOINT_URL : undefined],
-    ["profile", globalAllowed ? profileKey(input, profile, "endpoint_url") : undefined],
-  ]);
-  return found === undefined ? undefined : { value: found.value.trim(), source: found.source };
+  // Lazily, in order: a later source is looked at (and a missing services section refused) only when needed.
+  const candidates: [EndpointOverrideSource, () => string | undefined][] = [
+    ["flag", () => input.flags?.endpointUrl],
+    ["option", () => input.options?.endpointUrl],
+    ["env-signin", () => (configured ? input.env.AWS_ENDPOINT_URL_SIGNIN : undefined)],
+    ["env", () => (globalAllowed ? input.env.AWS_ENDPOINT_URL : undefined)],
+    ["profile-services", () => (configured ? servicesEndpoint(input, profile) : undefined)],
+    ["recorded", () => recorded?.endpoint],
+    ["profile", () => (globalAllowed ? profileKey(input, profile, "endpoint_url") : undefined)],
+  ];
+  for (const [source, read] of candidates) {
+    const value = read();
+    if (isSet(value)) return { value: value.trim(), source };
+  }
+  return undefined;
 }
 
 /**

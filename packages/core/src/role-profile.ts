@@ -2,7 +2,7 @@
  * Role profiles on top of a login profile: the `role_arn` + `source_profile` chain down to the login profile, the
  * values each step sends to STS AssumeRole, the AWS CLI's assume-role cache key and record. Pure and dependency-free:
  * the credential_process hot path bundles it to answer a role-profile cache hit.
- * @see docs/protocol.md §17.1, §17.4
+ * @see docs/protocol.md §17.1, §17.5
  */
 import type { ProfileValues } from "./config.js";
 import { isCredentialValue } from "./credential-format.js";
@@ -189,7 +189,7 @@ export function defaultRoleSessionName(loginSession: string): string {
  * The AWS CLI's assume-role cache key (botocore `AssumeRoleCredentialFetcher._create_cache_key`): the SHA-1 of the
  * AssumeRole arguments as Python's `json.dumps(args, sort_keys=True)` writes them, without `RoleSessionName` when it
  * was not configured. Our values are printable ASCII (checked by {@link resolveRoleChain}), where Python's and
- * JavaScript's JSON escaping agree. @see docs/protocol.md §17.4
+ * JavaScript's JSON escaping agree. @see docs/protocol.md §17.5
  */
 export function roleCacheKey(step: Omit<RoleStep, "profile" | "region">): string {
   const args: Array<[string, string | number]> = [];

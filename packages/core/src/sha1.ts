@@ -2,7 +2,7 @@
  * SHA-1 in plain JavaScript, for the AWS CLI's assume-role cache file name on the credential_process hot path (as
  * sha256.ts is for the login cache: node:crypto costs more than a hit). Not used for anything secret: the AWS CLI
  * names its files this way, and we must find the same file. Tests hold it equal to node:crypto.
- * @see FIPS 180-4 §6.1, docs/protocol.md §17.4
+ * @see FIPS 180-4 §6.1, docs/protocol.md §17.5
  */
 
 const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));

@@ -74,7 +74,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
  * `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` or the profile's `endpoint_url` when set. A chain that does not end at
  * a login profile rejects with `tryNextLink: true` (code ROLE_CHAIN_NOT_LOGIN); a login profile is served as
  * {@link fromLoginCredentials} serves it.
- * @see docs/protocol.md §17.1, §17.4
+ * @see docs/protocol.md §17.1, §17.5
  */
 export function fromLoginRoleCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
   return createProvider(init, true);

@@ -208,6 +208,43 @@ describe("refresh", () => {
   });
 });
 
+describe("the Sign-In endpoint from the config file (issue 9 §1)", () => {
+  /** Adds `services = local` to profile dev and the section pointing Sign-In at the emulator. */
+  function pointServicesAtEmulator(extra = ""): void {
+    const text = readFileSync(sandbox.configPath, "utf8");
+    expect(text).toContain("[profile dev]\n");
+    writeText(
+      sandbox.configPath,
+      `${text.replace("[profile dev]\n", `[profile dev]\nservices = local\n${extra}`)}\n[services local]\nsignin =\n  endpoint_url = ${emulator!.url}\n`,
+    );
+  }
+
+  it("refreshes at the profile's services section's signin endpoint_url", async () => {
+    await start();
+    // No endpoint recorded: without the services section the refresh would go to the region's public endpoint.
+    await signIn(emulator!, sandbox, { profile: "dev", recordEndpoint: false });
+    pointServicesAtEmulator();
+    setExpiresIn(cacheFile(), 60);
+    await fromLoginCredentials({ profile: "dev" })();
+    expect(refreshes()).toBe(1);
+  });
+
+  it("a services name without its section: a cache hit is still served, an expired session fails with CONFIG_MALFORMED", async () => {
+    await start();
+    await signIn(emulator!, sandbox, { profile: "dev", recordEndpoint: false });
+    const text = readFileSync(sandbox.configPath, "utf8");
+    writeText(sandbox.configPath, text.replace("[profile dev]\n", "[profile dev]\nservices = nowhere\n"));
+    expect((await fromLoginCredentials({ profile: "dev" })()).accessKeyId).toMatch(/^ASIA/);
+    // Expired: credentials that still work would be served with a warning, as after any failed refresh.
+    setExpiresIn(cacheFile(), -1);
+    // ignoreCache: the first call's answer is still in memory.
+    const error = await providerRejection(fromLoginCredentials({ profile: "dev", ignoreCache: true })());
+    expect(error.code).toBe("CONFIG_MALFORMED");
+    expect(error.message).toContain("[services nowhere]");
+    expect(refreshes()).toBe(0);
+  });
+});
+
 describe("memory", () => {
   it("answers warm calls from memory without reading any file", async () => {
     await start();

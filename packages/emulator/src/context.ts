@@ -5,6 +5,7 @@
 import { type KeyObject, timingSafeEqual } from "node:crypto";
 import type { EventLog } from "./events.js";
 import type { FaultQueue } from "./faults.js";
+import type { FederationSettings } from "./federation.js";
 import type { Identity } from "./identity.js";
 import type { EmulatedRole } from "./roles.js";
 import type { EmulatorState } from "./state.js";
@@ -19,6 +20,8 @@ export interface EmulatorStats {
   /** STS AssumeRole calls (also counted in `sts`): answered with credentials, or refused (faults included). */
   assumeRole: { requests: number; ok: number; errors: number };
   faults: { applied: number; pending: number };
+  /** The console federation endpoint: sign-in tokens issued, console logins, refused calls. */
+  federation: { signinTokens: number; logins: number; refused: number };
 }
 
 export interface EmulatorContext {
@@ -41,6 +44,8 @@ export interface EmulatorContext {
   faults: FaultQueue;
   stats: EmulatorStats;
   idTokenKey: { privateKey: KeyObject; kid: string; alg: "ES384" };
+  /** The console federation endpoint's rule and store. */
+  federation: FederationSettings;
   /** Aborted when the emulator closes, so delayed answers stop waiting. */
   closing: AbortSignal;
 }

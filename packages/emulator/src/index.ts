@@ -9,6 +9,7 @@ import { SIGNIN_PATH } from "@awslogin/core";
 import type { EmulatorContext, EmulatorStats } from "./context.js";
 import { type CloudTrailEvent, EventLog } from "./events.js";
 import { FaultQueue, type FaultSpec } from "./faults.js";
+import { FederationStore } from "./federation.js";
 import { DEFAULT_IDENTITY, parseIdentity } from "./identity.js";
 import { base32Decode, parseRole, type RoleSpec, totpCode } from "./roles.js";
 import { createEmulatorServer, snapshotStats } from "./server.js";
@@ -48,6 +49,11 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Receives one line per request (method, path, status, time, outcome); never secrets. */
   logger?: (line: string) => void;
+  /**
+   * Whether the console federation endpoint (`/federation`) accepts a login session's own credentials, as well as
+   * those from STS. Whether AWS does is unconfirmed; default false (only documented credentials).
+   */
+  federationAcceptsLoginCredentials?: boolean;
 }
 
 /** A running emulator. */
@@ -171,6 +177,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sts: { requests: 0, ok: 0, errors: 0 },
       assumeRole: { requests: 0, ok: 0, errors: 0 },
       faults: { applied: 0, pending: 0 },
+      federation: { signinTokens: 0, logins: 0, refused: 0 },
+    },
+    federation: {
+      acceptLoginSessionCredentials: options.federationAcceptsLoginCredentials === true,
+      store: new FederationStore(),
     },
     idTokenKey: { privateKey, kid, alg: "ES384" },
     closing: closing.signal,

@@ -185,6 +185,32 @@ export function confirmationErrorPage(error: string, description: string): strin
   );
 }
 
+/** What the emulated console shows: who is signed in, and where the real console would have gone. */
+export interface ConsolePageInput {
+  arn: string;
+  accountId: string;
+  destination: string;
+  endsAt: string;
+}
+
+/** The emulated AWS console page a federation `login` lands on. @see docs/protocol.md §17.4 */
+export function consolePage(input: ConsolePageInput): string {
+  return layout(
+    "Console – AWS Sign-In emulator",
+    `<div class="card">
+<h1>Emulated AWS console</h1>
+<div class="success">Signed in through the federation endpoint.</div>
+<table>
+<tr><th>Principal</th><td><code id="principal-arn" data-testid="principal-arn">${escapeHtml(input.arn)}</code></td></tr>
+<tr><th>Account</th><td><code id="account-id">${escapeHtml(input.accountId)}</code></td></tr>
+<tr><th>Destination</th><td><code id="destination" data-testid="destination">${escapeHtml(input.destination)}</code></td></tr>
+<tr><th>Session ends</th><td><code id="session-ends">${escapeHtml(input.endsAt)}</code></td></tr>
+</table>
+<p class="muted" style="margin-top:16px">The real AWS console would now show the destination above. This emulator never contacts AWS.</p>
+</div>`,
+  );
+}
+
 export interface IndexPageInput {
   url: string;
   region: string;
@@ -225,6 +251,8 @@ ${rows}
 <tr><td class="mono">POST /v1/token</td><td>CreateOAuth2Token (DPoP required)</td></tr>
 <tr><td class="mono">GET /v1/sessions/confirmation</td><td>Cross-device code page</td></tr>
 <tr><td class="mono">POST /</td><td>STS GetCallerIdentity (SigV4)</td></tr>
+<tr><td class="mono">GET /federation</td><td>Console sign-in: getSigninToken, login (awslogin console)</td></tr>
+<tr><td class="mono">GET /console/home</td><td>The emulated console a federation login lands on</td></tr>
 <tr><td class="mono">GET /__emulator/stats</td><td>Request counters</td></tr>
 <tr><td class="mono">GET /__emulator/events</td><td>CloudTrail-shaped events</td></tr>
 <tr><td class="mono">POST, DELETE /__emulator/faults</td><td>Fault injection for /v1/token</td></tr>

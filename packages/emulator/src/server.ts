@@ -15,6 +15,7 @@ import {
 import { type EmulatorContext, type IncomingCall, jsonReply, type Reply } from "./context.js";
 import { controlCallProblem } from "./control-guard.js";
 import { describeFaultProblem, type FaultSpec } from "./faults.js";
+import { CONSOLE_PATH, FEDERATION_PATH, handleConsole, handleFederation } from "./federation.js";
 import { indexPage, PAGE_CSP } from "./pages.js";
 import { handleSts } from "./sts.js";
 import { handleToken } from "./token.js";
@@ -115,6 +116,10 @@ async function route(ctx: EmulatorContext, call: IncomingCall, jwks: unknown): P
       if (method === "POST" || (method === "GET" && call.url.searchParams.has("Action")))
         return handleSts(ctx, call);
       return method === "GET" ? indexReply(ctx) : methodNotAllowed("GET, POST");
+    case FEDERATION_PATH:
+      return handleFederation(ctx, call);
+    case CONSOLE_PATH:
+      return method === "GET" ? handleConsole(ctx, call) : methodNotAllowed("GET");
     case ADMIN_PATH.index:
       return method === "GET" ? indexReply(ctx) : methodNotAllowed("GET");
     case ADMIN_PATH.stats:

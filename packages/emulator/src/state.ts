@@ -68,7 +68,15 @@ export interface IssuedCredentials {
   sessionToken: string;
   identity: Identity;
   expiresAt: number;
+  /**
+   * Where they came from: a login session's token answer, or an STS call (AssumeRole). The federation endpoint
+   * takes only the latter (docs/protocol.md §17.4).
+   */
+  origin: CredentialOrigin;
 }
+
+/** Who issued a set of credentials: the Sign-In token endpoint (`login-session`) or STS (`sts`). */
+export type CredentialOrigin = "login-session" | "sts";
 
 /** A random opaque string of `bytes` bytes, base64url without padding. */
 export function randomToken(bytes: number): string {
@@ -115,14 +123,19 @@ export class EmulatorState {
     return token;
   }
 
-  /** Issues temporary credentials shaped like STS session credentials. */
-  issueCredentials(identity: Identity, expiresAt: number): IssuedCredentials {
+  /** Issues temporary credentials shaped like STS session credentials (`origin`: who issues them; default STS). */
+  issueCredentials(
+    identity: Identity,
+    expiresAt: number,
+    origin: CredentialOrigin = "sts",
+  ): IssuedCredentials {
     const creds: IssuedCredentials = {
       accessKeyId: `ASIA${idCharacters(randomBytes(16))}`,
       secretAccessKey: randomBytes(30).toString("base64"),
       sessionToken: `IQoJb3JpZ2luX2VtdWxhdG9y${randomBytes(192).toString("base64")}`,
       identity,
       expiresAt,
+      origin,
     };
     this.credentials.set(creds.accessKeyId, creds);
     return creds;

@@ -179,7 +179,7 @@ async function signIdToken(ctx: EmulatorContext, session: LoginSession, expiresI
 function issueAnswer(ctx: EmulatorContext, session: LoginSession, now: number): TokenAnswer {
   const remaining = Math.floor((session.endsAt - now) / 1000);
   const expiresIn = Math.max(1, Math.min(ctx.expiresIn, remaining));
-  const creds = ctx.state.issueCredentials(session.identity, now + expiresIn * 1000);
+  const creds = ctx.state.issueCredentials(session.identity, now + expiresIn * 1000, "login-session");
   return {
     accessToken: {
       accessKeyId: creds.accessKeyId,

@@ -14,6 +14,8 @@ export interface EmulatorCommandOptions {
   sessionDuration: number;
   refreshReuseWindow: number;
   codeTtl: number;
+  /** The federation endpoint takes a login session's own credentials too (for `awslogin console`). */
+  federationAcceptsLoginCredentials?: boolean;
   /** No request log on stderr. */
   quiet: boolean;
 }

@@ -73,6 +73,11 @@ export async function signIn(options: LoginOptions, output: Output): Promise<voi
   };
   const profile = resolveProfile(settings).value;
   const profileConfig = getProfile(config, profile);
+  // The credentials file's section of the profile overrides the config file's keys (region, services,
+  // endpoint_url), as on every refresh. fromEntries: an own key whatever the name, `__proto__` included.
+  const credentialsSection = await context.config.readCredentialsSection?.(profile);
+  if (credentialsSection !== undefined)
+    settings.credentials = Object.fromEntries([[profile, credentialsSection]]);
 
   let region = resolveRegion(settings)?.value;
   if (region === undefined) {
@@ -145,13 +150,16 @@ export async function signIn(options: LoginOptions, output: Output): Promise<voi
               output.err(`Open the following URL on any device with a browser and sign in:\n\n${url}\n\n`);
               return;
             }
+            // What the AWS CLI says here (docs/protocol.md §2.4), in our words; the hints below are ours.
             const lead =
               opened === true
-                ? "Attempting to open your default browser. If the browser does not open, open the following URL:"
+                ? "Attempting to open your default browser. If the browser does not open, open the following URL."
                 : opened === false
-                  ? "Could not start a browser. Open the following URL in a browser on this machine:"
-                  : "Open the following URL in a browser on this machine:";
-            output.err(`${lead}\n\n${url}\n\n`);
+                  ? "Could not start a browser. Open the following URL in a browser on this machine."
+                  : "Open the following URL in a browser on this machine.";
+            output.err(
+              `${lead}\nIf you cannot open the URL on this device, run this command again with --remote.\n\n${url}\n\n`,
+            );
             if (!showRemoteHint(opened) && terminal.isInteractive) {
               output.err(terminal.paint("Press Enter to sign in from another device instead.\n\n", "dim"));
             }

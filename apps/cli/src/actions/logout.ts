@@ -1,14 +1,15 @@
 /**
  * `awslogin logout`: deletes a profile's token cache file, or every cached login session with --all.
  */
-import { getProfile, parseConfigFile, printable } from "@awslogin/core";
+import { getProfile, mergeProfile, parseConfigFile, printable } from "@awslogin/core";
 import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
 import { createContext } from "../context.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
 
+// What `aws logout` says (docs/protocol.md §7), in our words, with where credentials may have gone.
 const STILL_VALID =
-  "Credentials already handed out (to the AWS CLI, SDKs, `awslogin export` or `exec`) stay valid until they expire, at most 15 minutes.";
+  "Note: tools that already loaded these credentials (the AWS CLI, SDKs, `awslogin export` or `exec`) may keep using them until they expire, at most 15 minutes.";
 
 export interface LogoutOptions {
   /** The profile to log out (default: AWS_PROFILE, then `default`); ignored with `all`. */
@@ -35,7 +36,11 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
 
   const profile = resolveProfileName(options.profile, context.env);
   const shown = printable(profile);
-  const loginSession = getProfile(parseConfigFile(await context.config.read()), profile)?.login_session;
+  // The SDKs' view of the profile, as status and refresh read it: the credentials file's keys over the config file's.
+  const loginSession = mergeProfile(
+    getProfile(parseConfigFile(await context.config.read()), profile),
+    await context.config.readCredentialsSection?.(profile),
+  )?.login_session;
   if (loginSession === undefined || loginSession === "") {
     output.err(`warning: no login session found for profile '${shown}'\n`);
     return;

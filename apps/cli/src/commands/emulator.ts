@@ -60,6 +60,10 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
       default: 300,
       min: 1,
     }),
+    "federation-accepts-login-credentials": Flags.boolean({
+      description:
+        "Let the console federation endpoint take a login session's own credentials (default: only STS credentials, as AWS documents).",
+    }),
     quiet: Flags.boolean({ description: "Do not log requests to stderr." }),
   };
 
@@ -76,6 +80,7 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
         sessionDuration: flags["session-duration"],
         refreshReuseWindow: flags["refresh-reuse-window"],
         codeTtl: flags["code-ttl"],
+        ...(flags["federation-accepts-login-credentials"] ? { federationAcceptsLoginCredentials: true } : {}),
         quiet: flags.quiet,
       },
       this.output,

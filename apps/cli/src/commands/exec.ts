@@ -10,10 +10,13 @@ AWS_CREDENTIAL_EXPIRATION and, when known, AWS_REGION set, and AWS_PROFILE remov
 credentials. Credentials are refreshed first when 5 minutes or less are left; they are never put on a command line.
 SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are passed on to the command (SIGINT and SIGQUIT only when
 they cannot have come from the terminal, which sends them to the command itself); awslogin exits with its exit code
-(128 + N when signal N ended it, 127 when it is not found).`;
+(128 + N when signal N ended it, 127 when it is not found). With --serve, the command gets
+AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead of the keys: an endpoint on
+127.0.0.1 (as \`awslogin serve\` runs) serves it credentials refreshed in the background, and stops when it exits.`;
   static override examples = [
     "<%= config.bin %> exec --profile dev -- aws s3 ls",
     "<%= config.bin %> exec --profile dev -- terraform plan",
+    "<%= config.bin %> exec --serve --profile dev -- terraform apply",
     "AWS_PROFILE=dev <%= config.bin %> exec -- node deploy.js --stage prod",
   ];
   static override strict = false;
@@ -22,8 +25,13 @@ they cannot have come from the terminal, which sends them to the command itself)
       char: "p",
       description: "Profile whose credentials to use (default: AWS_PROFILE, then default).",
     }),
+    serve: Flags.boolean({
+      description:
+        "Serve the credentials from an endpoint on 127.0.0.1 while the command runs (AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN) instead of setting static keys: long jobs never hold expired credentials.",
+      default: false,
+    }),
   };
-  static override usage = "exec [--profile PROFILE] -- COMMAND [ARGS...]";
+  static override usage = "exec [--profile PROFILE] [--serve] -- COMMAND [ARGS...]";
 
   async run(): Promise<void> {
     const { own, command } = splitExecArgv(this.argv);
@@ -35,6 +43,7 @@ they cannot have come from the terminal, which sends them to the command itself)
         extra,
         command,
         usage: ExecCommand.usage,
+        serve: flags.serve,
       },
       this.output,
     );

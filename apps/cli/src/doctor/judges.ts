@@ -385,7 +385,9 @@ export function judgeNoEndpoint(failure: EndpointChoiceFailure): DoctorFinding {
     "endpoint",
     "fail",
     `The Sign-In endpoint cannot be chosen: ${failure.error.message}`,
-    "Fix or unset AWS_ENDPOINT_URL_SIGNIN / AWS_ENDPOINT_URL, and use a region name such as us-east-1 in AWS_REGION or the profile.",
+    failure.error.code === "CONFIG_MALFORMED"
+      ? "Correct the profile's services setting (and its [services NAME] section's signin endpoint_url) or its endpoint_url in the config file."
+      : "Fix or unset AWS_ENDPOINT_URL_SIGNIN / AWS_ENDPOINT_URL, and use a region name such as us-east-1 in AWS_REGION or the profile.",
   );
 }
 

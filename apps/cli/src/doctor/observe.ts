@@ -119,7 +119,14 @@ async function observeRecord(
  */
 function loginEndpoint(settings: LoginSettingsInput): { baseUrl: string } | EndpointChoiceFailure {
   const region = resolveRegion(settings)?.value;
-  const override = resolveEndpointUrl(settings);
+  let override: ReturnType<typeof resolveEndpointUrl>;
+  try {
+    override = resolveEndpointUrl(settings);
+  } catch (error) {
+    // A profile naming a services section that does not exist (CONFIG_MALFORMED): say so, as login would.
+    if (!AwsLoginError.isInstance(error)) throw error;
+    return { kind: "invalid", error };
+  }
   if (region === undefined && override === undefined) {
     return { kind: "no-region", profile: resolveProfile(settings).value };
   }
@@ -287,6 +294,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
     options: { profile },
     env,
     config: report.config,
+    credentials: report.credentials,
   });
   for (const status of report.statuses) {
     const record = report.records.get(status.profile);
@@ -303,8 +311,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorFind
         const choice = loginEndpoint(settings);
         if ("baseUrl" in choice) endpoints.add(choice.baseUrl);
       }
-    } catch {
-      // No region and no override: nothing to probe for this profile.
+    } catch (error) {
+      // No region and no override: nothing to probe for this profile. A broken endpoint setting in the config file
+      // is worth a finding: every refresh of this profile fails on it.
+      if (AwsLoginError.isInstance(error) && error.code === "CONFIG_MALFORMED") {
+        findings.push(judgeNoEndpoint({ kind: "invalid", error }));
+      }
     }
   }
   const probedProfile = resolveProfile(settingsOf(options.profile)).value;

@@ -224,6 +224,18 @@ describe("readStatusHit agrees with core's readSessionStatuses (property)", () =
   const file = fc.option(fc.array(fc.tuple(header, fc.array(line, { maxLength: 4 })), { maxLength: 3 }), {
     nil: undefined,
   });
+  /** The credentials file: bare names are its profiles; its keys override the config file's. */
+  const credentialsHeader = fc.constantFrom("[dev]", "[default]", "[other]", "[profile dev]");
+  const credentialsFile = fc.option(
+    fc.array(fc.tuple(credentialsHeader, fc.array(line, { maxLength: 3 })), { maxLength: 2 }),
+    { nil: undefined },
+  );
+  const render = (sections: Array<[string, Array<[string, string] | string>]>) =>
+    sections
+      .map(([head, lines]) =>
+        [head, ...lines.map((l) => (typeof l === "string" ? l : `${l[0]} = ${l[1]}`))].join("\n"),
+      )
+      .join("\n");
 
   it("the same status object, or it leaves the question to core", async () => {
     const cache = join(home, ".aws", "login", "cache");
@@ -240,34 +252,60 @@ describe("readStatusHit agrees with core's readSessionStatuses (property)", () =
     writeCache(SESSIONS.region, "2026-11-26T13:00:00Z", { signInRegion: "" });
     writeCache(SESSIONS.badKey, "2026-11-26T13:00:00Z", { clientId: "has space" });
     writeFileSync(join(cache, `${cacheKey(SESSIONS.broken)}.json`), "{ cut short");
-    const env = { AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_LOGIN_CACHE_DIRECTORY: cache };
+    const env = {
+      AWS_CONFIG_FILE: join(home, ".aws", "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+      AWS_LOGIN_CACHE_DIRECTORY: cache,
+    };
     const seen = { answered: 0, declined: 0 };
     await fc.assert(
-      fc.asyncProperty(file, fc.constantFrom("dev", "default", "other"), async (config, profile) => {
-        rmSync(env.AWS_CONFIG_FILE, { force: true });
-        if (config !== undefined) {
-          write(
-            "config",
-            config
-              .map(([head, lines]) =>
-                [head, ...lines.map((l) => (typeof l === "string" ? l : `${l[0]} = ${l[1]}`))].join("\n"),
-              )
-              .join("\n"),
-          );
-        }
-        const fast = readStatusHit(profile, env, NOW, home);
-        const core = (await readSessionStatuses({ profile, env, now: NOW })).statuses[0];
-        if (fast === undefined) seen.declined++;
-        else {
-          seen.answered++;
-          // The same keys in the same order: the JSON printed is byte for byte the same.
-          expect(JSON.stringify(fast)).toBe(JSON.stringify(core));
-        }
-      }),
+      fc.asyncProperty(
+        file,
+        credentialsFile,
+        fc.constantFrom("dev", "default", "other"),
+        async (config, creds, profile) => {
+          rmSync(env.AWS_CONFIG_FILE, { force: true });
+          rmSync(env.AWS_SHARED_CREDENTIALS_FILE, { force: true });
+          if (config !== undefined) write("config", render(config));
+          if (creds !== undefined) write("credentials", render(creds));
+          const fast = readStatusHit(profile, env, NOW, home);
+          const core = (await readSessionStatuses({ profile, env, now: NOW })).statuses[0];
+          if (fast === undefined) seen.declined++;
+          else {
+            seen.answered++;
+            // The same keys in the same order: the JSON printed is byte for byte the same.
+            expect(JSON.stringify(fast)).toBe(JSON.stringify(core));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     expect(seen.answered).toBeGreaterThan(30);
     expect(seen.declined).toBeGreaterThan(10);
+  });
+
+  it("reads login_session from the credentials file too, over the config file's, as the SDKs merge them", async () => {
+    const cache = join(home, ".aws", "login", "cache");
+    writeCache(SESSIONS.fresh, "2026-11-26T13:00:00Z");
+    const env = {
+      AWS_CONFIG_FILE: join(home, ".aws", "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+      AWS_LOGIN_CACHE_DIRECTORY: cache,
+    };
+    write("config", `[profile dev]\nregion = eu-west-1\nlogin_session = ${SESSIONS.missing}\n`);
+    write(
+      "credentials",
+      `[dev]\nlogin_session = ${SESSIONS.fresh}\n[solo]\nlogin_session = ${SESSIONS.fresh}\n`,
+    );
+    const fast = readStatusHit("dev", env, NOW, home);
+    const core = await readSessionStatuses({ profile: "dev", env, now: NOW });
+    expect(fast).toMatchObject({ profile: "dev", loginSession: SESSIONS.fresh, state: "valid" });
+    expect(JSON.stringify(core.statuses[0])).toBe(JSON.stringify(fast));
+    const all = await readSessionStatuses({ all: true, env, now: NOW });
+    expect(all.statuses.map((status) => [status.profile, status.state])).toEqual([
+      ["dev", "valid"],
+      ["solo", "valid"],
+    ]);
   });
 
   it("declines what the full reader must explain: no cache file, a malformed or doubtful one", async () => {

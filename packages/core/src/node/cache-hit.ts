@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import {
   type CacheHitFiles,
   configPathOf,
+  credentialsPathOf,
   resolveCacheHitFiles,
   type SharedFileOptions,
 } from "../cache-hit-paths.js";
@@ -115,7 +116,7 @@ export function readCacheHit(
 /**
  * A role profile's last role credentials from the assume-role cache when they have more than 5 minutes left (core's
  * full path re-reads, locks and assumes otherwise). Throws on anything doubtful; the caller answers undefined.
- * @see docs/protocol.md §17.4
+ * @see docs/protocol.md §17.5
  */
 function readRoleHit(
   chain: RoleChain,
@@ -154,9 +155,15 @@ export function readStatusHit(
   home: string = homedir(),
 ): SessionStatus | undefined {
   const configPath = configPathOf(env, home);
-  if (configPath === undefined) return undefined;
+  const credentialsPath = credentialsPathOf(env, home);
+  if (configPath === undefined || credentialsPath === undefined) return undefined;
   try {
-    const section = getProfile(parseConfigFile(readConfigText(configPath)), profile);
+    // The SDKs' view of the profile, as readSessionStatuses reads it: the credentials file's keys over the config's.
+    const sections = parseCredentialsFile(readOptional(credentialsPath));
+    const section = mergeProfile(
+      getProfile(parseConfigFile(readConfigText(configPath)), profile),
+      Object.hasOwn(sections, profile) ? sections[profile] : undefined,
+    );
     // A role profile's status names its chain and its roles' cache: the full reader's to tell.
     if (isRoleProfile(section)) return undefined;
     const base = profileFacts(profile, section);

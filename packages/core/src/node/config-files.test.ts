@@ -153,7 +153,8 @@ describe("updateProfile", () => {
 
   it("leaves the file untouched when the guard refuses the profile", async () => {
     const path = join(root, "config");
-    await writeFile(path, COMMENTED);
+    const refused = `${COMMENTED}sso_role_name = Admin\n`;
+    await writeFile(path, refused);
     const before = await stat(path);
     await expect(
       updateProfile(path, "work", { login_session: "arn" }, (profile) =>
@@ -161,9 +162,9 @@ describe("updateProfile", () => {
       ),
     ).rejects.toMatchObject({
       code: "PROFILE_HAS_OTHER_CREDENTIALS",
-      message: expect.stringContaining("sso_session"),
+      message: expect.stringContaining("sso_role_name"),
     });
-    expect(await readFile(path, "utf8")).toBe(COMMENTED);
+    expect(await readFile(path, "utf8")).toBe(refused);
     expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
     expect((await stat(path)).ino).toBe(before.ino);
   });

@@ -41,7 +41,7 @@ export type {
 } from "../index.js";
 // Read by the CLI's doctor (apps/cli/src/doctor/observe.ts), which judges the same files core reads.
 export { describeUnsafeFile, readRegularBytes } from "./bounded-read.js";
-export { createBrowserOpener } from "./browser.js";
+export { createBrowserOpener, isWsl, readKernelRelease } from "./browser.js";
 // The shared config file on disk (the ConfigStore port's parts): its path, atomic writes, locked edits.
 export {
   editConfigText,

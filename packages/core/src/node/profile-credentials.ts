@@ -9,7 +9,7 @@ import { credentialsFromRecord, type LoginCredentials } from "../credentials.js"
 import { AwsLoginError } from "../errors.js";
 import type { TokenStore, Transport } from "../ports.js";
 import { getFreshToken } from "../refresh.js";
-import { type LoginSettingsInput, resolveLoginSettings } from "../resolve.js";
+import { type LoginSettingsInput, resolveCacheDirectory, resolveProfile, resolveRegion } from "../resolve.js";
 import type { TokenCacheRecord } from "../token-cache.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { sessionLock, sessionTryLock } from "./lock.js";
@@ -95,18 +95,20 @@ export async function resolveProfileSession(options: ResolveProfileOptions = {})
     credentials,
     homeDir,
   };
-  const settings = resolveLoginSettings({ ...input, homeDir });
-  const profile = settings.profile.value;
+  // Not the endpoint: only a refresh needs it (refreshEndpoint), and a bad endpoint setting must not stop a hit.
+  const profile = resolveProfile(input).value;
+  const region = resolveRegion(input);
+  const cacheDirectory = resolveCacheDirectory({ ...input, homeDir });
   // The SDK's view: the config file's profile, overridden by the credentials file's section of that name.
   const section = profileOf({ config, credentials }, profile);
   const loginSession = loginSessionOf(profile, section, { configPath, credentialsPath });
   return {
     profile,
     loginSession,
-    region: settings.region?.value,
+    region: region?.value,
     settings: input,
     configPath,
-    store: createFileTokenStore({ directory: settings.cacheDirectory.value }),
+    store: createFileTokenStore({ directory: cacheDirectory.value }),
     caBundle: resolveCaBundle(env, { name: profile, caBundle: section?.ca_bundle }),
   };
 }

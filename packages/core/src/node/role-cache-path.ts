@@ -1,6 +1,6 @@
 /**
  * Where assumed-role credentials are cached: the AWS CLI's own assume-role cache, whose file names we can derive
- * exactly as botocore does (docs/protocol.md §17.4), unless moved. Dependency-free: the cache-hit path uses it.
+ * exactly as botocore does (docs/protocol.md §17.5), unless moved. Dependency-free: the cache-hit path uses it.
  */
 import { homedir } from "node:os";
 import { join } from "node:path";

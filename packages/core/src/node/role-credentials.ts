@@ -3,7 +3,7 @@
  * gets the login session's credentials through the single-flight refresh, then assumes each role of the chain,
  * caching each role's credentials in the AWS CLI's assume-role cache (0600, atomic) under an inter-process lock per
  * cache file, re-read inside the lock, so that processes due at once make one AssumeRole call.
- * @see docs/protocol.md §17.1, §17.4
+ * @see docs/protocol.md §17.1, §17.5
  */
 import { homedir } from "node:os";
 import { join } from "node:path";

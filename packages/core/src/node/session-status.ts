@@ -4,13 +4,14 @@
  * @see docs/protocol.md §6, §7
  */
 import { homedir } from "node:os";
-import { getProfile, type ParsedConfig, parseConfigFile } from "../config.js";
+import { type ParsedConfig, type ProfileValues, parseConfigFile } from "../config.js";
 import { AwsLoginError } from "../errors.js";
 import type { TokenStore } from "../ports.js";
 import { resolveCacheDirectory, resolveProfile } from "../resolve.js";
 import { judgeSessionStatus, profileFacts, type SessionStatus } from "../session-status.js";
 import type { TokenCacheRecord } from "../token-cache.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
+import { profileOf, readCredentialsFile, resolveSharedFilePaths } from "./shared-files.js";
 import { createFileTokenStore } from "./token-store.js";
 
 /** Which profiles {@link readSessionStatuses} reads, from which files, judged when. */
@@ -23,6 +24,8 @@ export interface ReadSessionStatusOptions {
   env?: NodeJS.ProcessEnv;
   /** The config file; default `AWS_CONFIG_FILE`, then `~/.aws/config`. */
   configFilepath?: string;
+  /** The credentials file; default `AWS_SHARED_CREDENTIALS_FILE`, then `~/.aws/credentials`. */
+  credentialsFilepath?: string;
   /** The token cache folder; default `AWS_LOGIN_CACHE_DIRECTORY`, then `~/.aws/login/cache`. */
   cacheDirectory?: string;
   /** The time to judge at, in milliseconds since the epoch; default now. */
@@ -37,17 +40,28 @@ export interface SessionStatusReport {
   store: TokenStore;
   /** The config file, parsed. */
   config: ParsedConfig;
+  /** The credentials file, parsed (its keys override the config file's, as the SDKs merge them). */
+  credentials: Record<string, ProfileValues>;
   /** One per profile asked about, in config file order. */
   statuses: SessionStatus[];
   /** The cache record of each profile whose file could be read. */
   records: Map<string, TokenCacheRecord>;
 }
 
-/** The names of the profiles that have a login_session, in file order. */
-function loginProfileNames(config: ParsedConfig): string[] {
-  return Object.keys(config).filter((name) => {
-    if (name.startsWith("sso-session.") || name.startsWith("services.")) return false;
-    const session = config[name]?.login_session;
+/**
+ * The names of the profiles that have a login_session as the SDKs see them (the credentials file's keys over the
+ * config file's): the config file's in file order, then those only the credentials file has.
+ */
+function loginProfileNames(files: {
+  config: ParsedConfig;
+  credentials: Record<string, ProfileValues>;
+}): string[] {
+  const configNames = Object.keys(files.config).filter(
+    (name) => !name.startsWith("sso-session.") && !name.startsWith("services."),
+  );
+  const names = [...new Set([...configNames, ...Object.keys(files.credentials)])];
+  return names.filter((name) => {
+    const session = profileOf(files, name)?.login_session;
     return session !== undefined && session !== "";
   });
 }
@@ -66,18 +80,24 @@ export async function readSessionStatuses(
     }).value,
   });
   const config = parseConfigFile(await readConfigText(configPath));
+  const { credentialsPath } = resolveSharedFilePaths(
+    { filepath: options.credentialsFilepath, configFilepath: configPath },
+    env,
+    homedir(),
+  );
+  const credentials = await readCredentialsFile(credentialsPath);
   const names =
     options.all === true
-      ? loginProfileNames(config)
+      ? loginProfileNames({ config, credentials })
       : [resolveProfile({ options: { profile: options.profile }, env }).value];
   const now = options.now ?? Date.now();
   const statuses: SessionStatus[] = [];
   const records = new Map<string, TokenCacheRecord>();
   for (const profile of names) statuses.push(await readOne(profile));
-  return { configPath, store, config, statuses, records };
+  return { configPath, store, config, credentials, statuses, records };
 
   async function readOne(profile: string): Promise<SessionStatus> {
-    const base = profileFacts(profile, getProfile(config, profile));
+    const base = profileFacts(profile, profileOf({ config, credentials }, profile));
     const { loginSession } = base;
     if (loginSession === undefined)
       return judgeSessionStatus({ ...base, cachePath: undefined, record: undefined }, now);

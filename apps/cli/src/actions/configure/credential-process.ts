@@ -9,9 +9,14 @@ import { credentialProcessCommand, isAwsloginCredentialProcess } from "../../cre
 import type { Output } from "../../output.js";
 import { resolveProfileName } from "../../profile-name.js";
 
-/** Keys that give a profile credentials, beyond core's list of `aws login`'s refusals. */
+/**
+ * Keys that give a profile credentials, beyond core's list of `aws login`'s refusals. `sso_session` too, though
+ * `aws login` may use such a profile: a profile naming an SSO session belongs to someone's SSO set-up, and this
+ * command writes only into a profile of its own.
+ */
 const CREDENTIAL_KEYS = [
   "login_session",
+  "sso_session",
   "aws_secret_access_key",
   "aws_session_token",
   "source_profile",
