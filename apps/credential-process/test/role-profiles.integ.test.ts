@@ -139,6 +139,20 @@ describe("awslogin-credential-process, role profiles", () => {
     ]);
   });
 
+  it("finds STS through the profile's services section (sts = endpoint_url), as the SDKs do", async () => {
+    const { emulator, env } = await setUp([ADMIN], "");
+    writeFileSync(
+      sandbox!.configPath,
+      `${readFileSync(sandbox!.configPath, "utf8")}\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nservices = local\n` +
+        `[services local]\nsts =\n  endpoint_url = ${emulator.url}\n`,
+    );
+    const { AWS_ENDPOINT_URL_STS: _sts, AWS_ENDPOINT_URL: _all, ...rest } = env;
+    const out = processJson(await runCredentialProcess(["--profile", "admin"], rest));
+    expect(await callerArn(emulator.url, out)).toBe(
+      "arn:aws:sts::444455556666:assumed-role/Admin/awslogin-awslogin-demo",
+    );
+  });
+
   it("a trust failure is ROLE_ACCESS_DENIED, naming the role", async () => {
     const { env } = await setUp(
       [{ arn: ADMIN, trustedPrincipals: ["arn:aws:iam::111122223333:user/someone-else"] }],

@@ -73,6 +73,8 @@ interface ReadFiles {
   lookup: (name: string) => ReturnType<typeof profileOf>;
   configPath: string;
   env: NodeJS.ProcessEnv;
+  /** The `[services NAME]` section of the config file. */
+  services: (name: string) => Record<string, string | undefined> | undefined;
 }
 
 async function readFiles(options: LoadCredentialsOptions): Promise<ReadFiles> {
@@ -94,6 +96,7 @@ async function readFiles(options: LoadCredentialsOptions): Promise<ReadFiles> {
     lookup: (name) => profileOf({ config, credentials }, name),
     configPath,
     env,
+    services: (name) => (Object.hasOwn(config, `services.${name}`) ? config[`services.${name}`] : undefined),
   };
 }
 
@@ -113,10 +116,27 @@ export type ResolveRoleOptions = Pick<
   "profile" | "env" | "configFilepath" | "filepath" | "cacheDirectory"
 >;
 
-function stsOverride(env: NodeJS.ProcessEnv, section: Record<string, string | undefined> | undefined) {
-  const ignore = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === "true";
+/**
+ * Where STS is, as the SDKs' configured endpoints say (sdkref "Service-specific endpoints"): `AWS_ENDPOINT_URL_STS`
+ * → `AWS_ENDPOINT_URL` → the profile's `services` section (`sts =` then `endpoint_url`) → the profile's
+ * `endpoint_url`; none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's `ignore_configured_endpoint_urls`
+ * is true.
+ */
+function stsOverride(
+  env: NodeJS.ProcessEnv,
+  section: Record<string, string | undefined> | undefined,
+  services: (name: string) => Record<string, string | undefined> | undefined,
+): string | undefined {
+  const flag = (value: string | undefined) => value?.trim().toLowerCase();
+  const fromEnv = flag(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS);
+  const ignore =
+    fromEnv === "true" || (fromEnv !== "false" && flag(section?.ignore_configured_endpoint_urls) === "true");
   if (ignore) return undefined;
-  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || section?.endpoint_url || undefined;
+  const servicesName = section?.services?.trim();
+  const fromServices = servicesName ? services(servicesName)?.["sts.endpoint_url"] : undefined;
+  return (
+    env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || fromServices || section?.endpoint_url || undefined
+  );
 }
 
 async function readCached(path: string): Promise<RoleCredentials | undefined> {
@@ -178,7 +198,7 @@ export async function loadRoleProfileCredentials(
   const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const rootRegion = files.lookup(chain.rootProfile)?.region || undefined;
   const region = envRegion ?? last.region ?? rootRegion ?? options.region ?? DEFAULT_REGION;
-  const endpoint = stsEndpointFor(region, stsOverride(env, finalSection));
+  const endpoint = stsEndpointFor(region, stsOverride(env, finalSection, files.services));
   const transport =
     options.transport ??
     createHttpTransport({
