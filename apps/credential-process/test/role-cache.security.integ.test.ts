@@ -56,6 +56,7 @@ describe("assume-role cache (security)", () => {
     expect(run.stdout).not.toContain("ASIAPLANTED");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("[CACHE_DIRECTORY_UNSAFE]");
+    expect(run.stderr).toContain("the assume-role cache");
     expect(emulator.stats().assumeRole.requests).toBe(0);
   });
 

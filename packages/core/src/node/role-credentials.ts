@@ -186,7 +186,17 @@ export async function loadRoleProfileCredentials(
   const chain = resolveRoleChain(files.profile, files.lookup, files.configPath);
   const env = files.env;
   const directory = resolveRoleCacheDirectory(env, options.roleCacheDirectory);
-  await assertTrustedCacheDirectory(directory);
+  await assertTrustedCacheDirectory(directory).catch((error: unknown) => {
+    // The check is the login cache's; its words name that cache.
+    if (AwsLoginError.isInstance(error) && error.code === "CACHE_DIRECTORY_UNSAFE") {
+      throw new AwsLoginError(
+        error.code,
+        error.message.replace("the login token cache", "the assume-role cache"),
+        { path: error.path, cause: error, remedy: error.remedy },
+      );
+    }
+    throw error;
+  });
   const clock = systemClock;
   const last = chain.steps.at(-1)!;
   const finalSection = files.lookup(chain.profile);
