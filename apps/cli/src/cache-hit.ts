@@ -21,7 +21,8 @@ export interface ProfileCredentials {
  * check of core's passed); undefined otherwise, and core's full path decides and explains. Never throws.
  */
 export function readProfileCacheHit(profile: string, env: NodeJS.ProcessEnv): ProfileCredentials | undefined {
-  const hit = readCacheHit(profile, env);
+  // Role profiles too: the full path (core's loadCredentialsForProfile) resolves them. @see docs/protocol.md §17.1
+  const hit = readCacheHit(profile, env, undefined, undefined, undefined, { roleProfiles: true });
   if (hit === undefined) return undefined;
   const { accountId, ...credentials } = hit.credentials;
   return { profile, credentials, accountId, region: hit.region };

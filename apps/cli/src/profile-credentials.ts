@@ -1,7 +1,8 @@
 /**
  * Fresh credentials of a profile for `export` and `exec`. A cache hit is read the way the credential_process
- * binary reads it, without loading core; otherwise core's loadProfileCredentials (refresh under the
- * inter-process lock, every check and message), with its warnings on stderr.
+ * binary reads it, without loading core; otherwise core's loadCredentialsForProfile (a login profile refreshed under
+ * the inter-process lock, a role profile's roles assumed under the assume-role cache's locks, an MFA code asked for on
+ * the terminal; every check and message), with its warnings on stderr.
  */
 import { type ProfileCredentials, readProfileCacheHit } from "./cache-hit.js";
 import type { Output } from "./output.js";
@@ -15,13 +16,14 @@ export async function loadCredentialsForProfile(
   const profile = resolveProfileName(flag, env);
   const hit = readProfileCacheHit(profile, env);
   if (hit !== undefined) return hit;
-  const [{ loadProfileCredentials }, { printable }] = await Promise.all([
+  const [{ loadCredentialsForProfile: load, createTerminalMfaPrompt }, { printable }] = await Promise.all([
     import("@awslogin/core/node"),
     import("@awslogin/core/printable"),
   ]);
-  const loaded = await loadProfileCredentials({
+  const loaded = await load({
     profile,
     env,
+    mfaPrompt: createTerminalMfaPrompt(),
     onWarning: (warning) =>
       output.err(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
   });

@@ -57,6 +57,28 @@ describe("awslogin configure credential-process", () => {
     });
   });
 
+  it("writes a credential_process profile for a role profile on top of a login profile, with the role's region", async () => {
+    const ROLE =
+      "[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = dev\nregion = ap-southeast-2\n";
+    writeConfig(`${LOGIN}${ROLE}`);
+    const run = await runCli(["configure", "credential-process", "--profile", "admin"], sandbox.env);
+    expect(run.code, run.stderr).toBe(0);
+    const line = `"${process.execPath}" "${SCRIPT}" --profile admin`;
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe(
+      `${LOGIN}${ROLE}\n[profile admin-process]\ncredential_process = ${line}\nregion = ap-southeast-2\n`,
+    );
+  });
+
+  it("refuses a role profile whose chain does not reach a login profile, changing nothing", async () => {
+    const text =
+      "[profile keys]\naws_access_key_id = AKIAEXAMPLE\n[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = keys\n";
+    writeConfig(text);
+    const run = await runCli(["configure", "credential-process", "--profile", "admin"], sandbox.env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("ends at profile keys");
+    expect(readFileSync(sandbox.configPath, "utf8")).toBe(text);
+  });
+
   it("names the binary when it is on PATH, and --name picks the profile", async () => {
     writeConfig(LOGIN);
     const bin = join(sandbox.dir, "bin");

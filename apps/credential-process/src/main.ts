@@ -109,7 +109,7 @@ function main(): void {
   }
   const env = process.env;
   const profile = resolveProfile({ flags: { profile: parsed.profile }, env }).value;
-  const hit = readCacheHit(profile, env);
+  const hit = readCacheHit(profile, env, undefined, undefined, undefined, { roleProfiles: true });
   if (hit !== undefined) {
     writeStdout(formatProcess(hit.credentials));
     return;

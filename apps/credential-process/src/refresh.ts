@@ -5,7 +5,7 @@
  * @see docs/protocol.md §8
  */
 import { AwsLoginError, messageWithRemedy } from "@awslogin/core";
-import { loadProfileCredentials } from "@awslogin/core/node";
+import { createTerminalMfaPrompt, loadCredentialsForProfile } from "@awslogin/core/node";
 import type { ExportableCredentials } from "./formats.js";
 import { BINARY_REMEDY_WORDING } from "./remedy.js";
 
@@ -16,11 +16,15 @@ export interface SlowPathOptions {
   onWarning: (line: string) => void;
 }
 
-/** Fresh credentials of a profile through core: cached while more than 5 minutes remain, else refreshed. */
+/**
+ * Fresh credentials of a profile through core: cached while more than 5 minutes remain, else refreshed; a role
+ * profile through its chain (an MFA code asked for on the terminal). @see docs/protocol.md §17.1
+ */
 export async function loadCredentials(options: SlowPathOptions): Promise<ExportableCredentials> {
-  const loaded = await loadProfileCredentials({
+  const loaded = await loadCredentialsForProfile({
     profile: options.profile,
     env: options.env,
+    mfaPrompt: createTerminalMfaPrompt(),
     onWarning: (warning) => options.onWarning(`${warning.message} [${warning.code}]`),
   });
   const { credentials } = loaded;

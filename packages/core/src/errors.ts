@@ -53,6 +53,14 @@ export type AwsLoginErrorCode =
   | "INSECURE_ENDPOINT"
   | "INVALID_DPOP_KEY"
   | "INVALID_ID_TOKEN"
+  // role profiles (docs/protocol.md §17.1)
+  | "ROLE_CHAIN_CYCLE"
+  | "ROLE_SOURCE_MISSING"
+  | "ROLE_CHAIN_NOT_LOGIN"
+  | "ROLE_ACCESS_DENIED"
+  | "ROLE_REQUEST_INVALID"
+  | "MFA_CODE_REQUIRED"
+  | "MFA_CODE_INVALID"
   // the container credentials endpoint (`awslogin serve`)
   | "TOKEN_FILE_INVALID"
   | "ENDPOINT_LISTEN_FAILED"

@@ -81,6 +81,7 @@ export type {
   HttpResponse,
   LockSession,
   LoginUi,
+  MfaPrompt,
   Prompt,
   Random,
   StartCallbackListener,
@@ -134,6 +135,14 @@ export {
   type SettingFlags,
   type SettingOptions,
 } from "./resolve.js";
+// Role profiles on top of a login profile: the source_profile chain and STS AssumeRole. @see docs/protocol.md §17.1
+export {
+  isRoleProfile,
+  type RoleChain,
+  type RoleCredentials,
+  type RoleStep,
+  resolveRoleChain,
+} from "./role-profile.js";
 // The session at the service (revoke, introspection): SigV4-signed calls with the session's credentials.
 export {
   introspectToken,
@@ -145,6 +154,7 @@ export {
 } from "./session-service.js";
 // A profile's session state, as `status` shows it.
 export { isUsableState, type SessionState, type SessionStatus } from "./session-status.js";
+export { type AssumeRoleRequest, assumeRole, stsEndpointFor } from "./sts-client.js";
 // The AWS CLI login token cache: file name, record format, timestamps, and the store that holds the records.
 export {
   expiresAtMs,

@@ -166,3 +166,11 @@ export interface Prompt {
   /** Asks `question` and resolves true for yes; only called when {@link Prompt.isInteractive} is true. */
   confirm(question: string): Promise<boolean>;
 }
+
+/** Asks a person for an MFA device's current code (a role profile with `mfa_serial`). */
+export interface MfaPrompt {
+  /** False when nobody can answer (no terminal): the role is then refused with MFA_CODE_REQUIRED. */
+  readonly isInteractive: boolean;
+  /** Asks `question` and resolves the code typed; only called when {@link MfaPrompt.isInteractive} is true. */
+  askCode(question: string): Promise<string>;
+}

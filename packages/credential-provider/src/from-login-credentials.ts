@@ -62,6 +62,25 @@ const loadRefreshPath = () => import("./refresh-path.js");
  * @see docs/protocol.md §8, §15
  */
 export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
+  return createProvider(init, false);
+}
+
+/**
+ * Like {@link fromLoginCredentials}, and also for role profiles on top of a login session: a profile with `role_arn`
+ * and `source_profile` whose chain (several roles deep) ends at a login profile gets the last role's credentials,
+ * assumed with STS AssumeRole and cached in the AWS CLI's assume-role cache (`~/.aws/cli/cache`), reused until
+ * 5 minutes before they expire and assumed once across processes. `role_session_name`, `external_id`,
+ * `duration_seconds`, `mfa_serial` (the code asked for on the terminal) and `region` are honoured; STS is reached at
+ * `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` or the profile's `endpoint_url` when set. A chain that does not end at
+ * a login profile rejects with `tryNextLink: true` (code ROLE_CHAIN_NOT_LOGIN); a login profile is served as
+ * {@link fromLoginCredentials} serves it.
+ * @see docs/protocol.md §17.1, §17.5
+ */
+export function fromLoginRoleCredentials(init: FromLoginCredentialsInit = {}): LoginCredentialProvider {
+  return createProvider(init, true);
+}
+
+function createProvider(init: FromLoginCredentialsInit, roleProfiles: boolean): LoginCredentialProvider {
   const entries = new Map<string, Entry>();
   let transportFor: ((caBundle: CaBundle | undefined) => Transport) | undefined;
 
@@ -71,7 +90,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
     caller: CallerProperties["callerClientConfig"],
     logger: Logger | undefined,
   ): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
-    const hit = readCacheHit(target.profile, process.env, Date.now(), target.homeDir, init);
+    const hit = readCacheHit(target.profile, process.env, Date.now(), target.homeDir, init, { roleProfiles });
     if (hit !== undefined) {
       const { expiration, ...rest } = hit.credentials;
       return {
@@ -80,6 +99,7 @@ export function fromLoginCredentials(init: FromLoginCredentialsInit = {}): Login
       };
     }
     const refreshPath = await loadRefreshPath();
+    if (roleProfiles) return refreshPath.loadAny(target, init, caller);
     transportFor ??= refreshPath.createTransports();
     return refreshPath.load(target, init, caller, transportFor, logger);
   }

@@ -5,7 +5,11 @@
  */
 
 export type { AwsLoginErrorCode } from "@awslogin/core";
-export { fromLoginCredentials, RETRY_AFTER_FAILURE_MS } from "./from-login-credentials.js";
+export {
+  fromLoginCredentials,
+  fromLoginRoleCredentials,
+  RETRY_AFTER_FAILURE_MS,
+} from "./from-login-credentials.js";
 export { LoginCredentialsProviderError } from "./provider-error.js";
 export type {
   CallerProperties,

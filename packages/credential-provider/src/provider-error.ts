@@ -9,8 +9,15 @@ import type { Logger } from "./types.js";
 
 const MARKER = Symbol.for("@awslogin/credential-provider/LoginCredentialsProviderError");
 
-/** Codes that mean the profile is not a login profile, so another provider of a chain may serve it. */
-const NOT_MINE: readonly AwsLoginErrorCode[] = ["PROFILE_NOT_FOUND", "PROFILE_NOT_LOGIN"];
+/**
+ * Codes that mean the profile is not a login profile (nor a role profile rooted in one), so another provider of a
+ * chain may serve it.
+ */
+const NOT_MINE: readonly AwsLoginErrorCode[] = [
+  "PROFILE_NOT_FOUND",
+  "PROFILE_NOT_LOGIN",
+  "ROLE_CHAIN_NOT_LOGIN",
+];
 
 /**
  * A `CredentialsProviderError` (by `name` and `tryNextLink`, as SDK chains check) carrying awslogin's

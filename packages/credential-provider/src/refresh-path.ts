@@ -17,6 +17,8 @@ import {
   type CaBundle,
   createFileTokenStore,
   createHttpTransport,
+  createTerminalMfaPrompt,
+  loadCredentialsForProfile,
   loginSessionOf,
   profileOf,
   readSharedFiles,
@@ -148,4 +150,32 @@ function endpointToUrl(endpoint: EndpointLike | undefined): string | undefined {
   if ("url" in endpoint) return String(endpoint.url);
   const port = endpoint.port === undefined ? "" : `:${endpoint.port}`;
   return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`;
+}
+
+/**
+ * `fromLoginRoleCredentials`' full path: any profile through core's `loadCredentialsForProfile`, a role profile
+ * (`role_arn` + `source_profile` down to a login profile) assuming its roles under the assume-role cache's locks.
+ * An MFA code is asked for on the terminal, when there is one. @see docs/protocol.md §17.1
+ */
+export async function loadAny(
+  target: { profile: string; files: CacheHitFiles },
+  init: FromLoginCredentialsInit,
+  caller: CallerProperties["callerClientConfig"],
+): Promise<{ credentials: LoginCredentials; servedUntil: number }> {
+  const region =
+    (await resolveOptional(init.clientConfig?.region)) ?? (await resolveOptional(caller?.region));
+  const endpointUrl = endpointToUrl(await resolveOptional(init.clientConfig?.endpoint));
+  const loaded = await loadCredentialsForProfile({
+    profile: target.profile,
+    configFilepath: target.files.configPath,
+    filepath: target.files.credentialsPath,
+    cacheDirectory: target.files.cacheDirectory,
+    ...(region === undefined ? {} : { region }),
+    ...(endpointUrl === undefined ? {} : { endpointUrl }),
+    mfaPrompt: createTerminalMfaPrompt(),
+  });
+  return {
+    credentials: loaded.credentials,
+    servedUntil: loaded.credentials.expiration.getTime() - REFRESH_THRESHOLD_MS,
+  };
 }

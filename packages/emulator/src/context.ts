@@ -7,6 +7,7 @@ import type { EventLog } from "./events.js";
 import type { FaultQueue } from "./faults.js";
 import type { FederationSettings } from "./federation.js";
 import type { Identity } from "./identity.js";
+import type { EmulatedRole } from "./roles.js";
 import type { EmulatorState } from "./state.js";
 
 /** Counters of what the emulator received. Every token request counts, refused and faulted ones too. */
@@ -20,6 +21,8 @@ export interface EmulatorStats {
   revoke: { requests: number; ok: number; errors: number };
   /** IntrospectOAuth2TokenWithIAM calls: answered active, answered `{"active": false}`, and refused. */
   introspect: { requests: number; active: number; inactive: number; errors: number };
+  /** STS AssumeRole calls (also counted in `sts`): answered with credentials, or refused (faults included). */
+  assumeRole: { requests: number; ok: number; errors: number };
   faults: { applied: number; pending: number };
   /** The console federation endpoint: sign-in tokens issued, console logins, refused calls. */
   federation: { signinTokens: number; logins: number; refused: number };
@@ -30,6 +33,10 @@ export interface EmulatorContext {
   tokenUrl: string;
   region: string;
   identities: readonly Identity[];
+  /** Roles STS AssumeRole accepts, by ARN. */
+  roles: ReadonlyMap<string, EmulatedRole>;
+  /** The accounts of the configured identities and roles: whom a role without trust patterns trusts. */
+  organisation: ReadonlySet<string>;
   autoApprove: boolean;
   expiresIn: number;
   sessionDurationMs: number;

@@ -14,7 +14,7 @@ export interface CloudTrailUserIdentity {
   userName?: string;
   sessionContext?: {
     sessionIssuer: { type: "Role"; principalId: string; arn: string; accountId: string; userName: string };
-    attributes: { creationDate: string; mfaAuthenticated: "false" };
+    attributes: { creationDate: string; mfaAuthenticated: "true" | "false" };
   };
 }
 
@@ -23,19 +23,21 @@ export interface CloudTrailEvent {
   eventVersion: "1.11";
   userIdentity: CloudTrailUserIdentity;
   eventTime: string;
-  eventSource: "signin.amazonaws.com";
+  eventSource: "signin.amazonaws.com" | "sts.amazonaws.com";
   eventName:
     | "AuthorizeOAuth2Access"
     | "CreateOAuth2Token"
     | "RevokeOAuth2TokenWithIAM"
-    | "IntrospectOAuth2TokenWithIAM";
+    | "IntrospectOAuth2TokenWithIAM"
+    | "AssumeRole";
   awsRegion: string;
   sourceIPAddress: string;
   userAgent: string;
   errorCode?: string;
   errorMessage?: string;
-  requestParameters: Record<string, string>;
-  responseElements: null;
+  requestParameters: Record<string, string | number>;
+  /** `null` for Sign-In calls; AssumeRole records the credentials' key id and expiry and the assumed-role user. */
+  responseElements: null | Record<string, unknown>;
   additionalEventData: Record<string, string>;
   requestID: string;
   eventID: string;
@@ -59,9 +61,11 @@ export interface CallRecord {
   userAgent: string;
   host: string;
   requestId: string;
-  requestParameters: Record<string, string>;
+  requestParameters: Record<string, string | number>;
   /** Whether the call only reads (default true). */
   readOnly?: boolean;
+  /** AssumeRole only: what CloudTrail records of the answer. */
+  responseElements?: Record<string, unknown>;
   /** For failed calls: the error shape and a message. */
   error?: { code: string; message: string; oauthError?: string };
 }
@@ -87,7 +91,10 @@ export function userIdentityOf(
             accountId: identity.accountId,
             userName: identity.name,
           },
-          attributes: { creationDate: isoSeconds(sessionCreatedAt), mfaAuthenticated: "false" },
+          attributes: {
+            creationDate: isoSeconds(sessionCreatedAt),
+            mfaAuthenticated: identity.mfaAuthenticated ? "true" : "false",
+          },
         },
       };
     case "user":
@@ -133,14 +140,14 @@ export class EventLog {
       eventVersion: "1.11",
       userIdentity: userIdentityOf(call.identity, call.sessionCreatedAt ?? call.time),
       eventTime: isoSeconds(call.time),
-      eventSource: "signin.amazonaws.com",
+      eventSource: call.eventName === "AssumeRole" ? "sts.amazonaws.com" : "signin.amazonaws.com",
       eventName: call.eventName,
       awsRegion: this.region,
       sourceIPAddress: call.sourceIp,
       userAgent: call.userAgent,
       ...(call.error ? { errorCode: call.error.code, errorMessage: call.error.message } : {}),
       requestParameters: call.requestParameters,
-      responseElements: null,
+      responseElements: call.responseElements ?? null,
       additionalEventData,
       requestID: call.requestId,
       eventID: randomUUID(),

@@ -1,6 +1,7 @@
 /**
- * Fault injection for `POST /v1/token` (and, when a fault names them, revoke and introspection): the next N calls fail with a given service error,
- * an HTTP 429/500, a dropped connection, or a delay (alone or with another fault).
+ * Fault injection for `POST /v1/token` (and, when a fault names them, revoke, introspection and STS `AssumeRole`): the
+ * next N calls fail with a given service error, an HTTP 429/500, a dropped connection, or a delay (alone or with another
+ * fault).
  */
 
 /** Service errors a fault can answer with. */
@@ -12,17 +13,18 @@ export type FaultError =
   | "INVALID_REQUEST";
 
 /** The operations a fault can apply to. */
-export type FaultOperation = "token" | "revoke" | "introspect";
+export type FaultOperation = "token" | "revoke" | "introspect" | "assumeRole";
 
-const FAULT_OPERATIONS: readonly FaultOperation[] = ["token", "revoke", "introspect"];
+const FAULT_OPERATIONS: readonly FaultOperation[] = ["token", "revoke", "introspect", "assumeRole"];
 
 /** What the next `count` calls of one operation do instead of their normal answer. */
 export interface FaultSpec {
   /** How many calls the fault applies to (a positive integer). */
   count: number;
   /**
-   * Which operation: `token` (CreateOAuth2Token, the default), `revoke` (RevokeOAuth2TokenWithIAM) or `introspect`
-   * (IntrospectOAuth2TokenWithIAM). Each operation takes only the faults that name it, in order.
+   * Which operation: `token` (CreateOAuth2Token, the default), `revoke` (RevokeOAuth2TokenWithIAM), `introspect`
+   * (IntrospectOAuth2TokenWithIAM) or `assumeRole` (STS AssumeRole; status, drop or delayMs only). Each operation
+   * takes only the faults that name it, in order.
    */
   operation?: FaultOperation;
   /** Answer with this service error (status and shape per docs/protocol.md §4.4). */
@@ -59,6 +61,9 @@ export function describeFaultProblem(spec: unknown): string | undefined {
   }
   if (s.operation !== undefined && !FAULT_OPERATIONS.includes(s.operation as FaultOperation)) {
     return `operation must be one of ${FAULT_OPERATIONS.join(", ")}.`;
+  }
+  if (s.operation === "assumeRole" && s.error !== undefined) {
+    return "An assumeRole fault takes status, drop or delayMs, not error.";
   }
   if (s.error !== undefined && !FAULT_ERRORS.includes(s.error as FaultError)) {
     return `error must be one of ${FAULT_ERRORS.join(", ")}.`;

@@ -26,6 +26,8 @@ export interface Identity {
   /** The role's id (`AROA…`) and ARN, for assumed-role identities. */
   roleId?: string;
   roleArn?: string;
+  /** Set on a role session assumed with an MFA code (CloudTrail's `mfaAuthenticated`). */
+  mfaAuthenticated?: boolean;
 }
 
 const ACCOUNT = "(\\d{12})";

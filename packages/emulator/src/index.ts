@@ -11,12 +11,14 @@ import { type CloudTrailEvent, EventLog } from "./events.js";
 import { FaultQueue, type FaultSpec } from "./faults.js";
 import { FederationStore } from "./federation.js";
 import { DEFAULT_IDENTITY, parseIdentity } from "./identity.js";
+import { base32Decode, parseRole, type RoleSpec, totpCode } from "./roles.js";
 import { createEmulatorServer, snapshotStats } from "./server.js";
 import { EmulatorState } from "./state.js";
 
 export type { CloudTrailEvent, CloudTrailUserIdentity } from "./events.js";
 export type { FaultError, FaultOperation, FaultSpec } from "./faults.js";
 export type { Identity } from "./identity.js";
+export type { RoleSpec } from "./roles.js";
 export type { EmulatorStats };
 export { DEFAULT_IDENTITY, parseIdentity };
 
@@ -26,6 +28,11 @@ export interface EmulatorOptions {
   port?: number;
   /** Identity ARNs that can sign in; the first is the default. Default `[DEFAULT_IDENTITY]`. */
   identities?: string[];
+  /**
+   * Roles STS AssumeRole accepts: `ARN[=trusted-principal-pattern[,pattern…]]` strings (as `--role` takes them) or
+   * {@link RoleSpec} objects (which can also demand an ExternalId or an MFA code). Default: none.
+   */
+  roles?: (string | RoleSpec)[];
   /** Approve `/v1/authorize` at once as the first identity instead of showing the sign-in page. */
   autoApprove?: boolean;
   /** Lifetime of issued credentials in seconds, 1–900. Default 900. */
@@ -101,7 +108,13 @@ function readOptions(options: EmulatorOptions) {
   const arns = options.identities ?? [DEFAULT_IDENTITY];
   if (arns.length === 0) throw new RangeError("identities must name at least one identity ARN.");
   const identities = arns.map(parseIdentity);
-  return { port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities };
+  const roles = new Map(
+    (options.roles ?? []).map((spec) => {
+      const role = parseRole(spec);
+      return [role.arn, role] as const;
+    }),
+  );
+  return { roles, port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities };
 }
 
 /** Starts an emulator on 127.0.0.1 and resolves once it listens. */
@@ -114,7 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       Object.assign(error, { code: INVALID_EMULATOR_OPTION });
     throw error;
   }
-  const { port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities } = read;
+  const { roles, port, expiresIn, sessionDuration, refreshReuseWindow, codeTtl, region, identities } = read;
   const now = options.now ?? Date.now;
 
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });
@@ -146,6 +159,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenUrl: `${url}${SIGNIN_PATH.token}`,
     region,
     identities,
+    roles,
+    organisation: new Set([
+      ...identities.map((identity) => identity.accountId),
+      ...[...roles.values()].map((role) => role.accountId),
+    ]),
     autoApprove: options.autoApprove ?? false,
     expiresIn,
     sessionDurationMs: sessionDuration * 1000,
@@ -162,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sts: { requests: 0, ok: 0, errors: 0 },
       revoke: { requests: 0, ok: 0, errors: 0 },
       introspect: { requests: 0, active: 0, inactive: 0, errors: 0 },
+      assumeRole: { requests: 0, ok: 0, errors: 0 },
       faults: { applied: 0, pending: 0 },
       federation: { signinTokens: 0, logins: 0, refused: 0 },
     },
@@ -195,4 +214,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats: () => snapshotStats(ctx),
     events: () => ctx.events.list(),
   };
+}
+
+/**
+ * The current 6-digit RFC 6238 code (HMAC-SHA-1, 30-second steps) of a base32 MFA secret, as an authenticator app
+ * shows it: what a test types at an MFA prompt for a role configured with `mfaSecret`.
+ */
+export function totpCodeFor(base32Secret: string, timeMs: number = Date.now()): string {
+  const secret = base32Decode(base32Secret);
+  if (!secret) throw new TypeError("The MFA secret is not base32.");
+  return totpCode(secret, timeMs);
 }

@@ -4,6 +4,7 @@
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
  */
 import { createHash } from "node:crypto";
+import { assumeRole } from "./assume-role.js";
 import {
   constantTimeEqual,
   type EmulatorContext,
@@ -158,6 +159,9 @@ async function answerSts(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
   }
   const params = queryParams(call);
   const action = params.get("Action") ?? "";
+  if (action === "AssumeRole" && params.get("Version") === API_VERSION) {
+    return assumeRole(ctx, call, issued, params);
+  }
   if (action !== "GetCallerIdentity" || params.get("Version") !== API_VERSION) {
     return stsErrorReply(
       400,

@@ -145,7 +145,7 @@ describe("STS GetCallerIdentity", () => {
   it("refuses an unknown Action with InvalidAction, and accepts any signing region", async () => {
     emu = await startEmulator({ autoApprove: true });
     const { answer } = await login(emu);
-    const bad = await signedFetch(emu.url, answer.accessToken, "Action=AssumeRole&Version=2011-06-15");
+    const bad = await signedFetch(emu.url, answer.accessToken, "Action=GetSessionToken&Version=2011-06-15");
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("<Code>InvalidAction</Code>");
     const ok = await signedFetch(

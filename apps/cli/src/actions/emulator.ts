@@ -7,6 +7,8 @@ export interface EmulatorCommandOptions {
   port: number;
   /** Identity ARNs that can sign in; the first is the default. */
   identities?: string[];
+  /** `ARN[=pattern,…]` roles STS AssumeRole accepts. */
+  roles?: string[];
   autoApprove: boolean;
   expiresIn: number;
   sessionDuration: number;

@@ -2,7 +2,13 @@
  * `awslogin status`: reads a profile's (or every profile's) session state and prints it, as text or JSON.
  */
 import { AwsLoginError, isUsableState, printable, type SessionStatus } from "@awslogin/core";
-import { checkProfileSession, readSessionStatuses } from "@awslogin/core/node";
+import {
+  checkProfileSession,
+  type RoleStepStatus,
+  readRoleChain,
+  readRoleChainStatus,
+  readSessionStatuses,
+} from "@awslogin/core/node";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
@@ -40,8 +46,19 @@ export interface ServiceView {
 /** A profile's status, with the service's view after `--check`. */
 export type CheckedStatus = SessionStatus & { service?: ServiceView };
 
+/**
+ * A role profile's status: its login profile's session (the root of the chain) and each role's assume-role cache
+ * entry. `state` is the session's: the roles are assumed again from it when their entries are due.
+ */
+export type RoleProfileStatus = CheckedStatus & {
+  /** The role profile asked about (`profile` is its login profile). */
+  roleProfile: string;
+  /** The roles of the chain, the first assumed with the login session's credentials. */
+  roles: RoleStepStatus[];
+};
+
 /** What `status --json` prints: one profile's status, or every login profile's with `all`. */
-export type StatusReport = CheckedStatus | CheckedStatus[];
+export type StatusReport = CheckedStatus | RoleProfileStatus | CheckedStatus[];
 
 /**
  * Adds the service's view to each profile whose local state is usable; a session the service reports inactive becomes
@@ -91,6 +108,10 @@ async function addServiceViews(statuses: SessionStatus[], env: NodeJS.ProcessEnv
 /** Prints the text report unless `json`; returns the JSON report. Exit status 1 unless every profile is usable. */
 export async function showStatus(options: StatusOptions, output: Output): Promise<StatusReport> {
   const env = process.env;
+  if (!options.all) {
+    const chain = await readRoleChain({ profile: resolveProfileName(options.profile, env), env });
+    if (chain !== undefined) return showRoleStatus(chain, options, output);
+  }
   const which = options.all ? { all: true } : { profile: resolveProfileName(options.profile, env) };
   let now = Date.now();
   let report = await readSessionStatuses({ ...which, env, now });
@@ -202,4 +223,50 @@ function renderTable(statuses: readonly CheckedStatus[], now: number, paint: Pai
         `  ${shown(status.profile)}: ${printable(status.reason ?? status.service?.reason ?? "", REASON_LIMIT)}`,
     );
   return [formatTable(rows), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
+}
+
+async function showRoleStatus(
+  chain: NonNullable<Awaited<ReturnType<typeof readRoleChain>>>,
+  options: StatusOptions,
+  output: Output,
+): Promise<RoleProfileStatus> {
+  const env = process.env;
+  let now = Date.now();
+  let { statuses }: { statuses: CheckedStatus[] } = await readSessionStatuses({
+    profile: chain.rootProfile,
+    env,
+    now,
+  });
+  if (options.check === true) {
+    // The service knows the login session only: the roles' credentials cannot be introspected.
+    statuses = await addServiceViews(statuses, env);
+    now = Date.now();
+  }
+  const roles = await readRoleChainStatus(chain, { env, now });
+  const root = statuses[0]!;
+  if (!isUsableState(root.state) || root.service?.error !== undefined) process.exitCode = EXIT.failure;
+  const status: RoleProfileStatus = { ...root, roleProfile: chain.profile, roles };
+  if (options.json) return status;
+  const paint = createPaint(env);
+  const path = [chain.rootProfile, ...chain.steps.map((step) => step.profile)].map(shown).join(" → ");
+  const rows: string[][] = [
+    ["Role profile", paint(shown(chain.profile), "bold")],
+    ["Chain", path],
+  ];
+  for (const role of roles) {
+    const state =
+      role.state === "fresh"
+        ? paint("fresh", "green")
+        : role.state === "due"
+          ? "due (assumed again at next use)"
+          : "not cached (assumed at next use)";
+    rows.push([
+      `Role ${shown(role.profile)}`,
+      `${shown(role.roleArn)}: ${state}${role.expiresAt === null ? "" : `, expires ${when(role.expiresAt, now)}`}`,
+    ]);
+  }
+  output.out(
+    `${formatTable(rows.map(([key, value]) => [`${key}:`, value ?? ""]))}\n\nLogin profile:\n${renderOne(root, now, paint)}\n`,
+  );
+  return status;
 }

@@ -17,6 +17,7 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
   static override examples = [
     "<%= config.bin %> emulator --auto-approve",
     "<%= config.bin %> emulator --port 9000 --identity arn:aws:iam::111122223333:user/alice --identity arn:aws:sts::444455556666:assumed-role/Admin/bob",
+    "<%= config.bin %> emulator --auto-approve --role arn:aws:iam::444455556666:role/Admin",
     "<%= config.bin %> emulator --expires-in 60 --session-duration 600 --refresh-reuse-window 5",
   ];
   static override flags = {
@@ -28,6 +29,11 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
     }),
     identity: Flags.string({
       description: "An identity ARN that can sign in (repeatable; the first is the default).",
+      multiple: true,
+    }),
+    role: Flags.string({
+      description:
+        "A role STS AssumeRole accepts: ARN[=trusted-principal-pattern[,pattern...]] (repeatable; * matches any characters; without a pattern, any principal of the accounts of the identities and roles given).",
       multiple: true,
     }),
     "auto-approve": Flags.boolean({
@@ -68,6 +74,7 @@ clients with endpoint = the same URL. The default identity is ${EMULATOR_DEFAULT
       {
         port: flags.port,
         ...(flags.identity === undefined ? {} : { identities: flags.identity }),
+        ...(flags.role === undefined ? {} : { roles: flags.role }),
         autoApprove: flags["auto-approve"],
         expiresIn: flags["expires-in"],
         sessionDuration: flags["session-duration"],

@@ -25,8 +25,16 @@ import {
   readCachedRecord,
 } from "../cached-credentials.js";
 import { getProfile, mergeProfile, parseConfigFile, parseCredentialsFile } from "../config.js";
+import { decodeUtf8Strictly } from "../credential-format.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
 import { type LoginSettingsInput, resolveCacheDirectory, resolveRegion } from "../resolve.js";
+import {
+  isRoleProfile,
+  parseRoleCacheRecord,
+  type RoleChain,
+  resolveRoleChain,
+  roleCacheKey,
+} from "../role-profile.js";
 import {
   isUsableState,
   judgeSessionStatus,
@@ -36,6 +44,7 @@ import {
 } from "../session-status.js";
 import type { TokenCacheRecord } from "../token-cache.js";
 import { MAX_SHARED_FILE_BYTES, readRegularBytesSync } from "./bounded-read.js";
+import { resolveRoleCacheDirectory } from "./role-cache-path.js";
 
 export type { CachedCredentials, CacheHitFiles, SessionState, SessionStatus, SharedFileOptions };
 export { isUsableState, REFRESH_THRESHOLD_MS, resolveCacheHitFiles };
@@ -48,9 +57,19 @@ export interface CacheHit {
   region: string | undefined;
 }
 
+/** Which profiles a cache hit may answer besides login profiles. */
+export interface CacheHitKinds {
+  /**
+   * Also role profiles (`role_arn` + `source_profile` down to a login profile), from the assume-role cache: only for
+   * callers whose full path resolves role profiles too (`loadCredentialsForProfile`). Default false.
+   */
+  roleProfiles?: boolean;
+}
+
 /**
  * The credentials straight from the cache when that is certainly what core would answer: the profile has a
- * login_session, its cache file is well formed, and more than 5 minutes are left. Else undefined (core decides
+ * login_session, its cache file is well formed, and more than 5 minutes are left (or, with `kinds.roleProfiles`, a role
+ * profile whose last role's assume-role cache entry has more than 5 minutes left). Else undefined (core decides
  * and explains). Never throws.
  */
 export function readCacheHit(
@@ -59,6 +78,7 @@ export function readCacheHit(
   now: number = Date.now(),
   home: string = homedir(),
   options: SharedFileOptions = {},
+  kinds: CacheHitKinds = {},
 ): CacheHit | undefined {
   const files = resolveCacheHitFiles(env, home, options);
   if (files === undefined) return undefined;
@@ -72,6 +92,12 @@ export function readCacheHit(
       getProfile(config, profile),
       Object.hasOwn(sections, profile) ? sections[profile] : undefined,
     );
+    if (kinds.roleProfiles === true && isRoleProfile(section)) {
+      const lookup = (name: string) =>
+        mergeProfile(getProfile(config, name), Object.hasOwn(sections, name) ? sections[name] : undefined);
+      const credentials = readRoleHit(resolveRoleChain(profile, lookup, files.configPath), env, now, home);
+      return credentials === undefined ? undefined : { credentials, region: resolveRegion(settings)?.value };
+    }
     const session = section?.login_session;
     if (!session) return undefined;
     // core's full path refuses an untrusted folder with the reason and the fix.
@@ -85,6 +111,34 @@ export function readCacheHit(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A role profile's last role credentials from the assume-role cache when they have more than 5 minutes left (core's
+ * full path re-reads, locks and assumes otherwise). Throws on anything doubtful; the caller answers undefined.
+ * @see docs/protocol.md §17.5
+ */
+function readRoleHit(
+  chain: RoleChain,
+  env: NodeJS.ProcessEnv,
+  now: number,
+  home: string,
+): CachedCredentials | undefined {
+  const directory = resolveRoleCacheDirectory(env, undefined, home);
+  if (!isTrustedFolder(directory) || !isTrustedFolder(dirname(directory))) return undefined;
+  const last = chain.steps.at(-1)!;
+  const text = decodeUtf8Strictly(readRegularBytesSync(join(directory, `${roleCacheKey(last)}.json`)));
+  const role = text === undefined ? undefined : parseRoleCacheRecord(text);
+  if (role === undefined || role.expiresAt - now <= REFRESH_THRESHOLD_MS) return undefined;
+  const accountId = role.accountId ?? /::(\d{12}):role\//.exec(last.roleArn)?.[1];
+  if (accountId === undefined) return undefined;
+  return {
+    accessKeyId: role.accessKeyId,
+    secretAccessKey: role.secretAccessKey,
+    sessionToken: role.sessionToken,
+    expiration: role.expiresAt,
+    accountId,
+  };
 }
 
 /**
@@ -110,6 +164,8 @@ export function readStatusHit(
       getProfile(parseConfigFile(readConfigText(configPath)), profile),
       Object.hasOwn(sections, profile) ? sections[profile] : undefined,
     );
+    // A role profile's status names its chain and its roles' cache: the full reader's to tell.
+    if (isRoleProfile(section)) return undefined;
     const base = profileFacts(profile, section);
     const { loginSession } = base;
     if (loginSession === undefined) {

@@ -23,10 +23,13 @@ export type {
   HttpResponse,
   LoginCredentials,
   LoginSettingsInput,
+  MfaPrompt,
   ParsedConfig,
   ProfileValues,
   Random,
   RecordedSettings,
+  RoleChain,
+  RoleStep,
   SessionState,
   SessionStatus,
   SettingFlags,
@@ -63,6 +66,8 @@ export { removeAllLoginTokens, removeCacheFile } from "./logout.js";
 
 // The loopback callback listener and the browser opener of the same-device login.
 export { startCallbackListener } from "./loopback.js";
+// Fresh credentials for a role profile (role_arn + source_profile down to a login profile), and for any profile.
+export { createTerminalMfaPrompt } from "./mfa-prompt.js";
 // Fresh credentials for a profile, and the profile → login_session step the provider and the binary share.
 export {
   type LoadCredentialsOptions,
@@ -73,6 +78,18 @@ export {
   type ResolveProfileOptions,
   resolveProfileSession,
 } from "./profile-credentials.js";
+export { ROLE_CACHE_DIRECTORY_ENV, resolveRoleCacheDirectory } from "./role-cache-path.js";
+export {
+  type LoadedRoleCredentials,
+  type LoadRoleCredentialsOptions,
+  loadCredentialsForProfile,
+  loadRoleProfileCredentials,
+  type ProfileCredentialsResult,
+  type ResolveRoleOptions,
+  type RoleStepStatus,
+  readRoleChain,
+  readRoleChainStatus,
+} from "./role-credentials.js";
 
 // `logout --revoke` and `status --check`: the session at the service, revoked or introspected.
 export {

@@ -1,9 +1,9 @@
 /**
  * `awslogin configure credential-process`: writes a profile whose credential_process runs
- * awslogin-credential-process for a login profile.
+ * awslogin-credential-process for a login profile, or for a role profile on top of one (docs/protocol.md §17.1).
  */
 import { AwsLoginError, findOtherCredentialKeys } from "@awslogin/core";
-import { resolveProfileSession, updateProfile } from "@awslogin/core/node";
+import { readRoleChain, resolveProfileSession, updateProfile } from "@awslogin/core/node";
 import { createContext } from "../../context.js";
 import { credentialProcessCommand, isAwsloginCredentialProcess } from "../../credential-process-command.js";
 import type { Output } from "../../output.js";
@@ -41,16 +41,19 @@ export async function configureCredentialProcess(
     throw new AwsLoginError("INVALID_ARGUMENT", `--name must differ from the login profile ${profile}.`);
   }
 
-  // The login profile must exist and have a session (PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN otherwise).
-  const source = await resolveProfileSession({
-    profile,
-    env: context.env,
-    configFilepath: context.configPath,
-  });
+  // A role profile must reach a login profile (ROLE_CHAIN_NOT_LOGIN, ROLE_CHAIN_CYCLE, … otherwise); a login profile
+  // must exist and have a session (PROFILE_NOT_FOUND / PROFILE_NOT_LOGIN otherwise).
+  const files = { profile, env: context.env, configFilepath: context.configPath };
+  const chain = await readRoleChain(files);
+  const region =
+    chain === undefined
+      ? (await resolveProfileSession(files)).region
+      : (chain.steps.at(-1)?.region ??
+        (await resolveProfileSession({ ...files, profile: chain.rootProfile })).region);
   const values: Record<string, string> = {
     credential_process: credentialProcessCommand(profile, context.env),
   };
-  if (source.region) values.region = source.region;
+  if (region) values.region = region;
   await updateProfile(context.configPath, name, values, (target = {}) => {
     const existing = [
       ...findOtherCredentialKeys(target),

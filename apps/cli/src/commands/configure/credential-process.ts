@@ -3,7 +3,7 @@ import { BaseCommand } from "../../base-command.js";
 
 export class ConfigureCredentialProcessCommand extends BaseCommand {
   static override summary =
-    "Add a profile that gets a login profile's credentials through credential_process.";
+    "Add a profile that gets a login profile's (or a role profile's) credentials through credential_process.";
   static override description =
     `For tools that do not understand login_session (Terraform, older AWS SDKs): writes a profile NAME
 (default: PROFILE-process) with \`credential_process = awslogin-credential-process --profile PROFILE\` and the
