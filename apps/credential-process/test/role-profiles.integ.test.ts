@@ -146,7 +146,7 @@ describe("awslogin-credential-process, role profiles", () => {
       `${readFileSync(sandbox!.configPath, "utf8")}\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nservices = local\n` +
         `[services local]\nsts =\n  endpoint_url = ${emulator.url}\n`,
     );
-    const { AWS_ENDPOINT_URL_STS: _sts, ...rest } = env;
+    const { AWS_ENDPOINT_URL_STS: _sts, AWS_ENDPOINT_URL: _all, ...rest }: NodeJS.ProcessEnv = env;
     const out = processJson(await runCredentialProcess(["--profile", "admin"], rest));
     expect(await callerArn(emulator.url, out)).toBe(
       "arn:aws:sts::444455556666:assumed-role/Admin/awslogin-awslogin-demo",
