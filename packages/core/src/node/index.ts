@@ -89,6 +89,11 @@ export {
   readRoleChain,
   readRoleChainStatus,
 } from "./role-credentials.js";
+export {
+  type RoleCacheCleanup,
+  type RoleCacheCleanupOptions,
+  removeRoleCacheEntriesOf,
+} from "./role-logout.js";
 
 // `status` and `logout`: session state read from disk, cache files removed under their locks.
 export {
