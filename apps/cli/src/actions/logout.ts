@@ -2,10 +2,11 @@
  * `awslogin logout`: deletes a profile's token cache file, or every cached login session with --all.
  */
 import { getProfile, mergeProfile, parseConfigFile, printable } from "@awslogin/core";
-import { removeAllLoginTokens, removeCacheFile, removeRoleCacheEntriesOf } from "@awslogin/core/node";
+import { removeAllLoginTokens, removeCacheFile } from "@awslogin/core/node";
 import { createContext } from "../context.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
+import { logOutRoles } from "../role-logout.js";
 
 // What `aws logout` says (docs/protocol.md §7), in our words, with where credentials may have gone.
 const STILL_VALID =
@@ -45,36 +46,11 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
     output.err(`warning: no login session found for profile '${shown}'\n`);
     return;
   }
-  const removedLogin = await removeCacheFile(context.store.pathFor(loginSession));
-  if (removedLogin) {
+  await logOutRoles(loginSession, context.env, output);
+  if (await removeCacheFile(context.store.pathFor(loginSession))) {
     output.out(`Removed cached login credentials for profile '${shown}'.\n`);
+    output.out(`${STILL_VALID}\n`);
   } else {
     output.out(`Profile '${shown}' has no cached login credentials (already logged out).\n`);
   }
-  const roles = await logOutRoles(loginSession, context.env, output);
-  if (removedLogin || roles > 0) output.out(`${STILL_VALID}\n`);
-}
-
-// What role profiles handed out: STS credentials cannot be revoked.
-const ROLES_STILL_VALID =
-  "Note: role credentials already handed out cannot be revoked: they stay valid until they expire, at most 1 hour.";
-
-/**
- * The assumed-role cache entries of the role profiles rooted in the session (docs/protocol.md §17.5): without them no
- * tool answers those profiles from the cache. Returns how many were removed.
- */
-async function logOutRoles(loginSession: string, env: NodeJS.ProcessEnv, output: Output): Promise<number> {
-  const { removed, kept } = await removeRoleCacheEntriesOf(loginSession, { env });
-  if (removed > 0) {
-    output.out(
-      `Removed ${removed} cached role credential entr${removed === 1 ? "y" : "ies"} of role profiles on this login session.\n`,
-    );
-    output.out(`${ROLES_STILL_VALID}\n`);
-  }
-  if (kept > 0) {
-    output.out(
-      `Kept ${kept} cached role credential entr${kept === 1 ? "y" : "ies"} that another login profile's role profiles share.\n`,
-    );
-  }
-  return removed;
 }
