@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
 import { createSandbox, FAKE_BROWSER, runCli, startCli, useEmulatorSandbox } from "./helpers.js";
-import { cachePathOf, loginProfile, readRecord } from "./session-helpers.js";
+import { cachePathOf, loginProfile, readRecord, writeConfig } from "./session-helpers.js";
+
+const ADMIN = "arn:aws:iam::444455556666:role/Admin";
 
 const FILE_PAGE_BROWSER = fileURLToPath(new URL("./fixtures/file-page-browser.mjs", import.meta.url));
 
@@ -135,6 +137,54 @@ describe("awslogin console, where the federation endpoint refuses login-session 
     const run = await runCli(["console", "--profile", "nobody", "--print"], harness.sandbox.env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("[PROFILE_NOT_FOUND]");
+  });
+});
+
+describe("awslogin console with a role profile (the emulator refuses login-session credentials)", () => {
+  const harness = useEmulatorSandbox({ autoApprove: true, roles: [ADMIN] });
+  const roleEnv = () => ({
+    ...harness.sandbox.env,
+    AWS_ENDPOINT_URL_STS: harness.emulator.url,
+    AWSLOGIN_ROLE_CACHE_DIRECTORY: join(harness.sandbox.dir, ".aws", "cli", "cache"),
+  });
+
+  it("--print signs the assumed role in through the login profile's federation endpoint", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    appendFileSync(
+      harness.sandbox.configPath,
+      `\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nregion = eu-west-1\n`,
+    );
+    const run = await runCli(["console", "--profile", "admin", "--print"], roleEnv());
+    expect(run.code, run.stderr).toBe(0);
+    const url = run.stdout.trim();
+    expect(url.startsWith(`${harness.emulator.url}/federation?Action=login&Issuer=awslogin&`)).toBe(true);
+    // The role profile's region picks the console's.
+    expect(new URL(url).searchParams.get("Destination")).toBe(
+      "https://console.aws.amazon.com/console/home?region=eu-west-1",
+    );
+    expect(run.stderr).toContain("as profile admin");
+    expect(harness.emulator.stats().assumeRole.requests).toBe(1);
+    expect(harness.emulator.stats().federation).toEqual({ signinTokens: 1, logins: 0, refused: 0 });
+    const page = await followLogin(url);
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(
+      /data-testid="principal-arn">arn:aws:sts::444455556666:assumed-role\/Admin\/awslogin-[^<]+</,
+    );
+  });
+
+  it("a role profile whose chain does not start at a login profile is the role chain's error, not PROFILE_NOT_LOGIN", async () => {
+    writeConfig(
+      harness.sandbox,
+      `[profile keys]\nregion = us-east-1\n[profile ops]\nrole_arn = ${ADMIN}\nsource_profile = keys\n`,
+    );
+    const run = await runCli(["console", "--profile", "ops", "--print"], roleEnv());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("[ROLE_CHAIN_NOT_LOGIN]");
+    expect(run.stderr).toContain("profile keys");
+    expect(run.stderr).not.toContain("PROFILE_NOT_LOGIN");
+    expect(harness.emulator.stats().assumeRole.requests).toBe(0);
+    expect(harness.emulator.stats().federation.signinTokens).toBe(0);
   });
 });
 

@@ -88,6 +88,20 @@ describe("assumeRole (STS client)", () => {
     expect(server.retryable).toBe(true);
   });
 
+  it("an ExpiredToken or InvalidClientTokenId answer is the ended session a refresh reports, not a trust refusal", async () => {
+    for (const code of ["ExpiredToken", "InvalidClientTokenId"]) {
+      const error = await refusal(
+        403,
+        errorXml(code, "The security token included in the request is expired"),
+      );
+      expect(error.code).toBe("TOKEN_EXPIRED");
+      expect(error.remedy).toEqual({ kind: "sign-in" });
+      expect(error.message).toMatch(/login session has ended.*Sign in again\./);
+    }
+    const signature = await refusal(403, errorXml("SignatureDoesNotMatch", "bad signature"));
+    expect(signature.code).toBe("ROLE_ACCESS_DENIED");
+  });
+
   it("escapes what STS says before it reaches a terminal", async () => {
     const error = await refusal(403, errorXml("AccessDenied", "evil &#x1b;]52;c;payload&#x7;"));
     expect(error.message).not.toContain("\u001b");

@@ -124,10 +124,17 @@ function errorOf(status: number, body: string, roleArn: string): AwsLoginError {
       );
     case "ExpiredToken":
     case "InvalidClientTokenId":
+      // The source credentials ended between the freshness check and the call (the login session was ended, or
+      // its credentials expired while a refresh failed): the same ended session a refresh reports.
+      return new AwsLoginError(
+        "TOKEN_EXPIRED",
+        `Your login session has ended: STS no longer accepts its credentials for role ${roleArn} (${code}). Sign in again.`,
+        { status, remedy: { kind: "sign-in" } },
+      );
     case "SignatureDoesNotMatch":
       return new AwsLoginError(
         "ROLE_ACCESS_DENIED",
-        `STS did not accept the source credentials for role ${roleArn} (${code}). Sign in again.`,
+        `STS did not accept the source credentials' signature for role ${roleArn} (${code}). Sign in again.`,
         { status, remedy: { kind: "sign-in" } },
       );
     case "ValidationError":
@@ -165,7 +172,8 @@ function errorOf(status: number, body: string, roleArn: string): AwsLoginError {
 
 /**
  * Calls STS AssumeRole once (no retries: the caller holds a lock and 40 processes wait on it; a retryable error
- * says so). Rejects with an AwsLoginError: ROLE_ACCESS_DENIED (trust, ExternalId or source credentials refused),
+ * says so). Rejects with an AwsLoginError: ROLE_ACCESS_DENIED (trust, ExternalId or a bad signature), TOKEN_EXPIRED
+ * (STS no longer accepts the source credentials: sign in again),
  * MFA_CODE_INVALID, ROLE_REQUEST_INVALID, THROTTLED / SERVER_ERROR (retryable), BAD_RESPONSE (an answer that is not
  * STS's, or holds a value of the wrong form), and the transport's NETWORK / TIMEOUT.
  */

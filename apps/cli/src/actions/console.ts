@@ -13,9 +13,13 @@ import {
 import {
   createBrowserOpener,
   createHttpTransport,
+  createTerminalMfaPrompt,
   isWsl,
   loadProfileCredentials,
+  loadRoleProfileCredentials,
   readKernelRelease,
+  readRoleChain,
+  resolveProfileSession,
 } from "@awslogin/core/node";
 import {
   type ForwardingPage,
@@ -60,9 +64,10 @@ export interface ConsoleCredentials {
 }
 
 /**
- * Credentials for profile P, as console sign-in takes them. Today a login profile's own credentials (refreshed when
- * due); a role profile (role_arn + source_profile on a login profile) plugs in here, returning `kind: "role"` with
- * the root login profile's Sign-In endpoint.
+ * Credentials for profile P, as console sign-in takes them: a role profile's (role_arn + source_profile down to a
+ * login profile) through core's role resolution, with the root login profile's Sign-In endpoint, which finds the
+ * federation endpoint; a login profile's own credentials otherwise (refreshed when due). A role profile whose chain
+ * is not rooted in a login profile is core's ROLE_CHAIN_NOT_LOGIN, not PROFILE_NOT_LOGIN.
  */
 export async function consoleCredentialsFor(
   flag: string | undefined,
@@ -70,12 +75,33 @@ export async function consoleCredentialsFor(
   output: Output,
 ): Promise<ConsoleCredentials> {
   const profile = resolveProfileName(flag, env);
-  const loaded = await loadProfileCredentials({
-    profile,
-    env,
-    onWarning: (warning) =>
-      output.err(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`),
-  });
+  const onWarning = (warning: AwsLoginError) =>
+    output.err(`awslogin: warning: ${printable(warning.message, 2000)} [${warning.code}]\n`);
+  const chain = await readRoleChain({ profile, env });
+  if (chain !== undefined) {
+    const role = await loadRoleProfileCredentials({
+      profile,
+      env,
+      mfaPrompt: createTerminalMfaPrompt(),
+      onWarning,
+    });
+    // The root's record says where it signed in (region, endpoint); read without a refresh, since cached role
+    // credentials need no live login session. Without a record, the login load reports what to do.
+    const root = await resolveProfileSession({ profile: chain.rootProfile, env });
+    const record =
+      (await root.store.read(root.loginSession)) ??
+      (await loadProfileCredentials({ profile: chain.rootProfile, env, onWarning })).record;
+    const roleArn = role.assumedRoleArn ?? chain.steps.at(-1)?.roleArn ?? "";
+    return {
+      profile: role.profile,
+      kind: "role",
+      credentials: role.credentials,
+      partition: /^arn:([a-z-]+):/.exec(roleArn)?.[1] ?? partitionOf(role.region).name,
+      region: role.region,
+      signIn: refreshEndpoint(record, { settings: root.settings }),
+    };
+  }
+  const loaded = await loadProfileCredentials({ profile, env, onWarning });
   const region = loaded.region ?? loaded.record.signInRegion ?? DEFAULT_REGION;
   // The ARN's partition is the principal's own; the region's is the fallback for an ARN of an unexpected shape.
   const arnPartition = /^arn:([a-z-]+):/.exec(loaded.loginSession)?.[1];

@@ -13,6 +13,7 @@ import { createContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import { resolveProfileName } from "../profile-name.js";
+import { logOutRoles } from "../role-logout.js";
 
 // What `aws logout` says (docs/protocol.md §7), in our words, with where credentials may have gone.
 const STILL_VALID =
@@ -58,6 +59,7 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
     output.err(`warning: no login session found for profile '${shown}'\n`);
     return;
   }
+  await logOutRoles(loginSession, context.env, output);
   if (await removeCacheFile(context.store.pathFor(loginSession))) {
     output.out(`Removed cached login credentials for profile '${shown}'.\n`);
     output.out(`${STILL_VALID}\n`);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,36 @@ describe.skipIf(!runBrowserTests)("awslogin console in headless Chromium", () =>
       await page.goto(argv[0]!);
       await page.waitForURL(/\/console\/home$/);
       await expect(page.getByTestId("principal-arn").textContent()).resolves.toBe(DEFAULT_IDENTITY);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe.skipIf(!runBrowserTests)("awslogin console with a role profile in headless Chromium", () => {
+  const chromium = useChromium();
+  // The emulator's default: login-session credentials are refused at getSigninToken, STS-issued ones accepted.
+  const harness = useEmulatorSandbox({ autoApprove: true, roles: ["arn:aws:iam::444455556666:role/Admin"] });
+
+  it("follows the --print URL of a role profile and lands on the console as the assumed role", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    appendFileSync(
+      harness.sandbox.configPath,
+      "\n[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = dev\nrole_session_name = alice-console\n",
+    );
+    const run = await runCli(["console", "--profile", "admin", "--print"], {
+      ...harness.sandbox.env,
+      AWS_ENDPOINT_URL_STS: harness.emulator.url,
+      AWSLOGIN_ROLE_CACHE_DIRECTORY: join(harness.sandbox.dir, ".aws", "cli", "cache"),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const page = await chromium.browser.newPage();
+    try {
+      await page.goto(run.stdout.trim());
+      expect(new URL(page.url()).pathname).toBe("/console/home");
+      await expect(page.getByTestId("principal-arn").textContent()).resolves.toBe(
+        "arn:aws:sts::444455556666:assumed-role/Admin/alice-console",
+      );
     } finally {
       await page.close();
     }

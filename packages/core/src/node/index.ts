@@ -90,6 +90,11 @@ export {
   readRoleChain,
   readRoleChainStatus,
 } from "./role-credentials.js";
+export {
+  type RoleCacheCleanup,
+  type RoleCacheCleanupOptions,
+  removeRoleCacheEntriesOf,
+} from "./role-logout.js";
 
 // `logout --revoke` and `status --check`: the session at the service, revoked or introspected.
 export {
