@@ -86,4 +86,31 @@ describe("awslogin logout with role profiles on the login profile", () => {
     expect(again.stdout).toContain("already logged out");
     expect(again.stdout).not.toContain("role credential");
   });
+
+  for (const args of [
+    ["logout", "--revoke", "--profile", "dev"],
+    ["logout", "--all"],
+    ["logout", "--revoke", "--all"],
+  ]) {
+    it(`${args.slice(1).join(" ")} removes the role profiles' cached credentials too`, async () => {
+      await loginProfile(harness.sandbox, harness.emulator, "dev");
+      appendFileSync(
+        harness.sandbox.configPath,
+        `\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`,
+      );
+      const env = roleEnv();
+      const roleCache = env.AWSLOGIN_ROLE_CACHE_DIRECTORY!;
+      const first = await credentialProcess("admin", env);
+      expect(first.status, first.stderr).toBe(0);
+      expect(readdirSync(roleCache).filter((name) => name.endsWith(".json"))).toHaveLength(1);
+
+      const run = await runCli(args, env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("Removed 1 cached role credential entry of role profiles");
+      expect(readdirSync(roleCache).filter((name) => name.endsWith(".json"))).toEqual([]);
+      const after = await credentialProcess("admin", env);
+      expect(after.status).not.toBe(0);
+      expect(after.stdout).toBe("");
+    });
+  }
 });

@@ -36,6 +36,13 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
   }
 
   if (options.all) {
+    // Role profiles on any of these sessions lose their cached role credentials too.
+    const { statuses } = await readSessionStatuses({ all: true, env: context.env, now: Date.now() });
+    for (const loginSession of new Set(statuses.map((status) => status.loginSession))) {
+      if (loginSession !== null && loginSession !== undefined && loginSession !== "") {
+        await logOutRoles(loginSession, context.env, output);
+      }
+    }
     const removed = await removeAllLoginTokens(context.store.directory);
     if (removed.length === 0) {
       output.out("No cached login sessions found.\n");
@@ -102,6 +109,8 @@ async function revokeAndLogOut(
     const shown = printable(profile);
     try {
       const result = await revokeProfileSession({ profile, env });
+      // The session is gone at AWS: role credentials assumed from it must not be served from the cache either.
+      if (result.outcome !== "no-session") await logOutRoles(result.loginSession, env, output);
       if (result.outcome === "revoked") {
         revoked += 1;
         output.out(

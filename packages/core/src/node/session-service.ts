@@ -55,6 +55,8 @@ export interface RevokeSessionResult {
   profile: string;
   /** The session's cache file. */
   cachePath: string;
+  /** The profile's `login_session` (what the AWS CLI's cache file is named after). */
+  loginSession: string;
   /**
    * `revoked`: the service revoked the session and the cache file is deleted; `already-ended`: the service had already
    * ended the session (a refresh got TOKEN_EXPIRED), the cache file is deleted; `no-session`: there was no cache file.
@@ -121,7 +123,7 @@ export async function revokeProfileSession(
   const cachePath = store.pathFor(session.loginSession);
   const transport = transportFor(session, options);
   const release = await sessionLock(store, { waitMs: LOCK_WAIT_MS })(session.loginSession, options.signal);
-  const base = { profile: session.profile, cachePath };
+  const base = { profile: session.profile, cachePath, loginSession: session.loginSession };
   const revokeWith = async (record: TokenCacheRecord) =>
     revokeRefreshToken(signedCall(record, session, options, transport), record.refreshToken);
   try {
