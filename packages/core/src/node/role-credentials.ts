@@ -13,7 +13,7 @@ import { AwsLoginError } from "../errors.js";
 import type { MfaPrompt } from "../ports.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
 import { DEFAULT_REGION } from "../region.js";
-import { resolveLoginSettings } from "../resolve.js";
+import { resolveLoginSettings, resolveRegion } from "../resolve.js";
 import {
   defaultRoleSessionName,
   isRoleProfile,
@@ -70,6 +70,8 @@ export interface LoadedRoleCredentials {
 
 interface ReadFiles {
   profile: string;
+  /** The region configured for the profile (as a cache hit reads it), not where STS is called. */
+  region: string | undefined;
   lookup: (name: string) => ReturnType<typeof profileOf>;
   configPath: string;
   env: NodeJS.ProcessEnv;
@@ -93,6 +95,7 @@ async function readFiles(options: LoadCredentialsOptions): Promise<ReadFiles> {
   });
   return {
     profile: settings.profile.value,
+    region: resolveRegion({ options: { profile: settings.profile.value }, env, config, credentials })?.value,
     lookup: (name) => profileOf({ config, credentials }, name),
     configPath,
     env,
@@ -315,7 +318,10 @@ export interface ProfileCredentialsResult {
 export async function loadCredentialsForProfile(
   options: LoadRoleCredentialsOptions = {},
 ): Promise<ProfileCredentialsResult> {
-  const chain = await readRoleChain(options);
+  const files = await readFiles(options);
+  const chain = isRoleProfile(files.lookup(files.profile))
+    ? resolveRoleChain(files.profile, files.lookup, files.configPath)
+    : undefined;
   if (chain === undefined) {
     const loaded = await loadProfileCredentials(options);
     return {
@@ -326,7 +332,9 @@ export async function loadCredentialsForProfile(
     };
   }
   const loaded = await loadRoleProfileCredentials(options);
-  return { profile: loaded.profile, credentials: loaded.credentials, chain, region: loaded.region };
+  // The STS region (loaded.region) is where the role was assumed, not the profile's: the cache hit answers the
+  // configured one, and a miss must print the same.
+  return { profile: loaded.profile, credentials: loaded.credentials, chain, region: files.region };
 }
 
 /** One role of a chain as `status` shows it: its cache entry's expiry, never its credentials. */
