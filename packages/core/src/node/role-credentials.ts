@@ -5,8 +5,10 @@
  * cache file, re-read inside the lock, so that processes due at once make one AssumeRole call.
  * @see docs/protocol.md §17.1, §17.5
  */
+import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { parseConfigFile } from "../config.js";
 import type { LoginCredentials } from "../credentials.js";
 import { AwsLoginError } from "../errors.js";
@@ -26,7 +28,7 @@ import {
   serializeRoleCacheRecord,
 } from "../role-profile.js";
 import { assumeRole, stsEndpointFor } from "../sts-client.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
 import { readRegularFile } from "./bounded-read.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
@@ -39,7 +41,6 @@ import {
 import { resolveRoleCacheDirectory } from "./role-cache-path.js";
 import { profileOf, readCredentialsFile, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock } from "./system.js";
-import { assertTrustedCacheDirectory } from "./token-store.js";
 import { createHttpTransport, resolveCaBundle } from "./transport.js";
 
 /** What {@link loadRoleProfileCredentials} takes besides {@link LoadCredentialsOptions}. */
@@ -101,6 +102,26 @@ async function readFiles(options: LoadCredentialsOptions): Promise<ReadFiles> {
     env,
     services: (name) => (Object.hasOwn(config, `services.${name}`) ? config[`services.${name}`] : undefined),
   };
+}
+
+/**
+ * CACHE_DIRECTORY_UNSAFE unless the assume-role cache folder and the folder above it can be trusted (the login
+ * cache's rule). Signing in again fixes nothing here: the folder's permissions and the role credentials already in
+ * it are what to look at. @see docs/protocol.md §6
+ */
+async function assertTrustedRoleCacheDirectory(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined) continue;
+    const reason = untrustedFolderReason(info, process.getuid?.());
+    if (reason === undefined) continue;
+    throw new AwsLoginError(
+      "CACHE_DIRECTORY_UNSAFE",
+      `Refusing to use the assume-role cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it); if you did not put the role credentials in ${directory} yourself, delete its .json files (the roles are assumed again).`,
+      { path: folder, remedy: { kind: "diagnose" } },
+    );
+  }
 }
 
 /**
@@ -189,17 +210,7 @@ export async function loadRoleProfileCredentials(
   const chain = resolveRoleChain(files.profile, files.lookup, files.configPath);
   const env = files.env;
   const directory = resolveRoleCacheDirectory(env, options.roleCacheDirectory);
-  await assertTrustedCacheDirectory(directory).catch((error: unknown) => {
-    // The check is the login cache's; its words name that cache.
-    if (AwsLoginError.isInstance(error) && error.code === "CACHE_DIRECTORY_UNSAFE") {
-      throw new AwsLoginError(
-        error.code,
-        error.message.replace("the login token cache", "the assume-role cache"),
-        { path: error.path, cause: error, remedy: error.remedy },
-      );
-    }
-    throw error;
-  });
+  await assertTrustedRoleCacheDirectory(directory);
   const clock = systemClock;
   const last = chain.steps.at(-1)!;
   const finalSection = files.lookup(chain.profile);
@@ -267,6 +278,8 @@ export async function loadRoleProfileCredentials(
       assumed = true;
       try {
         await writeFileAtomic(path, serializeRoleCacheRecord(result), { mode: 0o600, directoryMode: 0o700 });
+        // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
+        await removeTempFiles(path);
       } catch (cause) {
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
