@@ -309,6 +309,7 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
     const run = await runCredentialProcess(["--help"], sandbox.env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: awslogin-credential-process [--profile PROFILE]");
+    expect(run.stdout).toContain("A role profile (role_arn + source_profile down to a login profile)");
     expect(run.stdout).toContain("credential_process = awslogin-credential-process --profile dev");
   });
 });
