@@ -82,11 +82,7 @@ describe("assume-role cache (security)", () => {
     // Only the temp files of the entry written are ours to judge.
     expect(existsSync(other)).toBe(true);
     expect(readdirSync(cacheDir).sort()).toEqual(
-      [
-        KEY,
-        `.${KEY}.${process.pid}.ba9876543210.tmp`,
-        `.someone-else.json.${dead}.0123456789ab.tmp`,
-      ].sort(),
+      [KEY, `.${KEY}.${process.pid}.ba9876543210.tmp`, `.someone-else.json.${dead}.0123456789ab.tmp`].sort(),
     );
   });
 
