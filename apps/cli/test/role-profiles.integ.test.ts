@@ -43,7 +43,8 @@ beforeAll(async () => {
     sandbox.configPath,
     `\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nregion = eu-west-1\n` +
       `[profile guarded]\nrole_arn = ${GUARDED}\nsource_profile = dev\nmfa_serial = ${MFA_SERIAL}\n` +
-      `[profile wrong]\nrole_arn = ${GUARDED}\nsource_profile = dev\nmfa_serial = ${MFA_SERIAL}\nrole_session_name = wrong\n`,
+      `[profile wrong]\nrole_arn = ${GUARDED}\nsource_profile = dev\nmfa_serial = ${MFA_SERIAL}\nrole_session_name = wrong\n` +
+      `[profile noregion]\nrole_arn = ${ADMIN}\nsource_profile = dev\nrole_session_name = noregion\n`,
   );
 });
 
@@ -72,6 +73,20 @@ describe("awslogin export and exec with a role profile", () => {
         sessionToken: out.SessionToken,
       }),
     ).toBe("arn:aws:sts::444455556666:assumed-role/Admin/awslogin-awslogin-demo");
+  });
+
+  it("a role profile without region prints the same region on a miss and on a cache hit", async () => {
+    const before = emulator.stats().assumeRole.requests;
+    const regionOf = (stdout: string) => (JSON.parse(stdout) as { Region?: string }).Region;
+    const miss = await runCli(["export", "--profile", "noregion", "--format", "json"], env);
+    expect(miss.code, miss.stderr).toBe(0);
+    expect(emulator.stats().assumeRole.requests).toBe(before + 1);
+    const hit = await runCli(["export", "--profile", "noregion", "--format", "json"], env);
+    expect(hit.code, hit.stderr).toBe(0);
+    expect(emulator.stats().assumeRole.requests).toBe(before + 1);
+    // Nothing configured for the role profile: no region on either path (STS's us-east-1 stays internal).
+    expect(regionOf(miss.stdout)).toBeUndefined();
+    expect(regionOf(hit.stdout)).toBe(regionOf(miss.stdout));
   });
 
   it("exec gives the command the same role credentials, from the cache", async () => {

@@ -4,6 +4,7 @@
  * @see docs/protocol.md §17.2
  */
 import { execFile, execFileSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -340,6 +341,48 @@ new STSClient({ region: process.env.AWS_REGION, endpoint: process.argv[1] })
     // stderr may hold the SDK's warning about this Node version.
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(DEFAULT_IDENTITY);
+  });
+
+  it("warns when profile default holds credentials the command's SDK reads before the endpoint, and runs it", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    // As `aws login` leaves it: the JS SDK's fromIni takes this before the container provider.
+    appendFileSync(
+      harness.sandbox.configPath,
+      `\n[default]\nlogin_session = ${DEFAULT_IDENTITY}\nregion = us-east-1\n`,
+    );
+    const script = "process.stdout.write('ran')";
+    const run = await runCli(
+      ["exec", "--serve", "--profile", "dev", "--", process.execPath, "-e", script],
+      harness.sandbox.env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe("ran");
+    expect(run.stderr).toBe(
+      "awslogin: warning: profile default has credentials (login_session), and the AWS SDKs read it before the endpoint: tools would use profile default's account, not profile dev's. Move those keys to a named profile, or run `awslogin exec` without --serve.\n",
+    );
+    // Serving profile default itself: its own credentials are the served ones, no warning.
+    const own = await runCli(
+      ["exec", "--serve", "--profile", "default", "--", process.execPath, "-e", script],
+      harness.sandbox.env,
+    );
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toBe("");
+  });
+
+  it("serve warns about AWS_PROFILE's profile with static keys, which the shell's SDKs read first", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    appendFileSync(
+      harness.sandbox.configPath,
+      "\n[profile other]\naws_access_key_id = AKIAOTHEROTHEROTHERO\naws_secret_access_key = other-secret\n",
+    );
+    const serve = await serveProfile("--profile", "dev");
+    expect(serve.cli.stderr()).not.toContain("warning");
+    await serve.stop();
+    const withEnv = await startServe(["--profile", "dev"], { ...harness.sandbox.env, AWS_PROFILE: "other" });
+    running.push(withEnv);
+    expect(withEnv.cli.stderr()).toContain(
+      "awslogin: warning: profile other has credentials (aws_access_key_id), and the AWS SDKs read it before the endpoint: tools would use profile other's account, not profile dev's. Unset AWS_PROFILE where you set these variables.\n",
+    );
   });
 
   it("passes SIGTERM on to the command and exits as it does", async () => {

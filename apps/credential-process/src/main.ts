@@ -25,6 +25,8 @@ const USAGE = `Usage: ${NAME} [--profile PROFILE]
 
 Prints the credentials of an awslogin / \`aws login\` profile as a credential_process JSON document
 (the output of \`aws configure export-credentials --format process\`), refreshing them when due.
+A role profile (role_arn + source_profile down to a login profile) gives the assumed role's credentials,
+from the AWS CLI's assume-role cache (~/.aws/cli/cache) or assumed again when due.
 The profile defaults to AWS_PROFILE, then "default".
 
 Use it from ~/.aws/config for tools that do not understand login_session:

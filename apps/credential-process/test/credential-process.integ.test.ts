@@ -111,14 +111,17 @@ describe("awslogin-credential-process, cache hit", () => {
 });
 
 /** Runs the binary with a preload that records, at exit, the files it required and Node's internal modules. */
-async function loadedModules(args: string[]): Promise<{ files: string[]; builtins: string[] }> {
+async function loadedModules(
+  args: string[],
+  env: NodeJS.ProcessEnv = sandbox.env,
+): Promise<{ files: string[]; builtins: string[] }> {
   const out = join(sandbox.dir, "modules.json");
   const probe = join(sandbox.dir, "probe.cjs");
   writeFileSync(
     probe,
     `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`,
   );
-  const run = await runCredentialProcess(args, { ...sandbox.env, NODE_OPTIONS: `--require ${probe}` });
+  const run = await runCredentialProcess(args, { ...env, NODE_OPTIONS: `--require ${probe}` });
   expect(run.code, run.stderr).toBe(0);
   const { files, builtins } = JSON.parse(readFileSync(out, "utf8")) as {
     files: string[];
@@ -131,6 +134,32 @@ describe("awslogin-credential-process, what it loads", () => {
   it("a cache hit loads no file but its own and neither crypto nor streams", async () => {
     await signIn(sandbox, emulator, "dev");
     const { files, builtins } = await loadedModules(["--profile", "dev"]);
+    expect(files).toEqual([BIN]);
+    for (const heavy of ["crypto", "stream", "net", "tty", "zlib", "http"]) {
+      expect(builtins, heavy).not.toContain(`NativeModule ${heavy}`);
+    }
+  });
+
+  it("a role profile's cache hit (fresh role cache entry) loads no file but its own, nor crypto or streams", async () => {
+    const admin = "arn:aws:iam::444455556666:role/Admin";
+    await emulator.close();
+    emulator = await startEmulator({ autoApprove: true, roles: [admin] });
+    await signIn(sandbox, emulator, "dev");
+    writeFileSync(
+      sandbox.configPath,
+      `${readFileSync(sandbox.configPath, "utf8")}\n[profile admin]\nrole_arn = ${admin}\nsource_profile = dev\n`,
+    );
+    const env = {
+      ...sandbox.env,
+      AWS_ENDPOINT_URL_STS: emulator.url,
+      AWSLOGIN_ROLE_CACHE_DIRECTORY: join(sandbox.dir, ".aws", "cli", "cache"),
+    };
+    // The first call assumes the role and writes the cache entry; the second is the hit measured.
+    const first = await runCredentialProcess(["--profile", "admin"], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(emulator.stats().assumeRole.ok).toBe(1);
+    const { files, builtins } = await loadedModules(["--profile", "admin"], env);
+    expect(emulator.stats().assumeRole.requests).toBe(1);
     expect(files).toEqual([BIN]);
     for (const heavy of ["crypto", "stream", "net", "tty", "zlib", "http"]) {
       expect(builtins, heavy).not.toContain(`NativeModule ${heavy}`);
@@ -280,6 +309,7 @@ describe("awslogin-credential-process, failures: non-zero exit, one line on stde
     const run = await runCredentialProcess(["--help"], sandbox.env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: awslogin-credential-process [--profile PROFILE]");
+    expect(run.stdout).toContain("A role profile (role_arn + source_profile down to a login profile)");
     expect(run.stdout).toContain("credential_process = awslogin-credential-process --profile dev");
   });
 });

@@ -200,6 +200,21 @@ describe("awslogin-credential-process, role profiles", () => {
     ).toContain("nowhere");
   });
 
+  it("web identity and a profile that is its own source with static keys are ROLE_CHAIN_NOT_LOGIN", async () => {
+    const { emulator, env } = await setUp(
+      [ADMIN],
+      `[profile ci]\nrole_arn = ${ADMIN}\nweb_identity_token_file = /nonexistent.invalid/token\n` +
+        `[profile self]\nrole_arn = ${ADMIN}\nsource_profile = self\naws_access_key_id = AKIASELFSELFSELFSELF\naws_secret_access_key = self-secret\n`,
+    );
+    expect(errorLine(await runCredentialProcess(["--profile", "ci"], env), "ROLE_CHAIN_NOT_LOGIN")).toContain(
+      "web_identity_token_file",
+    );
+    const self = errorLine(await runCredentialProcess(["--profile", "self"], env), "ROLE_CHAIN_NOT_LOGIN");
+    expect(self).toContain("own static keys");
+    expect(self).not.toContain("self-secret");
+    expect(emulator.stats().assumeRole.requests).toBe(0);
+  });
+
   it("an ended login session gives TOKEN_EXPIRED with what to do, and no AssumeRole call", async () => {
     // A one-second login session: over by the time the binary refreshes.
     emulator = await startEmulator({ autoApprove: true, roles: [ADMIN], sessionDuration: 1 });

@@ -93,6 +93,42 @@ describe("resolveRoleChain", () => {
     expect(source.code).toBe("ROLE_CHAIN_NOT_LOGIN");
   });
 
+  it("gives ROLE_CHAIN_NOT_LOGIN for web identity (role_arn + web_identity_token_file), so providers pass it on", () => {
+    const error = errorOf(() =>
+      resolveRoleChain(
+        "ci",
+        lookupOf({ ci: { role_arn: ADMIN, web_identity_token_file: "/var/run/token" } }),
+        "/c",
+      ),
+    );
+    expect(error.code).toBe("ROLE_CHAIN_NOT_LOGIN");
+    expect(error.message).toContain("profile ci's web_identity_token_file");
+  });
+
+  it("gives ROLE_CHAIN_NOT_LOGIN for a profile that is its own source_profile with static keys, not a cycle", () => {
+    const error = errorOf(() =>
+      resolveRoleChain(
+        "self",
+        lookupOf({
+          self: {
+            role_arn: ADMIN,
+            source_profile: "self",
+            aws_access_key_id: "AKIA",
+            aws_secret_access_key: "s",
+          },
+        }),
+        "/c",
+      ),
+    );
+    expect(error.code).toBe("ROLE_CHAIN_NOT_LOGIN");
+    expect(error.message).toContain("profile self's own static keys");
+    // Without keys, naming itself is still a loop.
+    const loop = errorOf(() =>
+      resolveRoleChain("self", lookupOf({ self: { role_arn: ADMIN, source_profile: "self" } }), "/c"),
+    );
+    expect(loop.code).toBe("ROLE_CHAIN_CYCLE");
+  });
+
   it("refuses malformed values without echoing them", () => {
     for (const [key, value] of [
       ["role_arn", "arn:aws:iam::1:role/x"],

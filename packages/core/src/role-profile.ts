@@ -142,7 +142,24 @@ export function resolveRoleChain(
           { path: configPath },
         );
       }
+      // role_arn with a token file is web identity (AssumeRoleWithWebIdentity), which the SDKs resolve themselves.
+      if (current.web_identity_token_file !== undefined && current.web_identity_token_file !== "") {
+        throw new AwsLoginError(
+          "ROLE_CHAIN_NOT_LOGIN",
+          `Profile ${profile}'s role chain starts at profile ${name}'s web_identity_token_file, not at a login profile; another credential source resolves it.`,
+          { path: configPath },
+        );
+      }
       throw malformed(name, "role_arn", "accompanied by a source_profile or credential_source", configPath);
+    }
+    // A profile that is its own source with static keys assumes the role with those keys (as botocore and the JS
+    // SDK allow): a chain of another kind, not a loop.
+    if (source === name && current.aws_access_key_id !== undefined && current.aws_access_key_id !== "") {
+      throw new AwsLoginError(
+        "ROLE_CHAIN_NOT_LOGIN",
+        `Profile ${profile}'s role chain starts at profile ${name}'s own static keys, not at a login profile; another credential source resolves it.`,
+        { path: configPath },
+      );
     }
     if (visited.includes(source)) {
       throw new AwsLoginError(

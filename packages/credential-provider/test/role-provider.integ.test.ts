@@ -2,7 +2,7 @@
  * `fromLoginRoleCredentials` with the real STS client of the AWS SDK against the emulator: a role profile on top of a
  * login session, chains, a chain not rooted in a login profile (tryNextLink), and `fromLoginCredentials` unchanged.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type Emulator, startEmulator } from "@awslogin/emulator";
@@ -74,6 +74,17 @@ describe("fromLoginRoleCredentials", () => {
     const error = await providerRejection(fromLoginRoleCredentials({ profile: "other" })());
     expect(error.code).toBe("ROLE_CHAIN_NOT_LOGIN");
     expect(error.tryNextLink).toBe(true);
+    // Web identity and a profile that is its own source with static keys are chains of other kinds too.
+    appendFileSync(
+      sandbox.configPath,
+      `[profile ci]\nrole_arn = ${ADMIN}\nweb_identity_token_file = /nonexistent.invalid/token\n` +
+        `[profile self]\nrole_arn = ${ADMIN}\nsource_profile = self\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n`,
+    );
+    for (const profile of ["ci", "self"]) {
+      const other = await providerRejection(fromLoginRoleCredentials({ profile })());
+      expect(other.code, profile).toBe("ROLE_CHAIN_NOT_LOGIN");
+      expect(other.tryNextLink, profile).toBe(true);
+    }
   });
 
   it("a cycle rejects with ROLE_CHAIN_CYCLE and tryNextLink false", async () => {
@@ -92,5 +103,32 @@ describe("fromLoginRoleCredentials", () => {
     expect(error.code).toBe("PROFILE_NOT_LOGIN");
     expect(error.tryNextLink).toBe(true);
     expect(readFileSync(sandbox.configPath, "utf8")).toContain("role_arn");
+  });
+
+  it("a role due within 5 minutes is assumed again, and the cache entry is replaced", async () => {
+    const emu = await setUp(`[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`);
+    const first = await fromLoginRoleCredentials({ profile: "admin" })();
+    expect(emu.stats().assumeRole.ok).toBe(1);
+    const cacheDir = join(sandbox.dir, ".aws", "cli", "cache");
+    const [entry] = readdirSync(cacheDir).filter((name) => name.endsWith(".json"));
+    const path = join(cacheDir, entry!);
+    const record = JSON.parse(readFileSync(path, "utf8"));
+    // Four minutes left: inside the 5-minute window.
+    record.Credentials.Expiration = new Date(Date.now() + 4 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    writeFileSync(path, JSON.stringify(record), { mode: 0o600 });
+    const second = await fromLoginRoleCredentials({ profile: "admin" })();
+    expect(emu.stats().assumeRole.ok).toBe(2);
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    expect(second.expiration!.getTime() - Date.now()).toBeGreaterThan(5 * 60_000);
+    expect(JSON.parse(readFileSync(path, "utf8")).Credentials.AccessKeyId).toBe(second.accessKeyId);
+  });
+
+  it("concurrent calls in one process share one AssumeRole", async () => {
+    const emu = await setUp(`[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`);
+    const provider = fromLoginRoleCredentials({ profile: "admin" });
+    const other = fromLoginRoleCredentials({ profile: "admin" });
+    const results = await Promise.all([provider(), provider(), other(), other(), provider()]);
+    expect(emu.stats().assumeRole.requests).toBe(1);
+    expect(new Set(results.map((credentials) => credentials.accessKeyId)).size).toBe(1);
   });
 });

@@ -45,6 +45,19 @@ export async function execWithCredentials(
       // The first load happens before the command starts: a session that needs a new sign-in fails here, as
       // exec without --serve does, and the region comes with it.
       const { region } = await endpoint.ready();
+      // The command gets no AWS_PROFILE, so its SDK reads profile default before the endpoint.
+      const { competingProfileWarning, findCompetingProfile } = await import("../serve/competing-profile.js");
+      const served = [...endpoint.urls.keys()][0] as string;
+      const competing = await findCompetingProfile(served, "default", process.env);
+      if (competing !== undefined) {
+        output.err(
+          competingProfileWarning(
+            competing,
+            served,
+            "Move those keys to a named profile, or run `awslogin exec` without --serve.",
+          ),
+        );
+      }
       const variables: Array<[string, string]> = [...endpoint.variables];
       if (region !== undefined) variables.push(["AWS_REGION", region]);
       return await runWithEndpoint(file, args, variables, output);

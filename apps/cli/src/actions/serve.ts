@@ -10,6 +10,7 @@ import type { Output } from "../output.js";
 import { loadCredentialsForProfile } from "../profile-credentials.js";
 import { resolveProfileName } from "../profile-name.js";
 import { CLI_REMEDY_WORDING } from "../remedy.js";
+import { competingProfileWarning, findCompetingProfile } from "../serve/competing-profile.js";
 import {
   type CredentialSource,
   createCredentialCache,
@@ -155,6 +156,18 @@ export async function serve(options: EndpointOptions, output: Output): Promise<n
   output.out(exportLines(endpoint.variables));
   for (const [profile, url] of endpoint.urls) {
     output.err(`awslogin: serving profile ${printable(profile, 200)} at ${url}\n`);
+  }
+  const env = options.env ?? process.env;
+  const served = [...endpoint.urls.keys()][0] as string;
+  // A shell that exports these variables keeps its AWS_PROFILE, which the SDKs read before the endpoint.
+  const reader = env.AWS_PROFILE || "default";
+  const competing = await findCompetingProfile(served, reader, env);
+  if (competing !== undefined) {
+    const how =
+      reader === "default"
+        ? "Move those keys to a named profile."
+        : "Unset AWS_PROFILE where you set these variables.";
+    output.err(competingProfileWarning(competing, served, how));
   }
   output.err("awslogin: press Ctrl-C to stop.\n");
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

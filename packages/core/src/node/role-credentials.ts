@@ -5,15 +5,17 @@
  * cache file, re-read inside the lock, so that processes due at once make one AssumeRole call.
  * @see docs/protocol.md §17.1, §17.5
  */
+import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PLANTED_CREDENTIALS_RISK, untrustedFolderReason } from "../cache-trust.js";
 import { parseConfigFile } from "../config.js";
 import type { LoginCredentials } from "../credentials.js";
 import { AwsLoginError } from "../errors.js";
 import type { MfaPrompt } from "../ports.js";
 import { REFRESH_THRESHOLD_MS } from "../protocol.js";
 import { DEFAULT_REGION } from "../region.js";
-import { resolveLoginSettings } from "../resolve.js";
+import { resolveLoginSettings, resolveRegion } from "../resolve.js";
 import {
   defaultRoleSessionName,
   isRoleProfile,
@@ -26,7 +28,7 @@ import {
   serializeRoleCacheRecord,
 } from "../role-profile.js";
 import { assumeRole, stsEndpointFor } from "../sts-client.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { removeTempFiles, writeFileAtomic } from "./atomic-write.js";
 import { readRegularFile } from "./bounded-read.js";
 import { readConfigText, resolveConfigFilePath } from "./config-files.js";
 import { errnoCode } from "./errno.js";
@@ -39,7 +41,6 @@ import {
 import { resolveRoleCacheDirectory } from "./role-cache-path.js";
 import { profileOf, readCredentialsFile, resolveSharedFilePaths } from "./shared-files.js";
 import { systemClock } from "./system.js";
-import { assertTrustedCacheDirectory } from "./token-store.js";
 import { createHttpTransport, resolveCaBundle } from "./transport.js";
 
 /** What {@link loadRoleProfileCredentials} takes besides {@link LoadCredentialsOptions}. */
@@ -70,6 +71,8 @@ export interface LoadedRoleCredentials {
 
 interface ReadFiles {
   profile: string;
+  /** The region configured for the profile (as a cache hit reads it), not where STS is called. */
+  region: string | undefined;
   lookup: (name: string) => ReturnType<typeof profileOf>;
   configPath: string;
   env: NodeJS.ProcessEnv;
@@ -93,11 +96,32 @@ async function readFiles(options: LoadCredentialsOptions): Promise<ReadFiles> {
   });
   return {
     profile: settings.profile.value,
+    region: resolveRegion({ options: { profile: settings.profile.value }, env, config, credentials })?.value,
     lookup: (name) => profileOf({ config, credentials }, name),
     configPath,
     env,
     services: (name) => (Object.hasOwn(config, `services.${name}`) ? config[`services.${name}`] : undefined),
   };
+}
+
+/**
+ * CACHE_DIRECTORY_UNSAFE unless the assume-role cache folder and the folder above it can be trusted (the login
+ * cache's rule). Signing in again fixes nothing here: the folder's permissions and the role credentials already in
+ * it are what to look at. @see docs/protocol.md §6
+ */
+async function assertTrustedRoleCacheDirectory(directory: string): Promise<void> {
+  if (process.platform === "win32") return;
+  for (const folder of [directory, dirname(directory)]) {
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined) continue;
+    const reason = untrustedFolderReason(info, process.getuid?.());
+    if (reason === undefined) continue;
+    throw new AwsLoginError(
+      "CACHE_DIRECTORY_UNSAFE",
+      `Refusing to use the assume-role cache in ${directory}: ${folder} ${reason}, so ${PLANTED_CREDENTIALS_RISK}. Run \`chmod 700 ${folder}\` as its owner (and make sure you own it); if you did not put the role credentials in ${directory} yourself, delete its .json files (the roles are assumed again).`,
+      { path: folder, remedy: { kind: "diagnose" } },
+    );
+  }
 }
 
 /**
@@ -186,17 +210,7 @@ export async function loadRoleProfileCredentials(
   const chain = resolveRoleChain(files.profile, files.lookup, files.configPath);
   const env = files.env;
   const directory = resolveRoleCacheDirectory(env, options.roleCacheDirectory);
-  await assertTrustedCacheDirectory(directory).catch((error: unknown) => {
-    // The check is the login cache's; its words name that cache.
-    if (AwsLoginError.isInstance(error) && error.code === "CACHE_DIRECTORY_UNSAFE") {
-      throw new AwsLoginError(
-        error.code,
-        error.message.replace("the login token cache", "the assume-role cache"),
-        { path: error.path, cause: error, remedy: error.remedy },
-      );
-    }
-    throw error;
-  });
+  await assertTrustedRoleCacheDirectory(directory);
   const clock = systemClock;
   const last = chain.steps.at(-1)!;
   const finalSection = files.lookup(chain.profile);
@@ -264,6 +278,8 @@ export async function loadRoleProfileCredentials(
       assumed = true;
       try {
         await writeFileAtomic(path, serializeRoleCacheRecord(result), { mode: 0o600, directoryMode: 0o700 });
+        // Writers killed before their rename leave temp files holding the secrets: clear the abandoned ones.
+        await removeTempFiles(path);
       } catch (cause) {
         throw new AwsLoginError(
           "CACHE_WRITE_FAILED",
@@ -315,7 +331,10 @@ export interface ProfileCredentialsResult {
 export async function loadCredentialsForProfile(
   options: LoadRoleCredentialsOptions = {},
 ): Promise<ProfileCredentialsResult> {
-  const chain = await readRoleChain(options);
+  const files = await readFiles(options);
+  const chain = isRoleProfile(files.lookup(files.profile))
+    ? resolveRoleChain(files.profile, files.lookup, files.configPath)
+    : undefined;
   if (chain === undefined) {
     const loaded = await loadProfileCredentials(options);
     return {
@@ -326,7 +345,9 @@ export async function loadCredentialsForProfile(
     };
   }
   const loaded = await loadRoleProfileCredentials(options);
-  return { profile: loaded.profile, credentials: loaded.credentials, chain, region: loaded.region };
+  // The STS region (loaded.region) is where the role was assumed, not the profile's: the cache hit answers the
+  // configured one, and a miss must print the same.
+  return { profile: loaded.profile, credentials: loaded.credentials, chain, region: files.region };
 }
 
 /** One role of a chain as `status` shows it: its cache entry's expiry, never its credentials. */
