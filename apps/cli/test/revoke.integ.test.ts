@@ -138,6 +138,9 @@ describe("awslogin logout --revoke", () => {
     const run = await runCli(["logout", "--revoke", "--profile", "dev"], harness.sandbox.env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("had already ended at AWS");
+    expect(run.stdout).toContain(
+      "handed out before it ended keep working until they expire (15 minutes at most)",
+    );
     expect(existsSync(file)).toBe(false);
     expect(harness.emulator.stats().revoke.requests).toBe(0);
   });
