@@ -10,7 +10,14 @@ import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestProxy, type TestProxy } from "../../../scripts/network-fixtures.mjs";
 import type { DoctorFinding } from "../src/doctor/judges.js";
-import { CREDENTIAL_PROCESS_SCRIPT, FAKE_BROWSER, runCli, startNode, useEmulatorSandbox } from "./helpers.js";
+import {
+  CREDENTIAL_PROCESS_SCRIPT,
+  FAKE_BROWSER,
+  runCli,
+  startCli,
+  startNode,
+  useEmulatorSandbox,
+} from "./helpers.js";
 import { cachePathOf, editRecord, readRecord, writeConfig } from "./session-helpers.js";
 
 const harness = useEmulatorSandbox({ autoApprove: true });
@@ -216,4 +223,28 @@ describe("the opt-out sends Sign-In to the public endpoint (issue 9 §1)", () =>
       expect(harness.emulator.stats().tokenRequests.refresh_token ?? 0).toBe(0);
     },
   );
+
+  it.each([
+    ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true", "", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }],
+    ["ignore_configured_endpoint_urls = true", "ignore_configured_endpoint_urls = true", {}],
+  ] as const)("%s: login signs in at the public host, not the services one", async (_, line, env) => {
+    writeConfig(harness.sandbox, servicesConfig(line));
+    // --remote: the URL is printed, not opened, and the pasted code goes to the token endpoint (the local proxy).
+    const cli = startCli(
+      ["login", "--remote", "--profile", "dev"],
+      configOnly({ ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }),
+    );
+    const [, url] = await cli.waitForStderr(/(https?:\/\/\S+\/v1\/authorize\?\S*cross-device\S*)/);
+    const authorize = new URL(url!);
+    expect(authorize.host).toBe("us-east-1.signin.aws.amazon.com");
+    const state = authorize.searchParams.get("state")!;
+    cli.child.stdin!.end(`${Buffer.from(`state=${state}&code=never-sent-anywhere`).toString("base64")}\n`);
+    const run = await cli.done;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("Could not reach us-east-1.signin.aws.amazon.com");
+    expect(new Set(proxy.log.map((entry) => entry.target))).toEqual(
+      new Set(["us-east-1.signin.aws.amazon.com:443"]),
+    );
+    expect(harness.emulator.stats().tokenRequests.authorization_code ?? 0).toBe(0);
+  });
 });
