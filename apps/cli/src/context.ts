@@ -34,6 +34,7 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
       write: (text) => writeConfigText(configPath, text),
       update: (edit) => editConfigText(configPath, edit),
       readCredentialsSection: (profile) => readCredentialsSection(credentialsPath, profile),
+      credentialsPath,
     },
     store: createFileTokenStore({ directory: resolveCacheDirectory({ env, homeDir }).value }),
   };

@@ -90,6 +90,38 @@ describe("login_session in the credentials file (issue 9 §2)", () => {
     expect(readFileSync(harness.sandbox.configPath, "utf8")).toBe(config);
   });
 
+  it("login again with a different session refuses, even with --force: the credentials file's value would win", async () => {
+    const other = "arn:aws:iam::999988887777:user/other";
+    writeConfig(harness.sandbox, "[profile dev]\nregion = us-east-1\n");
+    const credentialsPath = harness.sandbox.env.AWS_SHARED_CREDENTIALS_FILE!;
+    writeFileSync(credentialsPath, `[dev]\nlogin_session = ${other}\n`);
+    const run = await runCli(
+      [
+        "login",
+        "--profile",
+        "dev",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        harness.emulator.url,
+        "--force",
+      ],
+      { ...harness.sandbox.env, BROWSER: `${process.execPath} ${FAKE_BROWSER}` },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("SESSION_CONFLICT");
+    expect(run.stderr).toContain(credentialsPath);
+    expect(run.stderr).toContain("login_session");
+    expect(existsSync(cachePathOf(harness.sandbox, DEFAULT_IDENTITY))).toBe(false);
+    expect(readFileSync(harness.sandbox.configPath, "utf8")).toBe("[profile dev]\nregion = us-east-1\n");
+    expect(readFileSync(credentialsPath, "utf8")).toBe(`[dev]\nlogin_session = ${other}\n`);
+
+    // The same session there: the login refreshes it, as before.
+    writeFileSync(credentialsPath, "");
+    await sessionInCredentialsFile();
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+  });
+
   it("the credentials file's login_session wins over the config file's, in status and logout", async () => {
     await sessionInCredentialsFile();
     writeConfig(

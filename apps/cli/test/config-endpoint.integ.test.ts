@@ -10,7 +10,14 @@ import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestProxy, type TestProxy } from "../../../scripts/network-fixtures.mjs";
 import type { DoctorFinding } from "../src/doctor/judges.js";
-import { CREDENTIAL_PROCESS_SCRIPT, FAKE_BROWSER, runCli, startNode, useEmulatorSandbox } from "./helpers.js";
+import {
+  CREDENTIAL_PROCESS_SCRIPT,
+  FAKE_BROWSER,
+  runCli,
+  startCli,
+  startNode,
+  useEmulatorSandbox,
+} from "./helpers.js";
 import { cachePathOf, editRecord, readRecord, writeConfig } from "./session-helpers.js";
 
 const harness = useEmulatorSandbox({ autoApprove: true });
@@ -31,6 +38,14 @@ function configOnly(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 function makeDue(): void {
   editRecord(cachePathOf(harness.sandbox, DEFAULT_IDENTITY), (record) => ({
+    ...record,
+    accessToken: { ...record.accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+  }));
+}
+
+/** Makes the cache file look written by the AWS CLI (no awslogin object, so no recorded endpoint) and due. */
+function awsCliRecord(): void {
+  editRecord(cachePathOf(harness.sandbox, DEFAULT_IDENTITY), ({ awslogin: _, ...record }) => ({
     ...record,
     accessToken: { ...record.accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() },
   }));
@@ -83,6 +98,19 @@ describe("a Sign-In endpoint in the config file's services section (issue 9 §1)
       ...record,
       accessToken: { ...record.accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() },
     }));
+    const run = await startNode(CREDENTIAL_PROCESS_SCRIPT, ["--profile", "dev"], configOnly(), "").done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(1);
+  });
+
+  it("the profile's own endpoint_url routes a refresh of a record the AWS CLI wrote", async () => {
+    writeConfig(harness.sandbox, servicesConfig());
+    await signIn();
+    awsCliRecord();
+    writeConfig(
+      harness.sandbox,
+      `[profile dev]\nregion = us-east-1\nlogin_session = ${DEFAULT_IDENTITY}\nendpoint_url = ${harness.emulator.url}\n`,
+    );
     const run = await startNode(CREDENTIAL_PROCESS_SCRIPT, ["--profile", "dev"], configOnly(), "").done;
     expect(run.code, run.stderr).toBe(0);
     expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(1);
@@ -167,5 +195,56 @@ describe("the opt-out sends Sign-In to the public endpoint (issue 9 §1)", () =>
     expect(endpoint?.message).not.toContain(harness.emulator.url);
     expect(proxy.log.map((entry) => entry.target)).toEqual(["us-east-1.signin.aws.amazon.com:443"]);
     expect(harness.emulator.stats().tokenRequests.authorization_code).toBe(0);
+  });
+
+  it.each([
+    ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true", "", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }],
+    ["ignore_configured_endpoint_urls = true", "ignore_configured_endpoint_urls = true", {}],
+  ] as const)(
+    "%s: the binary refreshes a record the AWS CLI wrote at the public host, not the services one",
+    async (_, line, env) => {
+      writeConfig(harness.sandbox, servicesConfig());
+      await signIn();
+      awsCliRecord();
+      writeConfig(harness.sandbox, servicesConfig(`login_session = ${DEFAULT_IDENTITY}\n${line}`));
+      const run = await startNode(
+        CREDENTIAL_PROCESS_SCRIPT,
+        ["--profile", "dev"],
+        configOnly({ ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }),
+        "",
+      ).done;
+      // The refresh fails (the proxy forwards nothing), and the binary serves the credentials still valid, warning.
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain("Could not reach us-east-1.signin.aws.amazon.com");
+      expect(run.stderr).toContain("[NETWORK]");
+      const targets = proxy.log.map((entry) => entry.target);
+      expect(targets.length).toBeGreaterThan(0);
+      expect(new Set(targets)).toEqual(new Set(["us-east-1.signin.aws.amazon.com:443"]));
+      expect(harness.emulator.stats().tokenRequests.refresh_token ?? 0).toBe(0);
+    },
+  );
+
+  it.each([
+    ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true", "", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }],
+    ["ignore_configured_endpoint_urls = true", "ignore_configured_endpoint_urls = true", {}],
+  ] as const)("%s: login signs in at the public host, not the services one", async (_, line, env) => {
+    writeConfig(harness.sandbox, servicesConfig(line));
+    // --remote: the URL is printed, not opened, and the pasted code goes to the token endpoint (the local proxy).
+    const cli = startCli(
+      ["login", "--remote", "--profile", "dev"],
+      configOnly({ ...env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }),
+    );
+    const [, url] = await cli.waitForStderr(/(https?:\/\/\S+\/v1\/authorize\?\S*cross-device\S*)/);
+    const authorize = new URL(url!);
+    expect(authorize.host).toBe("us-east-1.signin.aws.amazon.com");
+    const state = authorize.searchParams.get("state")!;
+    cli.child.stdin!.end(`${Buffer.from(`state=${state}&code=never-sent-anywhere`).toString("base64")}\n`);
+    const run = await cli.done;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("Could not reach us-east-1.signin.aws.amazon.com");
+    expect(new Set(proxy.log.map((entry) => entry.target))).toEqual(
+      new Set(["us-east-1.signin.aws.amazon.com:443"]),
+    );
+    expect(harness.emulator.stats().tokenRequests.authorization_code ?? 0).toBe(0);
   });
 });

@@ -2,12 +2,13 @@
  * `awslogin logout` of a login profile also removes the assumed-role cache entries of the role profiles rooted in it,
  * so that the credential_process binary no longer answers them from the cache. @see docs/protocol.md §17.5
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
 import { CREDENTIAL_PROCESS_SCRIPT, runCli, useEmulatorSandbox } from "./helpers.js";
-import { loginProfile } from "./session-helpers.js";
+import { cachePathOf, loginProfile } from "./session-helpers.js";
 
 const ADMIN = "arn:aws:iam::444455556666:role/Admin";
 const DEEP = "arn:aws:iam::555566667777:role/Deep";
@@ -113,4 +114,38 @@ describe("awslogin logout with role profiles on the login profile", () => {
       expect(after.stdout).toBe("");
     });
   }
+
+  // Only an immutable file resists root's unlink; without root the cache folder cannot be made read-only either,
+  // as the session's lock file lives in it.
+  it.runIf(process.getuid?.() === 0)(
+    "a revoke whose cache file cannot be deleted says the session was revoked, still removes the roles' entries and exits 1",
+    async () => {
+      await loginProfile(harness.sandbox, harness.emulator, "dev");
+      appendFileSync(
+        harness.sandbox.configPath,
+        `\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`,
+      );
+      const env = roleEnv();
+      const roleCache = env.AWSLOGIN_ROLE_CACHE_DIRECTORY!;
+      const first = await credentialProcess("admin", env);
+      expect(first.status, first.stderr).toBe(0);
+      const file = cachePathOf(harness.sandbox, DEFAULT_IDENTITY);
+      execFileSync("chattr", ["+i", file]);
+      try {
+        const run = await runCli(["logout", "--revoke", "--profile", "dev"], env);
+        expect(run.code).toBe(1);
+        expect(harness.emulator.stats().revoke.ok).toBe(1);
+        expect(run.stdout).toContain("Revoked the login session of profile 'dev' at AWS.");
+        expect(run.stdout).toContain("keep working until they expire (15 minutes at most)");
+        expect(run.stdout).toContain("Removed 1 cached role credential entry of role profiles");
+        expect(run.stderr).toContain("[CACHE_WRITE_FAILED]");
+        expect(run.stderr).toContain(`delete ${file} by hand`);
+        expect(run.stderr).not.toContain("Nothing was deleted");
+        expect(existsSync(file)).toBe(true);
+        expect(readdirSync(roleCache).filter((name) => name.endsWith(".json"))).toEqual([]);
+      } finally {
+        execFileSync("chattr", ["-i", file]);
+      }
+    },
+  );
 });

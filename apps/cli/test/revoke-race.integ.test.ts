@@ -3,11 +3,11 @@
  * the session's lock (the revoke reads the token the refresh wrote, and revokes it), and a client that takes no lock
  * (the official provider) rotates a token of the same chain, which the revoke ends too. @see docs/protocol.md §16.5
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, promises as fsPromises, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CLI_BIN, type CliRun, runCli, startCli, startNode, useEmulatorSandbox } from "./helpers.js";
 import { cachePathOf, editRecord, loginProfile } from "./session-helpers.js";
 
@@ -31,6 +31,11 @@ async function until(condition: () => boolean, what: string, limitMs = 20_000): 
 /** Whatever is left in the cache file cannot be refreshed: the binary, forced to refresh, gets TOKEN_EXPIRED. */
 async function expectNothingUsableLeft(file: string): Promise<void> {
   if (!existsSync(file)) return;
+  await expectRefused(file);
+}
+
+/** The cache file's refresh token is refused: the binary, forced to refresh, gets TOKEN_EXPIRED. */
+async function expectRefused(file: string): Promise<void> {
   makeDue(file);
   const run: CliRun = await startNode(
     CLI_BIN,
@@ -108,6 +113,10 @@ describe("logout --revoke racing a refresh", () => {
     await loginProfile(harness.sandbox, harness.emulator, "dev");
     const file = cachePathOf(harness.sandbox, DEFAULT_IDENTITY);
     makeDue(file);
+    const original = readFileSync(file, "utf8");
+    // The official provider writes its rotated token with fs.promises.writeFile, looked up at each call: recording
+    // those writes tells every token of the race, even one our revoke then deleted.
+    const writes = vi.spyOn(fsPromises, "writeFile");
     harness.emulator.injectFault({ count: 1, delayMs: 300 });
     const { sandbox, emulator } = harness;
     const saved = { ...process.env };
@@ -132,5 +141,18 @@ describe("logout --revoke racing a refresh", () => {
     expect(emulator.stats().revoke.ok).toBe(1);
     // The official provider may have written its rotated token back after our delete: it must be dead.
     await expectNothingUsableLeft(file);
+    const rotated = writes.mock.calls
+      .filter(([path]) => String(path) === file)
+      .map(([, data]) => (JSON.parse(String(data)) as { refreshToken: string }).refreshToken);
+    writes.mockRestore();
+    if (outcome === "refreshed") expect(rotated.length).toBeGreaterThan(0);
+    // Every token of the race, the login's and any rotated one, is refused.
+    const tokens = [JSON.parse(original).refreshToken as string, ...rotated];
+    for (const token of tokens) {
+      writeFileSync(file, original);
+      editRecord(file, (record) => ({ ...record, refreshToken: token }));
+      await expectRefused(file);
+    }
+    expect(emulator.stats().tokenResults.TOKEN_EXPIRED).toBeGreaterThanOrEqual(tokens.length);
   });
 });

@@ -3,7 +3,7 @@
  * session revoked at the service (every token of its chain refused afterwards, whichever client refreshes), a failed
  * revoke deleting nothing, and the service's view in status. @see docs/protocol.md §16.2, §16.3, §16.5
  */
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { fromLoginCredentials as officialFromLoginCredentials } from "@aws-sdk/credential-provider-login";
 import { DEFAULT_IDENTITY } from "@awslogin/emulator";
 import { describe, expect, it } from "vitest";
@@ -138,6 +138,9 @@ describe("awslogin logout --revoke", () => {
     const run = await runCli(["logout", "--revoke", "--profile", "dev"], harness.sandbox.env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("had already ended at AWS");
+    expect(run.stdout).toContain(
+      "handed out before it ended keep working until they expire (15 minutes at most)",
+    );
     expect(existsSync(file)).toBe(false);
     expect(harness.emulator.stats().revoke.requests).toBe(0);
   });
@@ -199,6 +202,25 @@ describe("awslogin status --check", () => {
     expect(report).toMatchObject({ state: "valid", service: { active: true } });
     expect(Date.parse(report.expiresAt)).toBeGreaterThan(Date.now() + 10 * 60_000);
     expect(harness.emulator.stats().tokenRequests.refresh_token).toBe(1);
+  });
+
+  it("on a role profile, refreshes due credentials to sign the check, and shows the refreshed login session", async () => {
+    await loginProfile(harness.sandbox, harness.emulator, "dev");
+    appendFileSync(
+      harness.sandbox.configPath,
+      "\n[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = dev\n",
+    );
+    makeDue(cachePathOf(harness.sandbox, DEFAULT_IDENTITY));
+    const run = await runCli(["status", "--check", "--profile", "admin", "--json"], harness.sandbox.env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      roleProfile: "admin",
+      profile: "dev",
+      state: "valid",
+      service: { active: true },
+    });
+    expect(Date.parse(report.expiresAt)).toBeGreaterThan(Date.now() + 10 * 60_000);
   });
 
   it("a check that cannot reach the service keeps the local state and exits 1", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { partitionOf, resolveSignInEndpoint } from "./endpoint.js";
+import { partitionOf, resolveSignInEndpoint, signInEndpointEnv } from "./endpoint.js";
 
 describe("partitionOf", () => {
   it.each([
@@ -59,6 +59,24 @@ describe("resolveSignInEndpoint from the partition rules", () => {
 });
 
 describe("resolveSignInEndpoint with overrides", () => {
+  it("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true, carried by signInEndpointEnv, turns the environment's overrides off", () => {
+    const overrides = {
+      AWS_ENDPOINT_URL_SIGNIN: "http://127.0.0.1:2",
+      AWS_ENDPOINT_URL: "http://127.0.0.1:3",
+    };
+    const ignored = signInEndpointEnv({ ...overrides, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" });
+    expect(resolveSignInEndpoint({ region: "us-east-1", env: ignored })).toMatchObject({
+      baseUrl: "https://us-east-1.signin.aws.amazon.com",
+      source: "partition",
+    });
+    // Never the caller's explicit endpoint.
+    expect(
+      resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://127.0.0.1:1", env: ignored }).source,
+    ).toBe("flag");
+    const kept = signInEndpointEnv({ ...overrides, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false" });
+    expect(resolveSignInEndpoint({ region: "us-east-1", env: kept }).source).toBe("env-signin");
+  });
+
   it("docs/protocol.md §1: a custom endpoint passes through; baseUrl drops the path, tokenUrl keeps it", () => {
     expect(resolveSignInEndpoint({ region: "us-east-1", endpointUrl: "http://127.0.0.1:9000/x" })).toEqual({
       baseUrl: "http://127.0.0.1:9000",

@@ -138,6 +138,8 @@ export interface SignInEndpointEnv {
   AWS_ENDPOINT_URL?: string | undefined;
   /** `1`/`true` allows plain http beyond loopback ({@link ALLOW_INSECURE_HTTP_ENV}); anything else refuses it. */
   AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT?: string | undefined;
+  /** `true` turns the two overrides above off, as in the SDKs (an explicit endpoint still applies). */
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?: string | undefined;
 }
 
 /** The variables that point Sign-In elsewhere (and the insecure-http opt-in), picked from an environment. @see docs/protocol.md §1 */
@@ -145,11 +147,13 @@ export function signInEndpointEnv(env: Record<string, string | undefined>): {
   AWS_ENDPOINT_URL_SIGNIN: string | undefined;
   AWS_ENDPOINT_URL: string | undefined;
   AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: string | undefined;
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: string | undefined;
 } {
   return {
     AWS_ENDPOINT_URL_SIGNIN: env.AWS_ENDPOINT_URL_SIGNIN,
     AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
     AWSLOGIN_ALLOW_INSECURE_HTTP_ENDPOINT: env[ALLOW_INSECURE_HTTP_ENV],
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS,
   };
 }
 
@@ -161,7 +165,8 @@ export function insecureHttpAllowed(env: SignInEndpointEnv | undefined): boolean
 
 /**
  * Builds the Sign-In endpoint: `endpointUrl` (from `endpointSource`, as resolve.ts decided it), else the environment's
- * overrides in resolve.ts's order (`AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL`), else the partition rules.
+ * overrides in resolve.ts's order (`AWS_ENDPOINT_URL_SIGNIN` → `AWS_ENDPOINT_URL`, both off when the environment's
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`), else the partition rules.
  * Plain http is refused (INSECURE_ENDPOINT) unless the host is loopback or `allowInsecureHttp` / the environment's
  * opt-in says otherwise. The caller passes the environment in; this function reads none. @see docs/protocol.md §1
  */

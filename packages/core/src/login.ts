@@ -433,6 +433,17 @@ export async function login(deps: LoginDeps, options: LoginOptions): Promise<Log
   // Read the profile again: the file may have changed while the browser was open.
   const current = await mergedProfileOf(deps.config, await deps.config.read(), options.profile);
   assertLoginCapableProfile(options.profile, current);
+  // The login writes login_session to the config file only, but the credentials file's value wins when the SDKs merge
+  // the two: replacing the session there would leave the profile on the old one. Editing a file of secrets is riskier
+  // than asking the user to remove one key, so refuse (before anything is written), --force or not.
+  const fromCredentials = (await deps.config.readCredentialsSection?.(options.profile))?.login_session;
+  if (fromCredentials !== undefined && fromCredentials !== "" && fromCredentials !== loginSession) {
+    const file = deps.config.credentialsPath ?? "the shared credentials file";
+    throw new AwsLoginError(
+      "SESSION_CONFLICT",
+      `Profile ${options.profile} takes login_session ${printable(fromCredentials)} from ${printable(file, 1000)}, which wins over the config file, but you signed in as ${printable(loginSession)}. Nothing was written. Remove the login_session line from the [${options.profile}] section of that file (or sign in as that session), then run the login again.`,
+    );
+  }
   const previous = current?.login_session;
   if (previous !== undefined && previous !== "" && previous !== loginSession && !options.force) {
     if (!deps.prompt.isInteractive) {

@@ -157,6 +157,8 @@ export interface ConfigStore {
   update?(edit: (text: string) => string): Promise<void>;
   /** The credentials file's section of that name, which the SDKs merge over the config's profile. */
   readCredentialsSection?(profile: string): Promise<Record<string, string | undefined> | undefined>;
+  /** The credentials file's path, named in errors about what it sets. */
+  readonly credentialsPath?: string;
 }
 
 /** Yes/no questions; `isInteractive` false means there is nobody to ask. */

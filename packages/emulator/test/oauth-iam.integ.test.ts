@@ -158,6 +158,23 @@ describe("POST /v1/revoke?x-amz-client-auth-method=iam (RFC 7009)", () => {
     expect(emu.stats().revoke).toEqual({ requests: 4, ok: 4, errors: 0 });
   });
 
+  it("answers 200 for the refresh token of a session past its end", async () => {
+    const clock = fakeClock();
+    emu = await startEmulator({ autoApprove: true, now: clock.now, sessionDuration: 600 });
+    const session = await login(emu);
+    clock.advance(600_000);
+    // The ended session's credentials no longer sign: another session of the same principal revokes.
+    const signer = (await login(emu, { iat: clock.sec() })).answer.accessToken;
+    expect(await signedCall(emu, "revoke", signer, { token: session.answer.refreshToken })).toMatchObject({
+      status: 200,
+      text: "",
+    });
+    expect(emu.stats().revoke).toEqual({ requests: 1, ok: 1, errors: 0 });
+    expect((await signedCall(emu, "introspect", signer, { token: session.answer.refreshToken })).text).toBe(
+      '{"active":false}',
+    );
+  });
+
   it("refuses access tokens, missing or oversized tokens with ValidationException", async () => {
     emu = await startEmulator({ autoApprove: true });
     const session = await login(emu);

@@ -78,6 +78,8 @@ export async function logOut(options: LogoutOptions, output: Output): Promise<vo
 /** What is said after a revoke; the sentence of the plain logout belongs to the shared messages. */
 const REVOKED_NOTE =
   "Credentials this session handed out before the revoke keep working until they expire (15 minutes at most); no new ones can be obtained from it.";
+const ENDED_NOTE =
+  "Credentials a session handed out before it ended keep working until they expire (15 minutes at most); no new ones can be obtained from it.";
 
 /** `logout --revoke`: each session revoked at AWS, then its cache file deleted; a failure deletes nothing of it. */
 async function revokeAndLogOut(
@@ -105,18 +107,34 @@ async function revokeAndLogOut(
   }
   let failed = 0;
   let revoked = 0;
+  let ended = 0;
   for (const profile of profiles) {
     const shown = printable(profile);
     try {
       const result = await revokeProfileSession({ profile, env });
       // The session is gone at AWS: role credentials assumed from it must not be served from the cache either.
       if (result.outcome !== "no-session") await logOutRoles(result.loginSession, env, output);
-      if (result.outcome === "revoked") {
+      if (result.deleteFailure !== undefined) {
+        // The session is over at AWS whatever happened to the file: say so, and leave the deleting to the user.
+        if (result.outcome === "revoked") revoked += 1;
+        else ended += 1;
+        failed += 1;
+        output.out(
+          result.outcome === "revoked"
+            ? `Revoked the login session of profile '${shown}' at AWS.\n`
+            : `The login session of profile '${shown}' had already ended at AWS.\n`,
+        );
+        output.err(
+          `awslogin: could not delete the cache file of profile '${shown}': ${printable(result.deleteFailure.message, 2000)} [${result.deleteFailure.code}]\n` +
+            `The session no longer works; delete ${printable(result.cachePath, 1000)} by hand.\n`,
+        );
+      } else if (result.outcome === "revoked") {
         revoked += 1;
         output.out(
           `Revoked the login session of profile '${shown}' at AWS and removed its cached credentials.\n`,
         );
       } else if (result.outcome === "already-ended") {
+        ended += 1;
         output.out(
           `The login session of profile '${shown}' had already ended at AWS; removed its cached credentials.\n`,
         );
@@ -139,5 +157,6 @@ async function revokeAndLogOut(
     }
   }
   if (revoked > 0) output.out(`${REVOKED_NOTE}\n`);
+  else if (ended > 0) output.out(`${ENDED_NOTE}\n`);
   if (failed > 0) process.exitCode = EXIT.failure;
 }

@@ -121,13 +121,7 @@ export async function showStatus(options: StatusOptions, output: Output): Promis
     // A check refreshes due credentials (the call is signed): show the cache as it is now, with the service's view.
     now = Date.now();
     report = await readSessionStatuses({ ...which, env, now });
-    statuses = report.statuses.map((status, index) => {
-      const view = checked[index];
-      if (view?.service === undefined || view.profile !== status.profile) return status;
-      return view.service.active || view.service.error !== undefined
-        ? { ...status, service: view.service }
-        : { ...status, state: "expired", reason: view.reason ?? view.service.reason, service: view.service };
-    });
+    statuses = withServiceViews(report.statuses, checked);
   }
   // A check that could not be made is a failure too: the user asked to know.
   const usable =
@@ -225,6 +219,17 @@ function renderTable(statuses: readonly CheckedStatus[], now: number, paint: Pai
   return [formatTable(rows), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }
 
+/** The statuses read after a check, each with the service's view of the check before it (matched by profile). */
+function withServiceViews(statuses: CheckedStatus[], checked: CheckedStatus[]): CheckedStatus[] {
+  return statuses.map((status, index) => {
+    const view = checked[index];
+    if (view?.service === undefined || view.profile !== status.profile) return status;
+    return view.service.active || view.service.error !== undefined
+      ? { ...status, service: view.service }
+      : { ...status, state: "expired", reason: view.reason ?? view.service.reason, service: view.service };
+  });
+}
+
 async function showRoleStatus(
   chain: NonNullable<Awaited<ReturnType<typeof readRoleChain>>>,
   options: StatusOptions,
@@ -239,8 +244,13 @@ async function showRoleStatus(
   });
   if (options.check === true) {
     // The service knows the login session only: the roles' credentials cannot be introspected.
-    statuses = await addServiceViews(statuses, env);
+    const checked = await addServiceViews(statuses, env);
+    // A check refreshes due credentials (the call is signed): show the cache as it is now, as showStatus does.
     now = Date.now();
+    statuses = withServiceViews(
+      (await readSessionStatuses({ profile: chain.rootProfile, env, now })).statuses,
+      checked,
+    );
   }
   const roles = await readRoleChainStatus(chain, { env, now });
   const root = statuses[0]!;

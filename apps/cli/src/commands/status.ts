@@ -5,7 +5,8 @@ export class StatusCommand extends BaseCommand {
   static override summary =
     "Show a profile's login session: account, credential and session expiry, and whether it is usable.";
   static override description =
-    `Reads the config file and the token cache only: never refreshes, never writes.
+    `Without --check, reads the config file and the token cache only: never refreshes, never writes. With --check it
+asks the service about the session, refreshing due credentials first to sign the call.
 States: valid; refresh-due (5 minutes or less left, or ran out, while the session lasts: the next use refreshes);
 expired (past the 12-hour maximum, or the service refused the last refresh); logged-out (no login_session, or
 no cache file); unreadable (the cache file cannot be used). sessionExpiresAt is the sign-in time + 12 hours, the

@@ -64,6 +64,11 @@ export interface RevokeSessionResult {
   outcome: "revoked" | "already-ended" | "no-session";
   /** Whether the credentials were refreshed first to sign the call. */
   refreshed: boolean;
+  /**
+   * Set when the session ended at the service (`revoked` or `already-ended`) but its cache file could not be deleted
+   * (code `CACHE_WRITE_FAILED`, naming the file): the file holds only dead tokens and must be deleted by hand.
+   */
+  deleteFailure?: AwsLoginError;
 }
 
 function refreshSettings(
@@ -156,33 +161,42 @@ export async function revokeProfileSession(
         // still sign, revoking the old token ends the chain in both cases (revoke is idempotent).
         if (expiresAtMs(before) - systemClock.now() > MIN_SIGNING_VALIDITY_MS) {
           await revokeWith(before);
-          await deleteCacheFile(cachePath);
-          return { ...base, outcome: "revoked", refreshed: false };
+          return { ...base, outcome: "revoked", refreshed: false, ...(await deleteCacheFile(cachePath)) };
         }
-        await deleteCacheFile(cachePath);
-        return { ...base, outcome: "already-ended", refreshed: false };
+        return { ...base, outcome: "already-ended", refreshed: false, ...(await deleteCacheFile(cachePath)) };
       }
       await revokeWith(fresh.record);
-      await deleteCacheFile(cachePath);
-      return { ...base, outcome: "revoked", refreshed: fresh.refreshed };
+      return {
+        ...base,
+        outcome: "revoked",
+        refreshed: fresh.refreshed,
+        ...(await deleteCacheFile(cachePath)),
+      };
     }
   } finally {
     await release();
   }
 }
 
-/** Deletes a cache file and its temp files; the caller holds the session's lock. */
-async function deleteCacheFile(path: string): Promise<void> {
+/**
+ * Deletes an ended session's cache file and its temp files; the caller holds the session's lock. A failure is
+ * returned, not thrown: the session is over at the service whatever happens to the file, and the caller must still
+ * say so (and clean up what depends on the session).
+ */
+async function deleteCacheFile(path: string): Promise<{ deleteFailure?: AwsLoginError }> {
   try {
     await removeTempFiles(path, { all: true });
     await unlink(path);
+    return {};
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return;
-    throw new AwsLoginError(
-      "CACHE_WRITE_FAILED",
-      `The session was revoked, but its cache file ${path} could not be deleted (${errnoCode(error)}). Delete it by hand; it no longer works.`,
-      { path, cause: error },
-    );
+    if (errnoCode(error) === "ENOENT") return {};
+    return {
+      deleteFailure: new AwsLoginError(
+        "CACHE_WRITE_FAILED",
+        `The session has ended at the service, but its cache file ${path} could not be deleted (${errnoCode(error)}). Delete it by hand; its tokens no longer work.`,
+        { path, cause: error },
+      ),
+    };
   }
 }
 
